@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AvvikelserConfig(AppConfig):
+    name = "avvikelser"
+    verbose_name = "Avvikelser och klagomål"

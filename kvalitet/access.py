@@ -1,0 +1,271 @@
+"""Det enda stället som avgör vem som får se och ändra vad.
+
+Varje lista, detaljsida, export, API-svar och rapport går via `scope()` (eller `Model.objects.for_user()`,
+som anropar den). Vyer filtrerar aldrig på roll själva. En modell utan regel här ger ett fel i stället
+för att visa allt: åtkomst stängs som standard.
+
+Roller gäller den nod de är tilldelade och allt under den i organisationsträdet:
+
+| roll                 | ser                                                                      |
+|----------------------|--------------------------------------------------------------------------|
+| personal             | bara det hen själv rapporterat; kan välja brukare vid sina enheter        |
+| enhetschef           | sina enheter                                                             |
+| verksamhetschef      | sitt verksamhetsområde                                                   |
+| handläggare          | sin nämnds brukare och listor, sitt eget ärendeurval                      |
+| kvalitetssamordnare  | hela nämnden                                                             |
+| ledning              | inga personuppgifter, bara sammanställningar                             |
+| admin                | konfiguration (organisation, användare, kategorier), inga personuppgifter |
+
+Skyddad identitet: namn och personnummer visas bara för den handläggare som har ärendet
+(`visa_identitet`), och sådana brukare hittas inte på namn eller nummer av andra.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Iterable
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+LASA = "view"
+ANDRA = "change"
+# Brukare vars insats vid enheten avslutats inom ett år går fortfarande att välja och se för chefen.
+_ETT_AR = datetime.timedelta(days=365)
+
+VALJA = "select"  # välja i ett formulär (t.ex. brukare i en avvikelserapport), inte se detaljer
+
+PERSONAL = "personal"
+ENHETSCHEF = "enhetschef"
+VERKSAMHETSCHEF = "verksamhetschef"
+HANDLAGGARE = "handlaggare"
+KVALITETSSAMORDNARE = "kvalitetssamordnare"
+LEDNING = "ledning"
+ADMIN = "admin"
+
+CHEFER = (ENHETSCHEF, VERKSAMHETSCHEF)
+ALLA_ROLLER = (PERSONAL, ENHETSCHEF, VERKSAMHETSCHEF, HANDLAGGARE, KVALITETSSAMORDNARE, LEDNING, ADMIN)
+
+
+@dataclasses.dataclass
+class Behorighet:
+    """En användares giltiga rolltilldelningar, hämtade en gång per begäran."""
+
+    anvandar_id: int
+    tilldelningar: list[tuple[str, int, str]]  # (roll, nod_id, nodens sökväg)
+    _noder: dict[tuple[str, ...], frozenset[int]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def roller(self) -> frozenset[str]:
+        return frozenset(r for r, _, _ in self.tilldelningar)
+
+    def har(self, *roller: str) -> bool:
+        return any(r in roller for r, _, _ in self.tilldelningar)
+
+    def tilldelade_noder(self, *roller: str) -> list[int]:
+        return [nod for r, nod, _ in self.tilldelningar if r in roller]
+
+    def noder(self, *roller: str) -> frozenset[int]:
+        """Alla noder (id) i delträden under användarens noder för rollerna, inklusive noderna själva."""
+        nyckel = tuple(sorted(roller))
+        if nyckel not in self._noder:
+            from kvalitet.models import OrgNod
+
+            vagar = sorted({vag for r, _, vag in self.tilldelningar if r in roller})
+            if not vagar:
+                self._noder[nyckel] = frozenset()
+            else:
+                villkor = reduce(or_, (Q(sokvag__startswith=v) for v in vagar))
+                self._noder[nyckel] = frozenset(OrgNod.objects.filter(villkor).values_list("id", flat=True))
+        return self._noder[nyckel]
+
+
+def behorighet(user) -> Behorighet:
+    """Användarens behörighet, cachad på användarobjektet (alltså per begäran)."""
+    cachad = getattr(user, "_kvalitet_behorighet", None)
+    if cachad is not None:
+        return cachad
+    from kvalitet.models import Rolltilldelning
+
+    tilldelningar: list[tuple[str, int, str]] = []
+    if user.is_authenticated and user.is_active:
+        idag = timezone.localdate()
+        tilldelningar = list(
+            Rolltilldelning.objects.filter(anvandare_id=user.pk, nod__aktiv=True)
+            .filter(Q(giltig_fran__isnull=True) | Q(giltig_fran__lte=idag))
+            .filter(Q(giltig_till__isnull=True) | Q(giltig_till__gte=idag))
+            .values_list("roll", "nod_id", "nod__sokvag")
+        )
+    beh = Behorighet(anvandar_id=user.pk, tilldelningar=tilldelningar)
+    if user.is_authenticated:
+        user._kvalitet_behorighet = beh
+    return beh
+
+
+def glom_behorighet(user) -> None:
+    """Efter en ändring av roller i samma begäran (mest i tester)."""
+    if hasattr(user, "_kvalitet_behorighet"):
+        del user._kvalitet_behorighet
+
+
+def har_roll(user, *roller: str) -> bool:
+    return behorighet(user).har(*roller)
+
+
+def noder(user, *roller: str) -> frozenset[int]:
+    return behorighet(user).noder(*roller)
+
+
+# --- regler per modell -------------------------------------------------------------------------
+
+Regel = Callable[[object, QuerySet, str], QuerySet]
+REGLER: dict[str, Regel] = {}
+
+
+def regel(*etiketter: str):
+    """Registrerar regeln för modellerna (app_label.modelname). Alla regler står i den här modulen."""
+
+    def registrera(fn: Regel) -> Regel:
+        for etikett in etiketter:
+            REGLER[etikett] = fn
+        return fn
+
+    return registrera
+
+
+def _eller(villkor: Iterable[Q]) -> Q:
+    lista = [q for q in villkor if q is not None]
+    return reduce(or_, lista) if lista else Q(pk__in=[])
+
+
+def nodscope(
+    user,
+    qs: QuerySet,
+    *,
+    roller: Iterable[str],
+    nodfalt: str = "enhet",
+    egen_falt: str | None = None,
+) -> QuerySet:
+    """Gemensamt mönster: poster vars nod ligger under användarens noder för `roller`, plus (om
+    `egen_falt` anges) poster användaren själv står som t.ex. rapportör på."""
+    beh = behorighet(user)
+    villkor = []
+    nod_ids = beh.noder(*roller)
+    if nod_ids:
+        villkor.append(Q(**{f"{nodfalt}__in": nod_ids}))
+    if egen_falt:
+        villkor.append(Q(**{egen_falt: user.pk}))
+    return qs.filter(_eller(villkor))
+
+
+@regel("kvalitet.orgnod", "kvalitet.insatstyp", "kvalitet.lagrum")
+def _regel_konfiguration(user, qs, atgard):
+    # Organisationen och listorna är inga personuppgifter; ändras bara av admin.
+    if atgard == LASA or atgard == VALJA:
+        return qs
+    return qs if har_roll(user, ADMIN) else qs.none()
+
+
+@regel("kvalitet.brukare")
+def _regel_brukare(user, qs, atgard):
+    beh = behorighet(user)
+    villkor = [Q(handlaggare_id=user.pk)] if beh.har(HANDLAGGARE) else []
+    namnder = beh.noder(HANDLAGGARE, KVALITETSSAMORDNARE)
+    if namnder:
+        villkor.append(Q(namnd_id__in=namnder))
+    if atgard in (LASA, VALJA):
+        roller = CHEFER + ((PERSONAL,) if atgard == VALJA else ())
+        enheter = beh.noder(*roller)
+        if enheter:
+            from kvalitet.models import Insats
+
+            aktuella = Insats.objects.filter(enhet_id__in=enheter).filter(
+                Q(slutdatum__isnull=True) | Q(slutdatum__gte=timezone.localdate() - _ETT_AR)
+            )
+            villkor.append(Q(pk__in=aktuella.values("brukare_id")))
+    return qs.filter(_eller(villkor))
+
+
+@regel("kvalitet.insats")
+def _regel_insats(user, qs, atgard):
+    beh = behorighet(user)
+    villkor = [Q(brukare__handlaggare_id=user.pk)] if beh.har(HANDLAGGARE) else []
+    namnder = beh.noder(HANDLAGGARE, KVALITETSSAMORDNARE)
+    if namnder:
+        villkor.append(Q(brukare__namnd_id__in=namnder))
+    if atgard == LASA:
+        enheter = beh.noder(*CHEFER)
+        if enheter:
+            villkor.append(Q(enhet_id__in=enheter))
+    return qs.filter(_eller(villkor))
+
+
+@regel("kvalitet.atkomstlogg")
+def _regel_atkomstlogg(user, qs, atgard):
+    if atgard != LASA:
+        return qs.none()  # loggen ändras aldrig
+    return nodscope(user, qs, roller=(KVALITETSSAMORDNARE,), nodfalt="brukare__namnd")
+
+
+@regel("kvalitet.notifikation")
+def _regel_notifikation(user, qs, atgard):
+    return qs.filter(mottagare_id=user.pk)
+
+
+# --- ingångarna ---------------------------------------------------------------------------------
+
+
+def scope(user, qs: QuerySet | type[models.Model], atgard: str = LASA) -> QuerySet:
+    """Exakt de poster i `qs` som användaren får `atgard` (läsa, ändra, välja)."""
+    if not isinstance(qs, QuerySet):
+        qs = qs._default_manager.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    etikett = qs.model._meta.label_lower
+    try:
+        fn = REGLER[etikett]
+    except KeyError:
+        raise ImproperlyConfigured(f"Ingen åtkomstregel för {etikett} i kvalitet.access.") from None
+    return fn(user, qs, atgard)
+
+
+def hamta(user, qs: QuerySet | type[models.Model], atgard: str = LASA, **uppslag):
+    """Ett objekt användaren får `atgard`, annars 404 (samma svar som om det inte fanns)."""
+    try:
+        return scope(user, qs, atgard).get(**uppslag)
+    except (models.ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def kan(user, obj: models.Model, atgard: str = LASA) -> bool:
+    return scope(user, type(obj)._default_manager.filter(pk=obj.pk), atgard).exists()
+
+
+def visa_identitet(user, brukare) -> bool:
+    """Får användaren se namn och personnummer? Vid skyddad identitet bara ärendets handläggare."""
+    return not brukare.skyddad_identitet or (user is not None and brukare.handlaggare_id == user.pk)
+
+
+def brukare_visningsnamn(user, brukare) -> str:
+    if visa_identitet(user, brukare):
+        return f"{brukare.fornamn} {brukare.efternamn}"
+    return f"Skyddad identitet (nr {brukare.pk})"
+
+
+def brukare_visningsnummer(user, brukare) -> str:
+    if visa_identitet(user, brukare):
+        return brukare.personnummer_visning
+    return "************"
+
+
+class AtkomstQuerySet(models.QuerySet):
+    """QuerySet med `for_user`, så att varje läsning börjar i åtkomstregeln."""
+
+    def for_user(self, user, atgard: str = LASA) -> QuerySet:
+        return scope(user, self, atgard)

@@ -1,0 +1,57 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from kvalitet import services
+from kvalitet.models import Atkomstlogg, Insatstyp, Lagrum, OrgNod, Rolltilldelning
+
+
+@admin.register(OrgNod)
+class OrgNodAdmin(SimpleHistoryAdmin):
+    list_display = ["namn", "typ", "kod", "forelder", "aktiv"]
+    list_filter = ["typ", "aktiv"]
+    search_fields = ["namn", "kod"]
+    readonly_fields = ["sokvag"]
+
+    def save_model(self, request, obj, form, change):
+        # Sökvägarna i delträdet måste följa med när en nod flyttas.
+        services.orgnod_spara(nod=obj, av=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # noder avvecklas (aktiv = nej), raderas inte
+
+
+@admin.register(Rolltilldelning)
+class RolltilldelningAdmin(SimpleHistoryAdmin):
+    list_display = ["anvandare", "roll", "nod", "giltig_fran", "giltig_till"]
+    list_filter = ["roll"]
+    search_fields = ["anvandare__username", "anvandare__last_name", "nod__namn"]
+    autocomplete_fields = ["nod"]
+
+
+@admin.register(Insatstyp)
+class InsatstypAdmin(admin.ModelAdmin):
+    list_display = ["namn", "lag", "aktiv"]
+    list_filter = ["lag", "aktiv"]
+
+
+@admin.register(Lagrum)
+class LagrumAdmin(admin.ModelAdmin):
+    list_display = ["nyckel", "lag", "kapitel", "paragraf", "giltig_fran", "giltig_till"]
+    list_filter = ["lag"]
+
+
+@admin.register(Atkomstlogg)
+class AtkomstloggAdmin(admin.ModelAdmin):
+    """Endast läsning: loggen kan inte ändras eller raderas från applikationen."""
+
+    list_display = ["tidpunkt", "anvandare", "brukare_id", "vad", "klientadress"]
+    list_filter = ["tidpunkt"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

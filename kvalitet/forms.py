@@ -1,0 +1,93 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+
+from kvalitet import access
+from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
+from kvalitet.personnummer import normalisera_personnummer
+
+
+class DatumInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class BrukareForm(forms.ModelForm):
+    """Ny eller ändrad brukare. Nämnden begränsas till dem användaren får ändra i."""
+
+    personnummer = forms.CharField(
+        label="Personnummer eller samordningsnummer",
+        max_length=13,
+        help_text="ÅÅÅÅMMDD-NNNN",
+    )
+
+    class Meta:
+        model = Brukare
+        fields = ["personnummer", "fornamn", "efternamn", "skyddad_identitet", "namnd", "handlaggare"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        namnder = access.noder(user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE)
+        self.fields["namnd"].queryset = OrgNod.objects.filter(id__in=namnder, typ=NodTyp.NAMND)
+        from django.contrib.auth import get_user_model
+
+        self.fields["handlaggare"].queryset = (
+            get_user_model()
+            .objects.filter(roller__roll=access.HANDLAGGARE, roller__nod__in=namnder, is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["handlaggare"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if self.instance.pk:
+            self.initial["personnummer"] = self.instance.personnummer_visning
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("spara", "Spara"))
+
+    def clean_personnummer(self):
+        nummer = normalisera_personnummer(self.cleaned_data["personnummer"])
+        dubblett = Brukare.objects.filter(personnummer=nummer).exclude(pk=self.instance.pk)
+        if dubblett.exists():
+            raise ValidationError("Det finns redan en brukare med det numret.")
+        return nummer
+
+
+class InsatsForm(forms.ModelForm):
+    class Meta:
+        model = Insats
+        fields = ["typ", "enhet", "beslutsdatum", "startdatum", "slutdatum"]
+        widgets = {"beslutsdatum": DatumInput(), "startdatum": DatumInput(), "slutdatum": DatumInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["typ"].queryset = Insatstyp.objects.filter(aktiv=True)
+        self.fields["enhet"].queryset = OrgNod.objects.filter(typ=NodTyp.ENHET, aktiv=True)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("spara", "Spara insats"))
+
+    def clean(self):
+        data = super().clean()
+        beslut, start, slut = data.get("beslutsdatum"), data.get("startdatum"), data.get("slutdatum")
+        if beslut and start and start < beslut:
+            self.add_error("startdatum", "Verkställighetsdatum kan inte ligga före beslutsdatum.")
+        if beslut and slut and slut < beslut:
+            self.add_error("slutdatum", "Slutdatum kan inte ligga före beslutsdatum.")
+        if start and slut and slut < start:
+            self.add_error("slutdatum", "Slutdatum kan inte ligga före verkställighetsdatum.")
+        return data
+
+    def _post_clean(self):
+        super()._post_clean()
+        if "typ" in self.cleaned_data:
+            self.instance.lag = self.cleaned_data["typ"].lag
+
+
+class SokForm(forms.Form):
+    q = forms.CharField(label="Sök namn eller personnummer", required=False, max_length=100)
+
+
+class LoggkontrollForm(forms.Form):
+    brukare = forms.IntegerField(label="Brukare (nr)", required=False, min_value=1)
+    q = forms.CharField(label="Sök brukare", required=False, max_length=100)

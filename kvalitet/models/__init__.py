@@ -1,0 +1,24 @@
+from kvalitet.models.brukare import Brukare, Insats, Insatstyp, Kon, Lag
+from kvalitet.models.lagrum import Lagrum
+from kvalitet.models.logg import Atkomstlogg, LoggenArOforanderlig
+from kvalitet.models.notiser import Bevakning, BevakningStatus, Notifikation
+from kvalitet.models.organisation import FORALDER_TYP, NodTyp, OrgNod, Roll, Rolltilldelning
+
+__all__ = [
+    "FORALDER_TYP",
+    "Atkomstlogg",
+    "Bevakning",
+    "BevakningStatus",
+    "Brukare",
+    "Insats",
+    "Insatstyp",
+    "Kon",
+    "Lag",
+    "Lagrum",
+    "LoggenArOforanderlig",
+    "NodTyp",
+    "Notifikation",
+    "OrgNod",
+    "Roll",
+    "Rolltilldelning",
+]

@@ -1,0 +1,237 @@
+"""Skrivningar i kärnan: organisation, roller, brukare, insatser, notifikationer och bevakningar.
+
+Varje funktion gör sin ändring i en transaktion, validerar med full_clean() och sätter författaren för
+historiken. Sidoeffekter (e-post) läggs i utkorgen och skickas av svepet, aldrig i webbegäran.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from kvalitet.models import (
+    Bevakning,
+    BevakningStatus,
+    Brukare,
+    Insats,
+    Notifikation,
+    OrgNod,
+    Rolltilldelning,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- organisation -------------------------------------------------------------------------------
+
+
+def _sokvag(nod: OrgNod) -> str:
+    bas = nod.forelder.sokvag if nod.forelder_id else "/"
+    return f"{bas}{nod.pk}/"
+
+
+@transaction.atomic
+def orgnod_spara(*, nod: OrgNod, av=None) -> OrgNod:
+    """Skapar eller ändrar en nod och håller sökvägarna i hela delträdet rätt (med historik)."""
+    nod.full_clean(exclude=["sokvag"])
+    if nod.forelder_id and nod.pk and nod.forelder.sokvag.startswith(nod.sokvag or "\0"):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"forelder": "En nod kan inte flyttas in under sig själv."})
+    if av is not None:
+        nod._history_user = av
+    gammal = nod.sokvag
+    nod.save()
+    ny = _sokvag(nod)
+    if ny != gammal:
+        nod.sokvag = ny
+        nod.save(update_fields=["sokvag"])
+        if gammal:
+            under = list(OrgNod.objects.filter(sokvag__startswith=gammal).exclude(pk=nod.pk))
+            for u in under:
+                u.sokvag = ny + u.sokvag[len(gammal) :]
+            if under:
+                bulk_update_with_history(under, OrgNod, ["sokvag"], default_user=av)
+    return nod
+
+
+@transaction.atomic
+def roll_tilldela(*, anvandare, roll: str, nod: OrgNod, av=None, giltig_fran=None, giltig_till=None):
+    tilldelning, _ = Rolltilldelning.objects.get_or_create(
+        anvandare=anvandare,
+        roll=roll,
+        nod=nod,
+        defaults={"giltig_fran": giltig_fran, "giltig_till": giltig_till},
+    )
+    return tilldelning
+
+
+# --- brukare och insatser ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def brukare_spara(*, brukare: Brukare, av) -> Brukare:
+    """Skapar eller ändrar en brukare efter validering; historiken får `av` som författare."""
+    brukare.full_clean()
+    brukare._history_user = av
+    brukare.save()
+    return brukare
+
+
+@transaction.atomic
+def insats_spara(*, insats: Insats, av) -> Insats:
+    insats.full_clean()
+    insats._history_user = av
+    insats.save()
+    return insats
+
+
+# --- notifikationer och bevakningar --------------------------------------------------------------
+
+
+def notifikation_skapa(
+    *, nyckel: str, mottagare, rubrik: str, text: str = "", lank: str = "", epost: bool = True
+):
+    """Skapar notifikationen en gång. Finns nyckeln redan händer ingenting och None returneras.
+
+    E-posten går via utkorgen (svepet), så att anroparen aldrig väntar på e-post eller Redis.
+    """
+    try:
+        with transaction.atomic():
+            notis = Notifikation.objects.create(
+                nyckel=nyckel, mottagare=mottagare, rubrik=rubrik, text=text, lank=lank, epost=epost
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(_skicka_utkorg_snart)
+    return notis
+
+
+def _skicka_utkorg_snart() -> None:
+    """Försöker få ut e-posten direkt; misslyckas det (Redis nere) tar nästa svep den."""
+    from kvalitet.tasks import skicka_utkorg, trygg_koa
+
+    trygg_koa(skicka_utkorg)
+
+
+def bevakning_lagg(
+    *, nyckel: str, forfaller: datetime.datetime, mottagare, rubrik: str, text: str = "", lank: str = ""
+) -> Bevakning:
+    """Lägger (eller flyttar) en bevakning. En redan skickad bevakning rörs inte: den påminner en gång."""
+    bevakning, skapad = Bevakning.objects.get_or_create(
+        nyckel=nyckel,
+        defaults={
+            "forfaller": forfaller,
+            "mottagare": mottagare,
+            "rubrik": rubrik,
+            "text": text,
+            "lank": lank,
+        },
+    )
+    if not skapad and bevakning.status == BevakningStatus.VANTAR:
+        bevakning.forfaller = forfaller
+        bevakning.mottagare = mottagare
+        bevakning.rubrik, bevakning.text, bevakning.lank = rubrik, text, lank
+        bevakning.save()
+    return bevakning
+
+
+@transaction.atomic
+def bevakning_avbryt(*, nyckel: str) -> bool:
+    """Avbryter en väntande bevakning (villkoret gäller inte längre). True om något avbröts."""
+    antal = 0
+    for b in Bevakning.objects.select_for_update().filter(nyckel=nyckel, status=BevakningStatus.VANTAR):
+        b.status = BevakningStatus.AVBRUTEN
+        b.hanterad = timezone.now()
+        b.save(update_fields=["status", "hanterad"])
+        antal += 1
+    return antal > 0
+
+
+def notifikation_markera_last(*, notis: Notifikation) -> None:
+    if notis.last is None:
+        notis.last = timezone.now()
+        notis.save(update_fields=["last"])
+
+
+# --- svepet ---------------------------------------------------------------------------------------
+
+
+def bevakningar_svep(*, nu: datetime.datetime | None = None, batch: int = 500) -> int:
+    """Gör förfallna bevakningar till notifikationer. Returnerar antalet nya notifikationer.
+
+    Flera svep kan köra samtidigt: raderna låses med SKIP LOCKED, och notifikationens unika nyckel gör
+    att ett omkört eller avbrutet svep aldrig påminner två gånger.
+    """
+    nu = nu or timezone.now()
+    nya = 0
+    while True:
+        with transaction.atomic():
+            forfallna = list(
+                Bevakning.objects.select_for_update(skip_locked=True)
+                .filter(status=BevakningStatus.VANTAR, forfaller__lte=nu)
+                .order_by("forfaller")[:batch]
+            )
+            if not forfallna:
+                break
+            skapade = Notifikation.objects.bulk_create(
+                [
+                    Notifikation(
+                        nyckel=f"bevakning:{b.nyckel}",
+                        mottagare_id=b.mottagare_id,
+                        rubrik=b.rubrik,
+                        text=b.text,
+                        lank=b.lank,
+                    )
+                    for b in forfallna
+                ],
+                ignore_conflicts=True,
+            )
+            for b in forfallna:
+                b.status = BevakningStatus.SKICKAD
+                b.hanterad = nu
+            Bevakning.objects.bulk_update(forfallna, ["status", "hanterad"])
+            nya += len(skapade)
+    return nya
+
+
+def utkorg_skicka(*, batch: int = 200, max_forsok: int = 5) -> int:
+    """Skickar e-post för notifikationer som väntar. Returnerar antalet skickade.
+
+    E-post är "minst en gång": kraschar processen mellan sändning och commit skickas den igen.
+    Notifikationen i appen finns alltid exakt en gång.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    skickade = 0
+    while True:
+        with transaction.atomic():
+            rader = list(
+                Notifikation.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(epost=True, epost_skickad__isnull=True, epost_forsok__lt=max_forsok)
+                .select_related("mottagare")
+                .order_by("skapad")[:batch]
+            )
+            if not rader:
+                break
+            nu = timezone.now()
+            for n in rader:
+                if not n.mottagare.email:
+                    n.epost = False
+                    continue
+                try:
+                    lank = f"\n\n{settings.KVALITET_BAS_URL}{n.lank}" if n.lank else ""
+                    send_mail(n.rubrik, f"{n.text}{lank}", None, [n.mottagare.email])
+                except Exception:
+                    logger.exception("E-post till %s kunde inte skickas", n.mottagare_id)
+                    n.epost_forsok += 1
+                else:
+                    n.epost_skickad = nu
+                    skickade += 1
+            Notifikation.objects.bulk_update(rader, ["epost", "epost_skickad", "epost_forsok"])
+    return skickade

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from health_check.views import HealthCheckView
+
+from kvalitet import views
+from kvalitet.health import Celery, Databas, Redis
+
+app_urls = (
+    [
+        path("", views.start, name="start"),
+        path("organisation/", views.organisation, name="organisation"),
+        path("brukare/", views.brukare_lista, name="brukare_lista"),
+        path("brukare/ny/", views.brukare_ny, name="brukare_ny"),
+        path("brukare/<int:pk>/", views.brukare_detalj, name="brukare"),
+        path("brukare/<int:pk>/andra/", views.brukare_andra, name="brukare_andra"),
+        path("brukare/<int:pk>/insats/ny/", views.insats_ny, name="insats_ny"),
+        path("loggkontroll/", views.loggkontroll, name="loggkontroll"),
+        path("notifikationer/", views.notifikationer, name="notifikationer"),
+        path("notifikationer/<int:pk>/last/", views.notifikation_last, name="notifikation_last"),
+    ],
+    "kvalitet",
+)
+
+urlpatterns = [
+    path("", include(app_urls)),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", HealthCheckView.as_view(checks=[Databas, Redis, Celery]), name="health"),
+    path("admin/", admin.site.urls),
+    path("avvikelser/", include("avvikelser.urls")),
+    path("lexsarah/", include("lexsarah.urls")),
+    path("riskanalys/", include("riskanalys.urls")),
+    path("uppfoljning/", include("uppfoljning.urls")),
+    path("rapporter/", include("rapporter.urls")),
+]
+
+handler403 = "kvalitet.views_fel.forbjuden"
+handler404 = "kvalitet.views_fel.saknas"
+handler500 = "kvalitet.views_fel.serverfel"

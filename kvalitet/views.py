@@ -1,0 +1,124 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from kvalitet import access, queries, services
+from kvalitet.audit import logga_visning
+from kvalitet.forms import BrukareForm, InsatsForm, LoggkontrollForm, SokForm
+from kvalitet.models import Brukare, Insats
+from kvalitet.uppgifter import mina_uppgifter
+
+SIDSTORLEK = 25
+
+
+def start(request):
+    """Mina uppgifter: det som väntar på användaren, förfallet först, och olästa notiser."""
+    return render(
+        request,
+        "kvalitet/start.html",
+        {
+            "uppgifter": mina_uppgifter(request.user),
+            "notiser": queries.notifikationer(request.user).filter(last__isnull=True)[:10],
+        },
+    )
+
+
+def organisation(request):
+    return render(request, "kvalitet/organisation.html", {"noder": queries.organisationstrad()})
+
+
+def brukare_lista(request):
+    form = SokForm(request.GET or None)
+    fraga = form.cleaned_data["q"] if form.is_valid() else ""
+    qs = queries.brukare_sok(request.user, fraga).select_related("handlaggare", "namnd")
+    sida = Paginator(qs.order_by("efternamn", "fornamn", "pk"), SIDSTORLEK).get_page(request.GET.get("sida"))
+    logga_visning(request, list(sida.object_list), "brukarlista")
+    return render(request, "kvalitet/brukare_lista.html", {"form": form, "sida": sida})
+
+
+def brukare_detalj(request, pk: int):
+    brukare = access.hamta(request.user, Brukare.objects.select_related("handlaggare", "namnd"), pk=pk)
+    insatser = access.scope(request.user, Insats).filter(brukare=brukare).select_related("typ", "enhet")
+    logga_visning(request, brukare, "brukare: detaljsida")
+    return render(
+        request,
+        "kvalitet/brukare_detalj.html",
+        {
+            "brukare": brukare,
+            "insatser": insatser,
+            "kan_andra": access.kan(request.user, brukare, access.ANDRA),
+        },
+    )
+
+
+def brukare_ny(request):
+    if not access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE):
+        return render(request, "403.html", status=403)
+    form = BrukareForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        brukare = services.brukare_spara(brukare=form.save(commit=False), av=request.user)
+        messages.success(request, "Brukaren är sparad.")
+        return redirect("kvalitet:brukare", pk=brukare.pk)
+    return render(request, "kvalitet/brukare_form.html", {"form": form, "rubrik": "Ny brukare"})
+
+
+def brukare_andra(request, pk: int):
+    brukare = access.hamta(request.user, Brukare, access.ANDRA, pk=pk)
+    form = BrukareForm(request.POST or None, instance=brukare, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.brukare_spara(brukare=form.save(commit=False), av=request.user)
+        messages.success(request, "Ändringarna är sparade.")
+        return redirect("kvalitet:brukare", pk=brukare.pk)
+    logga_visning(request, brukare, "brukare: ändra")
+    return render(
+        request, "kvalitet/brukare_form.html", {"form": form, "rubrik": "Ändra brukare", "brukare": brukare}
+    )
+
+
+def insats_ny(request, pk: int):
+    brukare = access.hamta(request.user, Brukare, access.ANDRA, pk=pk)
+    form = InsatsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        insats = form.save(commit=False)
+        insats.brukare = brukare
+        services.insats_spara(insats=insats, av=request.user)
+        messages.success(request, "Insatsen är sparad.")
+        return redirect("kvalitet:brukare", pk=brukare.pk)
+    return render(request, "kvalitet/insats_form.html", {"form": form, "brukare": brukare})
+
+
+def loggkontroll(request):
+    """Vem har tittat på en brukare, och när (kvalitetssamordnare, inom sin nämnd)."""
+    if not access.har_roll(request.user, access.KVALITETSSAMORDNARE):
+        return render(request, "403.html", status=403)
+    form = LoggkontrollForm(request.GET or None)
+    brukare, traffar, sida = None, None, None
+    if form.is_valid():
+        if form.cleaned_data["brukare"]:
+            brukare = get_object_or_404(
+                queries.brukare_sok(request.user, "", access.LASA), pk=form.cleaned_data["brukare"]
+            )
+            poster = queries.loggkontroll(request.user, brukare_id=brukare.pk)
+            sida = Paginator(poster, 50).get_page(request.GET.get("sida"))
+            logga_visning(request, brukare, "loggkontroll")
+        elif form.cleaned_data["q"]:
+            traffar = list(queries.brukare_sok(request.user, form.cleaned_data["q"])[:20])
+            logga_visning(request, traffar, "loggkontroll: sökning")
+    return render(
+        request,
+        "kvalitet/loggkontroll.html",
+        {"form": form, "brukare": brukare, "traffar": traffar, "sida": sida},
+    )
+
+
+def notifikationer(request):
+    sida = Paginator(queries.notifikationer(request.user), SIDSTORLEK).get_page(request.GET.get("sida"))
+    return render(request, "kvalitet/notifikationer.html", {"sida": sida})
+
+
+@require_POST
+def notifikation_last(request, pk: int):
+    notis = access.hamta(request.user, queries.notifikationer(request.user), pk=pk)
+    services.notifikation_markera_last(notis=notis)
+    return redirect(notis.lank or "kvalitet:notifikationer")

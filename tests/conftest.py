@@ -1,0 +1,124 @@
+"""Gemensam rollbesättning för alla tester.
+
+Organisationen:
+
+    Kommun K
+    ├── Nämnd N1
+    │   ├── Område A1: Enhet E1, Enhet E2
+    │   └── Område A2: Enhet E3
+    └── Nämnd N2
+        └── Område A3: Enhet E4
+
+Personerna: Pia (personal, E1), Erik (enhetschef, E1), Elsa (enhetschef, E3, ska aldrig se E1),
+Vera (verksamhetschef, A1), Hanna (handläggare, N1), Hugo (handläggare, N2), Kim (kvalitetssamordnare,
+N1), Sofia (kvalitetssamordnare, N2), Lars (ledning, K), Ada (admin, K), Utan (ingen roll).
+"""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from kvalitet.models import NodTyp
+from tests.factories import BrukareFactory, InsatsFactory, OrgNodFactory, RollFactory, UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    # I CI ska testerna köras mot riktig PostgreSQL; SQLite där är ett konfigurationsfel, inte ett val.
+    if os.environ.get("CI") and not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
+        raise pytest.UsageError("CI kräver DATABASE_URL mot PostgreSQL.")
+
+
+@pytest.fixture
+def redis_url():
+    """Riktig Redis. Saknas den i CI är det ett fel; lokalt hoppas testet över med en tydlig orsak."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("REDIS_URL saknas i CI: testet kräver en riktig Redis.")
+        pytest.skip("REDIS_URL är inte satt (körs alltid i CI).")
+    return url
+
+
+@pytest.fixture
+def postgres():
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("Testet kräver PostgreSQL i CI.")
+        pytest.skip("Testet kräver PostgreSQL (DATABASE_URL).")
+
+
+@pytest.fixture
+def org(db):
+    k = OrgNodFactory(typ=NodTyp.KOMMUN, namn="Kommun K", kod="K")
+    n1 = OrgNodFactory(typ=NodTyp.NAMND, namn="Nämnd N1", kod="N1", forelder=k)
+    n2 = OrgNodFactory(typ=NodTyp.NAMND, namn="Nämnd N2", kod="N2", forelder=k)
+    a1 = OrgNodFactory(typ=NodTyp.VERKSAMHETSOMRADE, namn="Område A1", kod="A1", forelder=n1)
+    a2 = OrgNodFactory(typ=NodTyp.VERKSAMHETSOMRADE, namn="Område A2", kod="A2", forelder=n1)
+    a3 = OrgNodFactory(typ=NodTyp.VERKSAMHETSOMRADE, namn="Område A3", kod="A3", forelder=n2)
+    e1 = OrgNodFactory(typ=NodTyp.ENHET, namn="Enhet E1", kod="E1", forelder=a1, antal_platser=50)
+    e2 = OrgNodFactory(typ=NodTyp.ENHET, namn="Enhet E2", kod="E2", forelder=a1, antal_platser=20)
+    e3 = OrgNodFactory(typ=NodTyp.ENHET, namn="Enhet E3", kod="E3", forelder=a2, antal_platser=30)
+    e4 = OrgNodFactory(typ=NodTyp.ENHET, namn="Enhet E4", kod="E4", forelder=a3, antal_platser=40)
+    return SimpleNamespace(k=k, n1=n1, n2=n2, a1=a1, a2=a2, a3=a3, e1=e1, e2=e2, e3=e3, e4=e4)
+
+
+def _person(username, roll=None, nod=None, **kwargs):
+    user = UserFactory(username=username, first_name=username.capitalize(), **kwargs)
+    if roll:
+        RollFactory(anvandare=user, roll=roll, nod=nod)
+    return user
+
+
+@pytest.fixture
+def cast(org):
+    return SimpleNamespace(
+        pia=_person("pia", "personal", org.e1),
+        erik=_person("erik", "enhetschef", org.e1),
+        elsa=_person("elsa", "enhetschef", org.e3),
+        vera=_person("vera", "verksamhetschef", org.a1),
+        hanna=_person("hanna", "handlaggare", org.n1),
+        hugo=_person("hugo", "handlaggare", org.n2),
+        kim=_person("kim", "kvalitetssamordnare", org.n1),
+        sofia=_person("sofia", "kvalitetssamordnare", org.n2),
+        lars=_person("lars", "ledning", org.k),
+        ada=_person("ada", "admin", org.k, is_staff=True),
+        utan=_person("utan"),
+    )
+
+
+@pytest.fixture
+def brukare(org, cast):
+    """b1 vid E1 (Hannas ärende), b3 vid E3 (N1), b4 vid E4 (N2), skyddad vid E1 (Hannas),
+    skyddad_annan vid E1 (ingen handläggare)."""
+    b1 = BrukareFactory(namnd=org.n1, handlaggare=cast.hanna, fornamn="Greta", efternamn="Gran")
+    b3 = BrukareFactory(namnd=org.n1, fornamn="Tore", efternamn="Tall")
+    b4 = BrukareFactory(namnd=org.n2, handlaggare=cast.hugo, fornamn="Bo", efternamn="Björk")
+    skyddad = BrukareFactory(
+        namnd=org.n1, handlaggare=cast.hanna, skyddad_identitet=True, fornamn="Hemlig", efternamn="Person"
+    )
+    skyddad_annan = BrukareFactory(namnd=org.n1, skyddad_identitet=True, fornamn="Dold", efternamn="Doldsson")
+    InsatsFactory(brukare=b1, enhet=org.e1)
+    InsatsFactory(brukare=b3, enhet=org.e3)
+    InsatsFactory(brukare=b4, enhet=org.e4)
+    InsatsFactory(brukare=skyddad, enhet=org.e1)
+    InsatsFactory(brukare=skyddad_annan, enhet=org.e1)
+    return SimpleNamespace(b1=b1, b3=b3, b4=b4, skyddad=skyddad, skyddad_annan=skyddad_annan)
+
+
+@pytest.fixture
+def logga_in(client):
+    """logga_in(user) -> klient inloggad som användaren."""
+
+    def _logga_in(user):
+        client.force_login(user)
+        return client
+
+    return _logga_in
+
+
+@pytest.fixture(autouse=True)
+def _snabb_hashning(settings):
+    # Argon2 är avsiktligt långsam; i testerna räcker en snabb algoritm (produktionsvalet testas för sig).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
