@@ -218,6 +218,21 @@ def _regel_notifikation(user, qs, atgard):
     return qs.filter(mottagare_id=user.pk)
 
 
+# --- avvikelser (regler för avvikelser-appens modeller) --------------------------------------------
+
+
+# --- lexsarah (regler för lexsarah-appens modeller) ------------------------------------------------
+
+
+# --- riskanalys (regler för riskanalys-appens modeller) ---------------------------------------------
+
+
+# --- uppfoljning (regler för uppfoljning-appens modeller) -------------------------------------------
+
+
+# --- rapporter (regler för rapporter-appens modeller) ----------------------------------------------
+
+
 # --- ingångarna ---------------------------------------------------------------------------------
 
 
