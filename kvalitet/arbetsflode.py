@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 
 
-def kontrollera_overgang(tabell: Mapping[str, set[str] | frozenset[str]], fran: str, till: str, etiketter=None):
+def kontrollera_overgang(
+    tabell: Mapping[str, set[str] | frozenset[str]], fran: str, till: str, etiketter=None
+):
     """ValidationError om övergången inte finns i tabellen."""
     if till not in tabell.get(fran, ()):
         namn = dict(etiketter or {})

@@ -4,7 +4,6 @@ from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from kvalitet import views
-from kvalitet.health import Celery, Databas, Redis
 
 app_urls = (
     [
@@ -26,7 +25,13 @@ urlpatterns = [
     path("", include(app_urls)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("health/", HealthCheckView.as_view(checks=[Databas, Redis, Celery]), name="health"),
+    path(
+        "health/",
+        HealthCheckView.as_view(
+            checks=["kvalitet.health.Databas", "kvalitet.health.Redis", "kvalitet.health.Celery"]
+        ),
+        name="health",
+    ),
     path("admin/", admin.site.urls),
     path("avvikelser/", include("avvikelser.urls")),
     path("lexsarah/", include("lexsarah.urls")),

@@ -99,9 +99,10 @@ def loggkontroll(request):
             brukare = get_object_or_404(
                 queries.brukare_sok(request.user, "", access.LASA), pk=form.cleaned_data["brukare"]
             )
+            # Loggas först, så att sidan också visar just den här visningen.
+            logga_visning(request, brukare, "loggkontroll")
             poster = queries.loggkontroll(request.user, brukare_id=brukare.pk)
             sida = Paginator(poster, 50).get_page(request.GET.get("sida"))
-            logga_visning(request, brukare, "loggkontroll")
         elif form.cleaned_data["q"]:
             traffar = list(queries.brukare_sok(request.user, form.cleaned_data["q"])[:20])
             logga_visning(request, traffar, "loggkontroll: sökning")

@@ -96,7 +96,12 @@ def test_protected_identity_is_hidden_on_pages_for_others(cast, brukare, logga_i
 def test_org_tree_scope_includes_subtree(cast, org):
     assert access.noder(cast.vera, access.VERKSAMHETSCHEF) == {org.a1.pk, org.e1.pk, org.e2.pk}
     assert access.noder(cast.kim, access.KVALITETSSAMORDNARE) == {
-        org.n1.pk, org.a1.pk, org.a2.pk, org.e1.pk, org.e2.pk, org.e3.pk
+        org.n1.pk,
+        org.a1.pk,
+        org.a2.pk,
+        org.e1.pk,
+        org.e2.pk,
+        org.e3.pk,
     }
 
 
