@@ -198,8 +198,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 0}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY = False
-# Hur ofta bevakningssvepet körs (sekunder); schemat läggs i databasen av migreringen/seed.
+# Hur ofta bevakningssvepet körs (sekunder).
 BEVAKNING_SVEP_SEKUNDER = env.int("BEVAKNING_SVEP_SEKUNDER", default=60)
+# DatabaseScheduler (django-celery-beat) lägger in schemat i databasen när beat startar.
+CELERY_BEAT_SCHEDULE = {
+    "bevakningssvep": {"task": "kvalitet.tasks.bevakningssvep", "schedule": float(BEVAKNING_SVEP_SEKUNDER)},
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

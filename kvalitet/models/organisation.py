@@ -64,6 +64,20 @@ class OrgNod(models.Model):
     def djup(self) -> int:
         return self.sokvag.count("/") - 1
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        krav = FORALDER_TYP.get(self.typ)
+        if krav is None and self.forelder_id:
+            raise ValidationError({"forelder": _("En kommun har ingen förälder.")})
+        if krav is not None and (self.forelder is None or self.forelder.typ != krav):
+            raise ValidationError(
+                {
+                    "forelder": _("Fel nivå: föräldern ska vara av typen %(typ)s.")
+                    % {"typ": krav.label.lower()}
+                }
+            )
+
     def namnd(self) -> "OrgNod | None":
         """Nämnden noden hör till (en fråga)."""
         if self.typ == NodTyp.NAMND:
