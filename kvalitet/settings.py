@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "health_check",
+    "csp",
     "kvalitet",
     "riskanalys",
     "avvikelser",
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,10 +78,6 @@ MIDDLEWARE = [
     # Axes sist: den läser inloggningsförsöken när allt annat är klart.
     "axes.middleware.AxesMiddleware",
 ]
-
-if PRODUKTION:
-    # I produktion serverar WhiteNoise static/ (efter collectstatic); i demon gör runserver det.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "kvalitet.urls"
 WSGI_APPLICATION = "kvalitet.wsgi.application"
@@ -162,6 +161,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Bilagor och genererade rapporter ligger utanför static och visas bara via behörighetskontrollerade vyer.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# WhiteNoise serverar static/: i produktion efter collectstatic, annars direkt ur källkatalogerna.
+WHITENOISE_USE_FINDERS = not PRODUKTION
+WHITENOISE_AUTOREFRESH = not PRODUKTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -211,6 +213,24 @@ HEALTH_CHECK = {"WARNINGS_AS_ERRORS": False, "DISABLE_THREADING": True}
 
 # Kommunens namn och logotyp (visas i sidhuvud och rapporter).
 KOMMUN_NAMN = env.str("KOMMUN_NAMN", default="Sjöstads kommun")
+
+# Content-Security-Policy: inga inline-skript, inga externa källor (inget CDN).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 # Säkerhetshuvuden. I produktion: endast HTTPS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

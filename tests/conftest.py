@@ -15,6 +15,9 @@ N1), Sofia (kvalitetssamordnare, N2), Lars (ledning, K), Ada (admin, K), Utan (i
 """
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -122,3 +125,76 @@ def logga_in(client):
 def _snabb_hashning(settings):
     # Argon2 är avsiktligt långsam; i testerna räcker en snabb algoritm (produktionsvalet testas för sig).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- riktiga tjänster: Celery-broker och worker ---------------------------------------------------------
+
+ROT = Path(__file__).resolve().parents[1]
+
+
+def databas_url() -> str:
+    """Testdatabasens adress, för processer (worker, server) som ska se samma data."""
+    s = connection.settings_dict
+    return f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def ny_pool():
+    # Nästa anslutning ska byggas från den ändrade konfigurationen.
+    from kvalitet.celery import app
+
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker(redis_url, settings):
+    """Appen pekar på den riktiga Redis-brokern (db 9, så att inget annat stör) under testet."""
+    from kvalitet.celery import app
+
+    url = redis_url.rsplit("/", 1)[0] + "/9"
+    gammal = (app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager)
+    app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager = url, url, False
+    ny_pool()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    yield url
+    app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager = gammal
+    ny_pool()
+
+
+@pytest.fixture
+def worker(broker, postgres):
+    """En riktig Celery-worker i en egen process mot testdatabasen och brokern."""
+    from kvalitet.celery import app
+
+    env = {**os.environ, "REDIS_URL": broker, "DATABASE_URL": databas_url(), "KVALITET_MILJO": "test"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kvalitet",
+            "worker",
+            "-P",
+            "solo",
+            "-c",
+            "1",
+            "-l",
+            "warning",
+        ],
+        cwd=ROT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        svar = None
+        for _ in range(60):
+            svar = app.control.ping(timeout=1.0)
+            if svar:
+                break
+        assert svar, "Celery-workern startade inte"
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -72,8 +72,9 @@ class BrukareFactory(factory.django.DjangoModelFactory):
     efternamn = factory.Sequence(lambda n: f"Efternamn{n}")
 
 
-def insatstyp(namn: str = "Hemtjänst") -> Insatstyp:
-    return Insatstyp.objects.get(namn=namn)
+def insatstyp(namn: str = "Hemtjänst", lag: str = "SoL") -> Insatstyp:
+    # get_or_create: transaktionella tester tömmer tabellerna, också grunddatat från migreringen.
+    return Insatstyp.objects.get_or_create(namn=namn, defaults={"lag": lag})[0]
 
 
 class InsatsFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,66 @@
+"""Grundens resor i riktig webbläsare: inloggning på telefon, brukarsök, åtkomstlogg, tillgänglighet."""
+
+import pytest
+
+from kvalitet.models import Atkomstlogg
+from tests.e2e.conftest import axe_fel, forklara
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_case_officer_on_phone_finds_brukare_and_the_view_is_logged(ny_sida, server, cast, brukare):
+    sida = ny_sida(cast.hanna, mobil=True)
+    assert sida.get_by_role("heading", name="Mina uppgifter").is_visible()
+    sida.get_by_role("button", name="Visa meny").click()
+    sida.get_by_role("link", name="Brukare").click()
+    sida.get_by_label("Sök namn eller personnummer").fill("Gran")
+    sida.get_by_label("Sök namn eller personnummer").press("Enter")
+    sida.get_by_role("link", name="Greta Gran").click()
+    assert sida.get_by_role("heading", name="Greta Gran").is_visible()
+    assert Atkomstlogg.objects.filter(
+        anvandare=cast.hanna, brukare=brukare.b1, vad="brukare: detaljsida"
+    ).exists()
+
+
+def test_manager_of_other_unit_gets_not_found_page(ny_sida, server, cast, brukare):
+    sida = ny_sida(cast.elsa)
+    svar = sida.goto(f"{server}/brukare/{brukare.b1.pk}/")
+    assert svar.status == 404
+    assert "Gran" not in sida.content()
+
+
+def test_wrong_password_shows_swedish_error_and_keeps_username(ny_sida, server, cast):
+    sida = ny_sida()
+    sida.goto(f"{server}/login/")
+    sida.get_by_label("Användarnamn").fill("hanna")
+    sida.get_by_label("Lösenord").fill("fel")
+    sida.get_by_role("button", name="Logga in").click()
+    assert "korrekt användarnamn" in sida.content()
+    assert sida.get_by_label("Användarnamn").input_value() == "hanna"
+
+
+def test_no_script_is_blocked_and_csp_is_strict(ny_sida, server, cast):
+    sida = ny_sida(cast.kim)
+    fel = []
+    sida.on("console", lambda m: fel.append(m.text) if m.type == "error" else None)
+    svar = sida.goto(f"{server}/brukare/")
+    csp = svar.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert fel == []
+
+
+@pytest.mark.parametrize(
+    "sokvag", ["/login/", "/", "/brukare/", "/organisation/", "/notifikationer/", "/loggkontroll/"]
+)
+def test_main_pages_have_no_serious_accessibility_violations(ny_sida, server, cast, brukare, sokvag):
+    sida = ny_sida(None if sokvag == "/login/" else cast.kim)
+    sida.goto(f"{server}{sokvag}")
+    fel = axe_fel(sida)
+    assert fel == [], forklara(fel)
+
+
+def test_brukare_detail_has_no_serious_accessibility_violations(ny_sida, server, cast, brukare):
+    sida = ny_sida(cast.hanna)
+    sida.goto(f"{server}/brukare/{brukare.b1.pk}/")
+    fel = axe_fel(sida)
+    assert fel == [], forklara(fel)
