@@ -218,6 +218,12 @@ def _regel_notifikation(user, qs, atgard):
     return qs.filter(mottagare_id=user.pk)
 
 
+# --- kvalitetsarbete (mål, indikatorer, egenkontroll, förbättringsplan) ------------------------------
+
+
+# --- api (tokens m.m.) -----------------------------------------------------------------------------
+
+
 # --- avvikelser (regler för avvikelser-appens modeller) --------------------------------------------
 
 

@@ -259,6 +259,10 @@ LOGGING = {
 # Adressen som länkar i e-post börjar med.
 KVALITET_BAS_URL = env.str("KVALITET_BAS_URL", default="http://127.0.0.1:8000")
 
+# --- api ---
+
+# --- kvalitetsarbete (mål, egenkontroll, förbättringsplan) ---
+
 # --- avvikelser ---
 
 # --- lexsarah ---

@@ -38,6 +38,8 @@ urlpatterns = [
     path("riskanalys/", include("riskanalys.urls")),
     path("uppfoljning/", include("uppfoljning.urls")),
     path("rapporter/", include("rapporter.urls")),
+    path("kvalitetsarbete/", include("kvalitet.urls_kvalitetsarbete")),
+    path("api/", include("kvalitet.api_urls")),
 ]
 
 handler403 = "kvalitet.views_fel.forbjuden"

@@ -1,0 +1,5 @@
+"""REST-API:t, versionerat under /api/v1/."""
+
+app_name = "api"
+
+urlpatterns = []
