@@ -7,7 +7,7 @@ def navigering(request):
     """Rollerna styr menyn; själva åtkomsten avgörs ändå i varje vy via kvalitet.access."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"kommun_namn": settings.KOMMUN_NAMN}
+        return {"kommun_namn": settings.KOMMUN_NAMN, "oidc_aktiv": settings.OIDC_AKTIV}
     beh = access.behorighet(user)
     return {
         "kommun_namn": settings.KOMMUN_NAMN,

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "health_check",
     "csp",
     "kvalitet",
@@ -70,11 +72,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "kvalitet.middleware.InloggningKravsMiddleware",
+    "kvalitet.tvafaktor.TvaFaktorMiddleware",
     # Axes sist: den läser inloggningsförsöken när allt annat är klart.
     "axes.middleware.AxesMiddleware",
 ]
@@ -125,9 +129,30 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Inloggning med kommunens konto (OpenID Connect), om konfigurerat.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_AKTIV = bool(OIDC_RP_CLIENT_ID)
+if OIDC_AKTIV:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("kvalitet.oidc.KvalitetOIDCBackend")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = "openid email profile"
+OIDC_GRUPPER_ROLLER = env.json("OIDC_GRUPPER_ROLLER", default={})
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "kvalitet:start"
 LOGOUT_REDIRECT_URL = "login"
+
+# Tvåfaktor (TOTP) krävs för dessa roller och för superanvändare; av i demon så att demoinloggningarna
+# fungerar direkt, på i produktion. Den som själv slagit på tvåfaktor måste alltid använda den.
+TVAFAKTOR_KRAVS = env.bool("TVAFAKTOR_KRAVS", default=PRODUKTION)
+TVAFAKTOR_ROLLER = ["kvalitetssamordnare", "admin"]
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kvalitet")
 
 # Sessioner i databasen; de löper ut efter inaktivitet (förnyas vid varje begäran).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

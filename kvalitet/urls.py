@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from kvalitet import views
+from kvalitet import tvafaktor, views
 
 app_urls = (
     [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include(app_urls)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tvafaktor/", tvafaktor.tvafaktor, name="tvafaktor"),
     path(
         "health/",
         HealthCheckView.as_view(
@@ -41,6 +43,9 @@ urlpatterns = [
     path("kvalitetsarbete/", include("kvalitet.urls_kvalitetsarbete")),
     path("api/", include("kvalitet.api_urls")),
 ]
+
+if settings.OIDC_AKTIV:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler403 = "kvalitet.views_fel.forbjuden"
 handler404 = "kvalitet.views_fel.saknas"
