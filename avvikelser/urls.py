@@ -6,4 +6,16 @@ app_name = "avvikelser"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("mina/", views.mina, name="mina"),
+    path("rapportera/", views.rapportera, name="rapportera"),
+    path("export/", views.export, name="export"),
+    path("statistik/", views.statistik, name="statistik"),
+    path("klagomal/", views.klagomal_lista, name="klagomal"),
+    path("klagomal/ny/", views.klagomal_registrera, name="klagomal_ny"),
+    path("klagomal/<int:pk>/", views.klagomal_detalj, name="klagomal_detalj"),
+    path("<int:pk>/", views.detalj, name="detalj"),
+    path("<int:pk>/status/", views.byt_status, name="status"),
+    path("<int:pk>/utred/", views.utred, name="utred"),
+    path("<int:pk>/atgard/", views.atgard, name="atgard"),
+    path("<int:pk>/eskalera/", views.eskalera, name="eskalera"),
 ]

@@ -1,5 +1,350 @@
-from django.shortcuts import render
+"""Tunna vyer: hämta inom scope, validera formuläret, anropa en tjänst, rendera."""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from avvikelser import queries, services
+from avvikelser.forms import (
+    AtgardForm,
+    AvslutaKlagomalForm,
+    AvvikelseForm,
+    KlagomalForm,
+    KlagomalOppetForm,
+    KoFilterForm,
+    StatusForm,
+    UtredningForm,
+)
+from avvikelser.models import Avvikelse, Klagomal, OppenInlamning
+from kvalitet import access
+from kvalitet.audit import logga_visning
+from kvalitet.natverk import klientadress
 
 
 def index(request):
-    return render(request, "avvikelser/index.html")
+    """Kön för chefer och kvalitetssamordnare; övriga ser det de själva rapporterat."""
+    if not access.har_roll(request.user, *access.CHEFER, access.KVALITETSSAMORDNARE):
+        return redirect("avvikelser:mina")
+    filter_ = KoFilterForm(request.GET or None, user=request.user)
+    data = filter_.cleaned_data if filter_.is_valid() else {}
+    qs = queries.ko(
+        request.user,
+        status=data.get("status") or "",
+        kategori=data.get("kategori"),
+        fran=data.get("fran"),
+        till=data.get("till"),
+        enhet=data.get("enhet"),
+        enskild=data.get("enskild") or "",
+        sortera=data.get("sortera") or "-rapporterad",
+    )
+    sida = Paginator(qs, 25).get_page(request.GET.get("sida"))
+    logga_visning(request, [a.brukare_id for a in sida if a.brukare_id], "avvikelser: kö")
+    return render(request, "avvikelser/ko.html", {"sida": sida, "filter": filter_})
+
+
+def mina(request):
+    sida = Paginator(queries.mina_rapporterade(request.user), 25).get_page(request.GET.get("sida"))
+    return render(request, "avvikelser/mina.html", {"sida": sida})
+
+
+def rapportera(request):
+    form = AvvikelseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        avvikelse = services.avvikelse_rapportera(avvikelse=form.save(commit=False), av=request.user)
+        messages.success(request, f"Tack! Avvikelsen har referensnummer {avvikelse.referensnummer}.")
+        return redirect("avvikelser:mina")
+    return render(request, "avvikelser/rapportera.html", {"form": form})
+
+
+def detalj(request, pk):
+    avvikelse = access.hamta(
+        request.user,
+        Avvikelse.objects.select_related("enhet", "kategori", "brukare", "rapporterad_av"),
+        pk=pk,
+    )
+    kan_andra = access.kan(request.user, avvikelse, access.ANDRA)
+    if avvikelse.brukare_id:
+        logga_visning(request, avvikelse.brukare, "avvikelse: detalj")
+    if not kan_andra:
+        # Rapportören ser bara referensnummer och status.
+        return render(request, "avvikelser/status.html", {"a": avvikelse})
+    rapport = None
+    try:
+        from lexsarah.queries import rapport_for_avvikelse
+
+        rapport = rapport_for_avvikelse(request.user, avvikelse)
+    except ImportError:
+        pass
+    rapport_lank = _rapport_lank(rapport)
+    utredning = UtredningForm(
+        initial={
+            "orsaker": avvikelse.orsaker.all(),
+            "konsekvens": avvikelse.konsekvens,
+            "sannolikhet": avvikelse.sannolikhet,
+            "slutsats": avvikelse.slutsats,
+        }
+    )
+    return _detalj(request, avvikelse, rapport=rapport, utredning=utredning, rapport_lank=rapport_lank)
+
+
+def _rapport_lank(rapport) -> str:
+    """Länken till lex Sarah-rapporten: modellens get_absolute_url, annars lexsarah:detalj."""
+    if rapport is None:
+        return ""
+    if hasattr(rapport, "get_absolute_url"):
+        return rapport.get_absolute_url()
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("lexsarah:detalj", args=[rapport.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _detalj(
+    request,
+    avvikelse,
+    *,
+    rapport=None,
+    utredning=None,
+    atgard=None,
+    status=None,
+    status_fel="",
+    rapport_lank="",
+):
+    return render(
+        request,
+        "avvikelser/detalj.html",
+        {
+            "a": avvikelse,
+            "handelser": avvikelse.handelser.select_related("av"),
+            "atgarder": avvikelse.atgarder.select_related("ansvarig"),
+            "utredning": utredning or UtredningForm(),
+            "atgard_form": atgard or AtgardForm(),
+            "status_form": status or StatusForm(),
+            "status_fel": status_fel,
+            "overgangar": sorted(services.OVERGANGAR.get(avvikelse.status, ())),
+            "rapport": rapport,
+            "rapport_lank": rapport_lank,
+        },
+        status=400 if (status_fel or (utredning and utredning.errors) or (atgard and atgard.errors)) else 200,
+    )
+
+
+@require_POST
+def byt_status(request, pk):
+    avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.avvikelse_byt_status(
+                avvikelse=avvikelse,
+                till=form.cleaned_data["till"],
+                av=request.user,
+                motivering=form.cleaned_data["motivering"],
+            )
+            messages.success(request, "Statusen är ändrad.")
+            return redirect("avvikelser:detalj", pk=pk)
+        except ValidationError as fel:
+            return _detalj(request, avvikelse, status=form, status_fel=" ".join(fel.messages))
+    return _detalj(request, avvikelse, status=form, status_fel="Välj en giltig status.")
+
+
+@require_POST
+def utred(request, pk):
+    avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
+    form = UtredningForm(request.POST)
+    if form.is_valid():
+        try:
+            services.avvikelse_utred(avvikelse=avvikelse, av=request.user, **form.cleaned_data)
+            messages.success(request, "Utredningen är sparad.")
+            return redirect("avvikelser:detalj", pk=pk)
+        except ValidationError as fel:
+            form.add_error(None, fel)
+    return _detalj(request, avvikelse, utredning=form)
+
+
+@require_POST
+def atgard(request, pk):
+    avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
+    form = AtgardForm(request.POST)
+    if form.is_valid():
+        ny = form.save(commit=False)
+        ny.avvikelse = avvikelse
+        services.atgard_lagg_till(atgard=ny, av=request.user)
+        messages.success(request, "Åtgärden är tillagd.")
+        return redirect("avvikelser:detalj", pk=pk)
+    return _detalj(request, avvikelse, atgard=form)
+
+
+@require_POST
+def eskalera(request, pk):
+    avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
+    try:
+        services.avvikelse_eskalera(avvikelse=avvikelse, av=request.user)
+        messages.success(request, "En lex Sarah-rapport har skapats.")
+    except ValidationError as fel:
+        messages.error(request, " ".join(fel.messages))
+    return redirect("avvikelser:detalj", pk=pk)
+
+
+def export(request):
+    """Kön som Excel (samma filter och scope som listan); exporten loggas per enskild."""
+    from openpyxl import Workbook
+
+    filter_ = KoFilterForm(request.GET or None, user=request.user)
+    data = filter_.cleaned_data if filter_.is_valid() else {}
+    qs = queries.ko(
+        request.user,
+        status=data.get("status") or "",
+        kategori=data.get("kategori"),
+        fran=data.get("fran"),
+        till=data.get("till"),
+        enhet=data.get("enhet"),
+        enskild=data.get("enskild") or "",
+    )[:50000]
+    bok = Workbook()
+    blad = bok.active
+    blad.title = "Avvikelser"
+    blad.append(["Referensnummer", "Rapporterad", "Händelsetid", "Enhet", "Kategori", "Lag", "Status"])
+    brukare_ids = []
+    for a in qs:
+        blad.append(
+            [
+                a.referensnummer,
+                timezone.localtime(a.rapporterad).strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(a.handelsetid).strftime("%Y-%m-%d %H:%M"),
+                a.enhet.namn,
+                a.kategori.namn,
+                a.lag,
+                a.get_status_display(),
+            ]
+        )
+        if a.brukare_id:
+            brukare_ids.append(a.brukare_id)
+    logga_visning(request, brukare_ids, "avvikelser: export till Excel")
+    svar = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    svar["Content-Disposition"] = 'attachment; filename="avvikelser.xlsx"'
+    bok.save(svar)
+    return svar
+
+
+# --- öppna formuläret (ingen inloggning) -----------------------------------------------------------
+
+
+def _klientnyckel(request) -> str:
+    return hashlib.sha256((klientadress(request) or "okand").encode()).hexdigest()
+
+
+def oppet_klagomal(request):
+    """E-tjänsten för klagomål och synpunkter. Honungsfälla och hastighetsbegränsning i databasen."""
+    form = KlagomalOppetForm(request.POST or None)
+    if request.method == "POST":
+        nyckel = _klientnyckel(request)
+        grans = getattr(settings, "AVVIKELSER_OPPET_MAX_PER_TIMME", 5)
+        sedan = timezone.now() - datetime.timedelta(hours=1)
+        if OppenInlamning.objects.filter(klientnyckel=nyckel, tidpunkt__gte=sedan).count() >= grans:
+            return render(
+                request, "avvikelser/oppet_klagomal.html", {"form": form, "for_manga": True}, status=429
+            )
+        if request.POST.get("webbplats"):
+            # Robot: svara som vanligt men spara ingenting.
+            return render(request, "avvikelser/oppet_tack.html", {"referensnummer": None})
+        if form.is_valid():
+            OppenInlamning.objects.create(klientnyckel=nyckel)
+            klagomal = services.klagomal_registrera(klagomal=form.save(commit=False), av=None)
+            return render(request, "avvikelser/oppet_tack.html", {"referensnummer": klagomal.referensnummer})
+    return render(request, "avvikelser/oppet_klagomal.html", {"form": form})
+
+
+def statistik(request):
+    """Statistik för vald nod och period, inom användarens scope (samma frågor som årsrapporten)."""
+    from kvalitet.models import OrgNod
+
+    synliga = access.noder(request.user, *access.CHEFER, access.KVALITETSSAMORDNARE)
+    noder = list(OrgNod.objects.filter(pk__in=synliga).order_by("sokvag"))
+    idag = timezone.localdate()
+    fel = []
+    try:
+        nod = next((n for n in noder if str(n.pk) == request.GET.get("nod")), noder[0] if noder else None)
+        fran = datetime.date.fromisoformat(
+            request.GET.get("fran") or str(idag - datetime.timedelta(days=365))
+        )
+        till = datetime.date.fromisoformat(request.GET.get("till") or str(idag))
+    except ValueError:
+        fel.append("Ange datum som ÅÅÅÅ-MM-DD.")
+        nod, fran, till = (noder[0] if noder else None), idag - datetime.timedelta(days=365), idag
+    sammanhang = {"noder": noder, "nod": nod, "fran": fran, "till": till, "fel": fel}
+    if nod is not None:
+        per_kategori = queries.antal_per_kategori(request.user, nod, fran, till)
+        totalt = sum(r["antal"] for r in per_kategori) or 1
+        for r in per_kategori:
+            r["andel"] = round(100 * r["antal"] / totalt, 1)
+        per_manad = queries.antal_per_manad(request.user, nod, fran, till)
+        storst = max([r["antal"] for r in per_manad] or [1])
+        for i, r in enumerate(per_manad):
+            r["hojd"] = round(150 * r["antal"] / storst)
+            r["x"] = 10 + i * 40
+            r["y"] = 170 - r["hojd"]
+        flera = queries.brukare_fran_flera_enheter(request.user, nod, fran, till)
+        sammanhang.update(
+            per_kategori=per_kategori,
+            totalt=sum(r["antal"] for r in per_kategori),
+            per_enhet=queries.antal_per_enhet(request.user, nod, fran, till),
+            per_manad=per_manad,
+            svg_bredd=20 + 40 * len(per_manad),
+            fyra_ar=queries.fyra_ar_per_kategori(request.user, nod, till.year),
+            ar_lista=list(range(till.year - 3, till.year + 1)),
+            flera_enheter=flera,
+            tysta=queries.tysta_enheter(request.user, nod, fran, till),
+        )
+    return render(request, "avvikelser/statistik.html", sammanhang, status=400 if fel else 200)
+
+
+# --- klagomål och synpunkter (personal) ------------------------------------------------------------
+
+
+def klagomal_lista(request):
+    qs = access.scope(request.user, Klagomal).select_related("enhet").order_by("-inkommet", "-pk")
+    sida = Paginator(qs, 25).get_page(request.GET.get("sida"))
+    return render(request, "avvikelser/klagomal_lista.html", {"sida": sida})
+
+
+def klagomal_registrera(request):
+    form = KlagomalForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        k = services.klagomal_registrera(klagomal=form.save(commit=False), av=request.user)
+        messages.success(request, f"Registrerat med referensnummer {k.referensnummer}.")
+        return redirect("avvikelser:klagomal")
+    return render(request, "avvikelser/klagomal_form.html", {"form": form})
+
+
+def klagomal_detalj(request, pk):
+    k = access.hamta(request.user, Klagomal.objects.select_related("enhet"), pk=pk)
+    form = AvslutaKlagomalForm(request.POST if request.method == "POST" else None)
+    fel = ""
+    if request.method == "POST":
+        k = access.hamta(request.user, Klagomal, access.ANDRA, pk=pk)
+        if form.is_valid():
+            try:
+                services.klagomal_avsluta(klagomal=k, av=request.user, **form.cleaned_data)
+                messages.success(request, "Ärendet är avslutat.")
+                return redirect("avvikelser:klagomal_detalj", pk=pk)
+            except ValidationError as e:
+                fel = " ".join(e.messages)
+        else:
+            fel = "Kontrollera uppgifterna."
+    return render(
+        request,
+        "avvikelser/klagomal_detalj.html",
+        {"k": k, "form": form, "fel": fel},
+        status=400 if fel else 200,
+    )

@@ -227,6 +227,36 @@ def _regel_notifikation(user, qs, atgard):
 # --- avvikelser (regler för avvikelser-appens modeller) --------------------------------------------
 
 
+@regel("avvikelser.kategori", "avvikelser.orsak")
+def _regel_avvikelse_listor(user, qs, atgard):
+    return _regel_konfiguration(user, qs, atgard)
+
+
+@regel("avvikelser.avvikelse")
+def _regel_avvikelse(user, qs, atgard):
+    # Chefer ser sina enheters avvikelser, kvalitetssamordnare sin nämnds; personal bara det egna.
+    if atgard == ANDRA:
+        return nodscope(user, qs, roller=CHEFER)
+    return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE,), egen_falt="rapporterad_av")
+
+
+@regel("avvikelser.handelse", "avvikelser.atgard")
+def _regel_avvikelse_del(user, qs, atgard):
+    roller = CHEFER if atgard == ANDRA else CHEFER + (KVALITETSSAMORDNARE,)
+    return nodscope(user, qs, roller=roller, nodfalt="avvikelse__enhet")
+
+
+@regel("avvikelser.klagomal")
+def _regel_klagomal(user, qs, atgard):
+    roller = CHEFER if atgard == ANDRA else CHEFER + (KVALITETSSAMORDNARE,)
+    return nodscope(user, qs, roller=roller, egen_falt="registrerad_av")
+
+
+@regel("avvikelser.oppeninlamning")
+def _regel_oppeninlamning(user, qs, atgard):
+    return qs.none()
+
+
 # --- lexsarah (regler för lexsarah-appens modeller) ------------------------------------------------
 
 

@@ -289,6 +289,10 @@ KVALITET_BAS_URL = env.str("KVALITET_BAS_URL", default="http://127.0.0.1:8000")
 # --- kvalitetsarbete (mål, egenkontroll, förbättringsplan) ---
 
 # --- avvikelser ---
+# Dagar innan en ej påbörjad avvikelse påminner enhetschefen (dubbla tiden: verksamhetschefen).
+AVVIKELSER_PAMINNELSE_DAGAR = env.int("AVVIKELSER_PAMINNELSE_DAGAR", default=14)
+# Högst så många inlämningar per timme och klientadress i det öppna klagomålsformuläret.
+AVVIKELSER_OPPET_MAX_PER_TIMME = env.int("AVVIKELSER_OPPET_MAX_PER_TIMME", default=5)
 
 # --- lexsarah ---
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("riskanalys/", include("riskanalys.urls")),
     path("uppfoljning/", include("uppfoljning.urls")),
     path("rapporter/", include("rapporter.urls")),
+    path("oppen/avvikelser/", include("avvikelser.urls_oppen")),
     path("kvalitetsarbete/", include("kvalitet.urls_kvalitetsarbete")),
     path("api/", include("kvalitet.api_urls")),
 ]

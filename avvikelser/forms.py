@@ -1,0 +1,206 @@
+"""Formulär för avvikelser och klagomål. Ogiltig inmatning ger svenska fel och behåller värdena."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+
+from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Kategori, Klagomal, Orsak
+from kvalitet import access
+from kvalitet.models import NodTyp, OrgNod
+from kvalitet.queries import brukare_sok
+from kvalitet.riskmatris import SKALA_VAL
+
+
+class BrukareVal(forms.ModelChoiceField):
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return (
+            f"{access.brukare_visningsnamn(self.user, obj)} ({access.brukare_visningsnummer(self.user, obj)})"
+        )
+
+
+def _enheter_for(user):
+    """Enheter användaren har en roll på (eller under); först i listan är den förvalda."""
+    ids = access.noder(user, *access.ALLA_ROLLER)
+    return OrgNod.objects.filter(pk__in=ids, typ=NodTyp.ENHET, aktiv=True).order_by("namn")
+
+
+class AvvikelseForm(forms.ModelForm):
+    class Meta:
+        model = Avvikelse
+        fields = [
+            "enhet",
+            "handelsetid",
+            "brukare",
+            "lag",
+            "kategori",
+            "beskrivning",
+            "atgard_direkt",
+            "konsekvens_for_brukaren",
+            "anonym",
+        ]
+        widgets = {
+            "handelsetid": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "beskrivning": forms.Textarea(attrs={"rows": 3}),
+            "atgard_direkt": forms.Textarea(attrs={"rows": 2}),
+            "konsekvens_for_brukaren": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        enheter = _enheter_for(user)
+        self.fields["enhet"].queryset = enheter
+        self.fields["enhet"].empty_label = None
+        self.fields["kategori"].queryset = Kategori.objects.filter(aktiv=True)
+        self.fields["brukare"] = BrukareVal(
+            queryset=brukare_sok(user, "", access.VALJA).order_by("efternamn", "fornamn"),
+            required=False,
+            user=user,
+            label="Enskild (valfritt)",
+        )
+        self.fields["handelsetid"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if not self.is_bound:
+            self.initial.setdefault("handelsetid", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("spara", "Skicka avvikelsen"))
+
+    def clean_handelsetid(self):
+        tid = self.cleaned_data["handelsetid"]
+        if tid and tid > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError("Tidpunkten kan inte ligga i framtiden.")
+        return tid
+
+    def clean_beskrivning(self):
+        text = self.cleaned_data["beskrivning"].strip()
+        if len(text) < 5:
+            raise forms.ValidationError("Beskriv kort vad som hände.")
+        return text
+
+
+class StatusForm(forms.Form):
+    till = forms.ChoiceField(label="Ny status", choices=AvvikelseStatus.choices)
+    motivering = forms.CharField(label="Motivering (krävs vid återöppning)", required=False, max_length=2000)
+
+
+class UtredningForm(forms.Form):
+    orsaker = forms.ModelMultipleChoiceField(
+        queryset=Orsak.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Orsaker"
+    )
+    konsekvens = forms.TypedChoiceField(
+        label="Konsekvens (1–4)",
+        choices=[("", "–")] + SKALA_VAL,
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    sannolikhet = forms.TypedChoiceField(
+        label="Sannolikhet (1–4)",
+        choices=[("", "–")] + SKALA_VAL,
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    slutsats = forms.CharField(label="Slutsats", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("spara", "Spara utredningen"))
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("konsekvens")) != bool(data.get("sannolikhet")):
+            raise forms.ValidationError("Ange både konsekvens och sannolikhet, eller ingen av dem.")
+        return data
+
+
+class AtgardForm(forms.ModelForm):
+    class Meta:
+        model = Atgard
+        fields = ["text", "ansvarig", "klar_senast", "klar", "effekt"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "effekt": forms.Textarea(attrs={"rows": 2}),
+            "klar_senast": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("spara", "Lägg till åtgärden"))
+
+
+class KoFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Alla")] + AvvikelseStatus.choices, required=False)
+    kategori = forms.ModelChoiceField(queryset=Kategori.objects.all(), required=False, empty_label="Alla")
+    fran = forms.DateField(required=False, label="Från", widget=forms.DateInput(attrs={"type": "date"}))
+    till = forms.DateField(required=False, label="Till", widget=forms.DateInput(attrs={"type": "date"}))
+    enhet = forms.ModelChoiceField(queryset=OrgNod.objects.none(), required=False, empty_label="Alla")
+    enskild = forms.CharField(required=False, label="Enskild (namn/personnr)", max_length=100)
+    sortera = forms.ChoiceField(
+        choices=[("-rapporterad", "Nyast först"), ("rapporterad", "Äldst först"), ("status", "Status")],
+        required=False,
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["enhet"].queryset = _enheter_for(user)
+
+
+class KlagomalOppetForm(forms.ModelForm):
+    """Det öppna formuläret (e-tjänsten). Fältet "webbplats" är en honungsfälla som människor lämnar tomt."""
+
+    webbplats = forms.CharField(
+        required=False,
+        label="Lämna tomt",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Klagomal
+        fields = ["enhet", "typ", "avsandartyp", "anonym", "namn", "kontakt", "beskrivning"]
+        widgets = {"beskrivning": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enhet"].queryset = OrgNod.objects.filter(typ=NodTyp.ENHET, aktiv=True).order_by("namn")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("spara", "Skicka"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("anonym") and not (data.get("namn") or "").strip():
+            self.add_error("namn", "Ange ditt namn, eller kryssa i att du vill vara anonym.")
+        return data
+
+
+class KlagomalForm(forms.ModelForm):
+    """Personal registrerar ett klagomål eller en synpunkt åt någon."""
+
+    class Meta:
+        model = Klagomal
+        fields = ["enhet", "typ", "avsandartyp", "anonym", "namn", "kontakt", "beskrivning"]
+        widgets = {"beskrivning": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enhet"].queryset = OrgNod.objects.filter(typ=NodTyp.ENHET, aktiv=True).order_by("namn")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("anonym") and not (data.get("namn") or "").strip():
+            self.add_error("namn", "Ange avsändarens namn, eller markera som anonym.")
+        return data
+
+
+class AvslutaKlagomalForm(forms.Form):
+    aterkoppling_datum = forms.DateField(
+        label="Återkoppling, datum", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    aterkoppling_hur = forms.CharField(label="Återkoppling, hur", required=False, max_length=200)

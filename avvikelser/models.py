@@ -1,0 +1,245 @@
+"""Avvikelser och klagomål/synpunkter."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kvalitet.access import AtkomstQuerySet
+from kvalitet.models.brukare import Lag
+
+
+class Kategori(models.Model):
+    """Avvikelsekategori, konfigurerbar per kommun. En pensionerad kategori (aktiv=False) finns kvar på
+    gamla avvikelser och i statistiken men erbjuds inte längre."""
+
+    namn = models.CharField(_("namn"), max_length=100, unique=True)
+    aktiv = models.BooleanField(_("erbjuds"), default=True)
+    ordning = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    objects = AtkomstQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordning", "namn"]
+        verbose_name = _("avvikelsekategori")
+        verbose_name_plural = _("avvikelsekategorier")
+
+    def __str__(self):
+        return self.namn
+
+
+class Orsak(models.Model):
+    """Orsakstyp för utredningen (rutin saknas/ej följd, bemanning, ...). Konfigurerbar lista."""
+
+    namn = models.CharField(_("namn"), max_length=100, unique=True)
+    aktiv = models.BooleanField(_("erbjuds"), default=True)
+
+    objects = AtkomstQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["namn"]
+        verbose_name = _("orsak")
+        verbose_name_plural = _("orsaker")
+
+    def __str__(self):
+        return self.namn
+
+
+class AvvikelseStatus(models.TextChoices):
+    RAPPORTERAD = "rapporterad", _("Rapporterad")
+    UNDER_UTREDNING = "under_utredning", _("Under utredning")
+    ATGARDAD = "atgardad", _("Åtgärdad")
+    AVSLUTAD = "avslutad", _("Avslutad")
+
+
+class Avvikelse(models.Model):
+    """En rapporterad avvikelse vid en enhet, med utredning (orsaker, risk, slutsats)."""
+
+    referensnummer = models.CharField(_("referensnummer"), max_length=20, unique=True)
+    enhet = models.ForeignKey(
+        "kvalitet.OrgNod", on_delete=models.PROTECT, related_name="avvikelser", verbose_name=_("enhet")
+    )
+    brukare = models.ForeignKey(
+        "kvalitet.Brukare",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="avvikelser",
+        verbose_name=_("enskild"),
+    )
+    rapporterad_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="rapporterade_avvikelser",
+        verbose_name=_("rapporterad av"),
+    )
+    anonym = models.BooleanField(_("dölj mitt namn för enheten"), default=False)
+    rapporterad = models.DateTimeField(_("rapporterad"), auto_now_add=True, db_index=True)
+    handelsetid = models.DateTimeField(_("när hände det"), db_index=True)
+    lag = models.CharField(_("lag"), max_length=3, choices=Lag.choices)
+    kategori = models.ForeignKey(
+        Kategori, on_delete=models.PROTECT, related_name="avvikelser", verbose_name=_("kategori")
+    )
+    beskrivning = models.TextField(_("vad hände"))
+    atgard_direkt = models.TextField(_("vad gjordes direkt"), blank=True)
+    konsekvens_for_brukaren = models.TextField(_("konsekvens för den enskilde"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AvvikelseStatus.choices, default=AvvikelseStatus.RAPPORTERAD
+    )
+    orsaker = models.ManyToManyField(Orsak, blank=True, related_name="avvikelser", verbose_name=_("orsaker"))
+    konsekvens = models.PositiveSmallIntegerField(_("konsekvens (1–4)"), null=True, blank=True)
+    sannolikhet = models.PositiveSmallIntegerField(
+        _("sannolikhet att det händer igen (1–4)"), null=True, blank=True
+    )
+    slutsats = models.TextField(_("slutsats"), blank=True)
+    paborjad = models.DateTimeField(_("utredning påbörjad"), null=True, blank=True)
+    avslutad = models.DateTimeField(_("avslutad"), null=True, blank=True)
+
+    objects = AtkomstQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-rapporterad"]
+        verbose_name = _("avvikelse")
+        verbose_name_plural = _("avvikelser")
+        indexes = [models.Index(fields=["enhet", "status", "rapporterad"])]
+
+    def __str__(self):
+        return self.referensnummer
+
+    @property
+    def riskvarde(self):
+        from kvalitet import riskmatris
+
+        return riskmatris.riskvarde(self.konsekvens, self.sannolikhet)
+
+    @property
+    def riskniva(self):
+        from kvalitet import riskmatris
+
+        return riskmatris.niva(self.riskvarde)
+
+
+class Handelse(models.Model):
+    """En rad i avvikelsens tidslinje: statusbyte, anteckning, eskalering. Skrivs bara av tjänsterna."""
+
+    avvikelse = models.ForeignKey(Avvikelse, on_delete=models.CASCADE, related_name="handelser")
+    tidpunkt = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
+    av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    fran_status = models.CharField(max_length=20, blank=True)
+    till_status = models.CharField(max_length=20, blank=True)
+    text = models.TextField(_("text"), blank=True)
+
+    objects = AtkomstQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tidpunkt", "id"]
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Atgard(models.Model):
+    """En åtgärd i utredningen: vad, vem ansvarar, när, klar, effekt."""
+
+    avvikelse = models.ForeignKey(Avvikelse, on_delete=models.CASCADE, related_name="atgarder")
+    text = models.TextField(_("åtgärd"))
+    ansvarig = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("ansvarig"),
+    )
+    klar_senast = models.DateField(_("klar senast"), null=True, blank=True)
+    klar = models.BooleanField(_("klar"), default=False)
+    effekt = models.TextField(_("effekt"), blank=True)
+
+    objects = AtkomstQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("åtgärd")
+        verbose_name_plural = _("åtgärder")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Avsandartyp(models.TextChoices):
+    ENSKILD = "enskild", _("Den enskilde")
+    ANHORIG = "anhorig", _("Anhörig")
+    FORETRADARE = "foretradare", _("Företrädare")
+    ANNAN = "annan", _("Annan")
+
+
+class KlagomalTyp(models.TextChoices):
+    KLAGOMAL = "klagomal", _("Klagomål")
+    FORSLAG = "forslag", _("Förslag")
+    BEROM = "berom", _("Beröm")
+
+
+class KlagomalStatus(models.TextChoices):
+    MOTTAGET = "mottaget", _("Mottaget")
+    UNDER_HANDLAGGNING = "under_handlaggning", _("Under handläggning")
+    AVSLUTAT = "avslutat", _("Avslutat")
+
+
+class Klagomal(models.Model):
+    """Ett klagomål, förslag eller beröm, registrerat av personal eller via det öppna formuläret."""
+
+    referensnummer = models.CharField(_("referensnummer"), max_length=20, unique=True)
+    enhet = models.ForeignKey(
+        "kvalitet.OrgNod", on_delete=models.PROTECT, related_name="klagomal", verbose_name=_("enhet")
+    )
+    typ = models.CharField(_("typ"), max_length=10, choices=KlagomalTyp.choices, default=KlagomalTyp.KLAGOMAL)
+    avsandartyp = models.CharField(
+        _("avsändare"), max_length=12, choices=Avsandartyp.choices, default=Avsandartyp.ENSKILD
+    )
+    anonym = models.BooleanField(_("anonym"), default=False)
+    namn = models.CharField(_("namn"), max_length=200, blank=True)
+    kontakt = models.CharField(_("e-post eller telefon"), max_length=200, blank=True)
+    beskrivning = models.TextField(_("beskrivning"))
+    inkommet = models.DateTimeField(_("inkommet"), auto_now_add=True, db_index=True)
+    via_e_tjanst = models.BooleanField(_("via e-tjänst"), default=False)
+    registrerad_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrerade_klagomal",
+        verbose_name=_("registrerad av"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=KlagomalStatus.choices, default=KlagomalStatus.MOTTAGET
+    )
+    aterkoppling_datum = models.DateField(_("återkoppling, datum"), null=True, blank=True)
+    aterkoppling_hur = models.CharField(_("återkoppling, hur"), max_length=200, blank=True)
+    avslutat = models.DateTimeField(_("avslutat"), null=True, blank=True)
+
+    objects = AtkomstQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-inkommet"]
+        verbose_name = _("klagomål eller synpunkt")
+        verbose_name_plural = _("klagomål och synpunkter")
+
+    def __str__(self):
+        return self.referensnummer
+
+
+class OppenInlamning(models.Model):
+    """En inlämning via det öppna formuläret, för hastighetsbegränsning utan Redis."""
+
+    klientnyckel = models.CharField(max_length=64, db_index=True)
+    tidpunkt = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AtkomstQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.klientnyckel} {self.tidpunkt}"

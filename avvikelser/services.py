@@ -1,0 +1,202 @@
+"""Tjänster för avvikelser och klagomål. Varje funktion är en transaktion och skriver tidslinjen."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Handelse, Klagomal, KlagomalStatus
+from kvalitet import access
+from kvalitet.arbetsflode import kontrollera_overgang
+from kvalitet.models import Rolltilldelning
+from kvalitet.services import bevakning_avbryt, bevakning_lagg
+
+S = AvvikelseStatus
+OVERGANGAR = {
+    S.RAPPORTERAD: {S.UNDER_UTREDNING},
+    S.UNDER_UTREDNING: {S.ATGARDAD},
+    S.ATGARDAD: {S.AVSLUTAD, S.UNDER_UTREDNING},
+    S.AVSLUTAD: {S.UNDER_UTREDNING},
+}
+# Övergångar bakåt (återöppning) kräver en motivering.
+KRAVER_MOTIVERING = {(S.ATGARDAD, S.UNDER_UTREDNING), (S.AVSLUTAD, S.UNDER_UTREDNING)}
+
+K = KlagomalStatus
+KLAGOMAL_OVERGANGAR = {K.MOTTAGET: {K.UNDER_HANDLAGGNING, K.AVSLUTAT}, K.UNDER_HANDLAGGNING: {K.AVSLUTAT}}
+
+
+def paminnelse_dagar() -> int:
+    return getattr(settings, "AVVIKELSER_PAMINNELSE_DAGAR", 14)
+
+
+def _referensnummer(prefix: str, modell, pk: int) -> str:
+    return f"{prefix}-{timezone.localdate():%Y}-{pk:06d}"
+
+
+def _chef(nod, roll):
+    """Första användaren med rollen på noden eller någon nod ovanför (närmast först)."""
+    while nod is not None:
+        rt = (
+            Rolltilldelning.objects.filter(nod=nod, roll=roll, anvandare__is_active=True)
+            .select_related("anvandare")
+            .order_by("id")
+            .first()
+        )
+        if rt:
+            return rt.anvandare
+        nod = nod.forelder
+    return None
+
+
+def _handelse(avvikelse, av, text, fran="", till=""):
+    return Handelse.objects.create(avvikelse=avvikelse, av=av, text=text, fran_status=fran, till_status=till)
+
+
+def _lagg_paminnelser(avvikelse: Avvikelse) -> None:
+    dagar = paminnelse_dagar()
+    lank = reverse("avvikelser:detalj", args=[avvikelse.pk])
+    chef = _chef(avvikelse.enhet, access.ENHETSCHEF)
+    vc = _chef(avvikelse.enhet, access.VERKSAMHETSCHEF)
+    bas = avvikelse.rapporterad or timezone.now()
+    if chef:
+        bevakning_lagg(
+            nyckel=f"avvikelse:{avvikelse.pk}:ej_paborjad",
+            forfaller=bas + datetime.timedelta(days=dagar),
+            mottagare=chef,
+            rubrik=f"Avvikelse {avvikelse.referensnummer} är inte påbörjad",
+            lank=lank,
+        )
+    if vc:
+        bevakning_lagg(
+            nyckel=f"avvikelse:{avvikelse.pk}:ej_paborjad_eskalerad",
+            forfaller=bas + datetime.timedelta(days=2 * dagar),
+            mottagare=vc,
+            rubrik=f"Avvikelse {avvikelse.referensnummer} har inte tagits upp på {2 * dagar} dagar",
+            lank=lank,
+        )
+
+
+@transaction.atomic
+def avvikelse_rapportera(*, avvikelse: Avvikelse, av) -> Avvikelse:
+    """Sparar en ny avvikelse, ger den ett referensnummer och lägger påminnelserna."""
+    avvikelse.rapporterad_av = av
+    avvikelse.status = S.RAPPORTERAD
+    avvikelse.referensnummer = f"tmp-{timezone.now().timestamp()}"[:20]
+    avvikelse._history_user = av
+    avvikelse.save()
+    avvikelse.referensnummer = _referensnummer("AV", Avvikelse, avvikelse.pk)
+    avvikelse.save(update_fields=["referensnummer"])
+    _handelse(avvikelse, av, "Avvikelsen rapporterades.", till=S.RAPPORTERAD)
+    _lagg_paminnelser(avvikelse)
+    return avvikelse
+
+
+@transaction.atomic
+def avvikelse_byt_status(*, avvikelse: Avvikelse, till: str, av, motivering: str = "") -> Avvikelse:
+    """Byter status enligt OVERGANGAR. Återöppning kräver motivering. Skriver tidslinjen."""
+    avvikelse = Avvikelse.objects.select_for_update().get(pk=avvikelse.pk)
+    fran = avvikelse.status
+    kontrollera_overgang(OVERGANGAR, fran, till, S.choices)
+    motivering = (motivering or "").strip()
+    if (fran, till) in KRAVER_MOTIVERING and not motivering:
+        raise ValidationError("Ange varför avvikelsen öppnas igen.", code="motivering")
+    if till == S.AVSLUTAD and not avvikelse.slutsats.strip():
+        raise ValidationError("Skriv en slutsats innan avvikelsen avslutas.", code="slutsats")
+    nu = timezone.now()
+    avvikelse.status = till
+    if till == S.UNDER_UTREDNING and avvikelse.paborjad is None:
+        avvikelse.paborjad = nu
+    avvikelse.avslutad = nu if till == S.AVSLUTAD else None
+    avvikelse._history_user = av
+    avvikelse.save()
+    text = f"{S(fran).label} → {S(till).label}"
+    if motivering:
+        text += f": {motivering}"
+    _handelse(avvikelse, av, text, fran=fran, till=till)
+    if fran == S.RAPPORTERAD:
+        bevakning_avbryt(nyckel=f"avvikelse:{avvikelse.pk}:ej_paborjad")
+        bevakning_avbryt(nyckel=f"avvikelse:{avvikelse.pk}:ej_paborjad_eskalerad")
+    return avvikelse
+
+
+@transaction.atomic
+def avvikelse_utred(
+    *, avvikelse: Avvikelse, av, orsaker, konsekvens, sannolikhet, slutsats: str
+) -> Avvikelse:
+    """Sparar utredningen: orsaker, konsekvens och sannolikhet (riskvärde) och slutsats."""
+    if avvikelse.status == S.AVSLUTAD:
+        raise ValidationError("En avslutad avvikelse ändras inte; öppna den igen först.")
+    avvikelse.konsekvens = konsekvens
+    avvikelse.sannolikhet = sannolikhet
+    avvikelse.slutsats = slutsats
+    avvikelse._history_user = av
+    avvikelse.save()
+    avvikelse.orsaker.set(orsaker)
+    _handelse(avvikelse, av, f"Utredningen uppdaterades (riskvärde {avvikelse.riskvarde or '–'}).")
+    return avvikelse
+
+
+@transaction.atomic
+def atgard_lagg_till(*, atgard: Atgard, av) -> Atgard:
+    """Lägger till (eller sparar) en åtgärd på avvikelsen."""
+    ny = atgard.pk is None
+    atgard._history_user = av
+    atgard.save()
+    _handelse(atgard.avvikelse, av, ("Åtgärd tillagd: " if ny else "Åtgärd ändrad: ") + atgard.text[:200])
+    return atgard
+
+
+@transaction.atomic
+def avvikelse_eskalera(*, avvikelse: Avvikelse, av):
+    """Eskalerar till lex Sarah: skapar (eller hämtar) den länkade rapporten via lexsarah-appen."""
+    try:
+        from lexsarah.services import rapport_fran_avvikelse
+    except ImportError as fel:
+        raise ValidationError("Lex Sarah-modulen är inte installerad ännu.") from fel
+    rapport = rapport_fran_avvikelse(avvikelse=avvikelse, av=av)
+    _handelse(avvikelse, av, "Eskalerad till lex Sarah.")
+    return rapport
+
+
+@transaction.atomic
+def klagomal_registrera(*, klagomal: Klagomal, av=None) -> Klagomal:
+    """Sparar ett nytt klagomål/synpunkt (av personal eller via e-tjänsten när av är None)."""
+    klagomal.registrerad_av = av
+    klagomal.via_e_tjanst = av is None
+    klagomal.referensnummer = f"tmp-{timezone.now().timestamp()}"[:20]
+    if klagomal.anonym:
+        klagomal.namn = ""
+        klagomal.kontakt = ""
+    klagomal._history_user = av
+    klagomal.save()
+    klagomal.referensnummer = _referensnummer("KS", Klagomal, klagomal.pk)
+    klagomal.save(update_fields=["referensnummer"])
+    chef = _chef(klagomal.enhet, access.ENHETSCHEF)
+    if chef and not klagomal.anonym:
+        bevakning_lagg(
+            nyckel=f"klagomal:{klagomal.pk}:aterkoppling",
+            forfaller=timezone.now() + datetime.timedelta(days=paminnelse_dagar()),
+            mottagare=chef,
+            rubrik=f"Återkoppling saknas för {klagomal.referensnummer}",
+            lank=reverse("avvikelser:klagomal_detalj", args=[klagomal.pk]),
+        )
+    return klagomal
+
+
+@transaction.atomic
+def klagomal_avsluta(*, klagomal: Klagomal, av, aterkoppling_datum=None, aterkoppling_hur="") -> Klagomal:
+    """Avslutar; återkoppling (datum och hur) krävs om avsändaren inte är anonym."""
+    kontrollera_overgang(KLAGOMAL_OVERGANGAR, klagomal.status, K.AVSLUTAT, K.choices)
+    if not klagomal.anonym and (not aterkoppling_datum or not aterkoppling_hur.strip()):
+        raise ValidationError("Ange datum och hur återkoppling gavs innan ärendet avslutas.")
+    klagomal.aterkoppling_datum = aterkoppling_datum
+    klagomal.aterkoppling_hur = aterkoppling_hur
+    klagomal.status = K.AVSLUTAT
+    klagomal.avslutat = timezone.now()
+    klagomal._history_user = av
+    klagomal.save()
+    bevakning_avbryt(nyckel=f"klagomal:{klagomal.pk}:aterkoppling")
+    return klagomal
