@@ -151,7 +151,8 @@ def broker(redis_url, settings):
     """Appen pekar på den riktiga Redis-brokern (db 9, så att inget annat stör) under testet."""
     from kvalitet.celery import app
 
-    url = redis_url.rsplit("/", 1)[0] + "/9"
+    # Egen databas (standard 9; KVALITET_TEST_BROKER_DB när flera testkörningar delar samma Redis).
+    url = redis_url.rsplit("/", 1)[0] + "/" + os.environ.get("KVALITET_TEST_BROKER_DB", "9")
     gammal = (app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager = url, url, False
     ny_pool()

@@ -60,7 +60,7 @@ def server(django_db_setup, django_db_blocker):
         _saknas("Redis (REDIS_URL)")
     with django_db_blocker.unblock():
         db = databas_url()
-    broker = redis_url.rsplit("/", 1)[0] + "/8"
+    broker = redis_url.rsplit("/", 1)[0] + "/" + os.environ.get("KVALITET_TEST_E2E_BROKER_DB", "8")
     env = {**os.environ, "DATABASE_URL": db, "REDIS_URL": broker, "KVALITET_MILJO": "test", "DEBUG": "false"}
     port = _ledig_port()
     bas = f"http://127.0.0.1:{port}"

@@ -5,6 +5,7 @@ Hemliga poster skapas i nämnd N2 med markörtext. Ingen i N1 (eller utan roll) 
 och en POST med N2-id:n får inte ändra någon rad. Appar lägger till sina N2-poster i `hemligt` nedan.
 """
 
+import importlib
 import re
 
 import pytest
@@ -63,12 +64,23 @@ def _radantal():
     }
 
 
+# Varje app lägger sina N2-poster i tests/<app>/hemligt.py: `skapa(org, cast, brukare, markor) -> set[int]`.
+APPAR = ("avvikelser", "lexsarah", "riskanalys", "uppfoljning", "rapporter", "api")
+
+
 @pytest.fixture
 def hemligt(org, cast):
     """Poster i N2 som bara hugo (handläggare N2) och sofia (kvalitetssamordnare N2) får se."""
     b = BrukareFactory(namnd=org.n2, handlaggare=cast.hugo, fornamn=MARKOR, efternamn=MARKOR)
     i = InsatsFactory(brukare=b, enhet=org.e4)
-    return {b.pk, i.pk}
+    ids = {b.pk, i.pk}
+    for app in APPAR:
+        try:
+            modul = importlib.import_module(f"tests.{app}.hemligt")
+        except ModuleNotFoundError:
+            continue
+        ids |= set(modul.skapa(org, cast, b, MARKOR))
+    return ids
 
 
 @pytest.mark.parametrize("namn", ["pia", "erik", "elsa", "vera", "hanna", "kim", "lars", "ada", "utan"])
