@@ -3,6 +3,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Kategori, Klagomal, Orsak
@@ -63,6 +65,25 @@ class AvvikelseForm(forms.ModelForm):
             user=user,
             label="Enskild (valfritt)",
         )
+        # Sökfältet smalnar av listan med htmx; utan JavaScript finns hela listan kvar att välja i.
+        self.fields["enskild_sok"] = forms.CharField(
+            required=False,
+            label="Sök enskild (namn eller personnummer)",
+            widget=forms.TextInput(
+                attrs={
+                    "type": "search",
+                    "autocomplete": "off",
+                    "hx-get": reverse("avvikelser:enskild_sok"),
+                    "hx-trigger": "input changed delay:300ms, search",
+                    "hx-target": "#id_brukare",
+                    "hx-swap": "innerHTML",
+                }
+            ),
+        )
+        self.order_fields(["enhet", "handelsetid", "enskild_sok", "brukare"])
+        if not settings.AVVIKELSER_ANONYM_TILLATEN:
+            # Kommunen har valt att rapportörens namn alltid syns för enheten.
+            del self.fields["anonym"]
         self.fields["handelsetid"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         if not self.is_bound:
             self.initial.setdefault("handelsetid", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))

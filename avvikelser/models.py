@@ -102,7 +102,11 @@ class Avvikelse(models.Model):
         ordering = ["-rapporterad"]
         verbose_name = _("avvikelse")
         verbose_name_plural = _("avvikelser")
-        indexes = [models.Index(fields=["enhet", "status", "rapporterad"])]
+        indexes = [
+            models.Index(fields=["enhet", "status", "rapporterad"]),
+            # Statistiken läser en period per enhet: intervallsökning i stället för alla år.
+            models.Index(fields=["enhet", "handelsetid"], name="avvikelse_enhet_handelsetid"),
+        ]
 
     def __str__(self):
         return self.referensnummer

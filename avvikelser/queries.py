@@ -1,16 +1,43 @@
 """Läsningar (med åtkomst först) och sammanställningar som andra appar och rapporter anropar."""
 
+import dataclasses
 import datetime
+import statistics
+from collections import Counter
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+)
 from django.urls import reverse
 from django.utils import timezone
 
-from avvikelser.models import Avvikelse, AvvikelseStatus
+from avvikelser.models import Avvikelse, AvvikelseStatus, Kategori
 from avvikelser.services import paminnelse_dagar
 from kvalitet import access
 from kvalitet.models import OrgNod
 from kvalitet.uppgifter import Uppgift
+
+
+def dygnsgranser(fran: datetime.date | None, till: datetime.date | None) -> dict:
+    """Filter på händelsetid för hela dygn [fran, till] i lokal tid, som jämförelser mot tidpunkter
+    (inte ``__date``), så att indexet på händelsetid används."""
+    villkor = {}
+    if fran:
+        villkor["handelsetid__gte"] = timezone.make_aware(datetime.datetime.combine(fran, datetime.time.min))
+    if till:
+        nasta = till + datetime.timedelta(days=1)
+        villkor["handelsetid__lt"] = timezone.make_aware(datetime.datetime.combine(nasta, datetime.time.min))
+    return villkor
 
 
 def ko(
@@ -23,10 +50,7 @@ def ko(
         qs = qs.filter(status=status)
     if kategori:
         qs = qs.filter(kategori=kategori)
-    if fran:
-        qs = qs.filter(handelsetid__date__gte=fran)
-    if till:
-        qs = qs.filter(handelsetid__date__lte=till)
+    qs = qs.filter(**dygnsgranser(fran, till))
     if enhet:
         qs = qs.filter(enhet=enhet)
     if enskild and enskild.strip():
@@ -34,12 +58,22 @@ def ko(
 
         qs = qs.filter(brukare__in=brukare_sok(user, enskild).values("pk"))
     grans = timezone.now() - datetime.timedelta(days=paminnelse_dagar())
+    # Ett uttryck, inte ett aggregat: annars grupperas hela kön och sidräkningen blir långsam.
     qs = qs.annotate(
-        forsenad=Count("pk", filter=Q(status=AvvikelseStatus.RAPPORTERAD, rapporterad__lt=grans))
+        forsenad=ExpressionWrapper(
+            Q(status=AvvikelseStatus.RAPPORTERAD, rapporterad__lt=grans), output_field=BooleanField()
+        )
     )
     if sortera not in ("-rapporterad", "rapporterad", "status"):
         sortera = "-rapporterad"
     return qs.order_by(sortera, "-pk")
+
+
+def enskilda_att_valja(user, fraga: str) -> QuerySet:
+    """Brukare som användaren får välja i en avvikelserapport och som matchar sökningen."""
+    from kvalitet.queries import brukare_sok
+
+    return brukare_sok(user, fraga, access.VALJA).order_by("efternamn", "fornamn", "pk")
 
 
 def mina_rapporterade(user) -> QuerySet:
@@ -51,21 +85,77 @@ def mina_rapporterade(user) -> QuerySet:
     )
 
 
-def antal_per_kategori(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> list[dict]:
-    """Antal avvikelser per kategori under noden och perioden (händelsedatum), inom användarens scope.
-    Returnerar [{"kategori__namn": ..., "antal": n}], störst först; pensionerade kategorier ingår."""
-    qs = access.scope(user, Avvikelse).filter(
-        enhet__sokvag__startswith=nod.sokvag, handelsetid__date__gte=fran, handelsetid__date__lte=till
+@dataclasses.dataclass
+class Periodstatistik:
+    """Antal per kategori, enhet, verksamhetsområde och månad ur EN gruppering i SQL (enhet × kategori ×
+    månad), så att statistiksidan läser avvikelserna en gång oavsett hur många tabeller den visar."""
+
+    per_kategori: list[dict]
+    per_enhet: list[dict]
+    per_omrade: list[dict]
+    per_manad: list[dict]
+
+    @property
+    def totalt(self) -> int:
+        return sum(r["antal"] for r in self.per_kategori)
+
+
+def periodstatistik(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> Periodstatistik:
+    """Rader i fallande antal (lika antal: i namnordning); månader i tidsordning. Inom användarens scope,
+    under noden, händelsedatum i perioden; pensionerade kategorier ingår."""
+    from django.db.models.functions import TruncMonth
+
+    kub = list(
+        _period(user, nod, fran, till)
+        .annotate(manad=TruncMonth("handelsetid"))
+        .values("enhet_id", "kategori_id", "manad")
+        .annotate(antal=Count("pk"))
+        .order_by()
     )
-    return list(qs.values("kategori__namn").annotate(antal=Count("pk")).order_by("-antal", "kategori__namn"))
+    kategorier = dict(
+        Kategori.objects.filter(pk__in={r["kategori_id"] for r in kub}).values_list("pk", "namn")
+    )
+    enheter = {
+        e.pk: e for e in OrgNod.objects.filter(pk__in={r["enhet_id"] for r in kub}).select_related("forelder")
+    }
+
+    omraden = {e.forelder_id: e.forelder.namn for e in enheter.values() if e.forelder_id}
+
+    def summera(nyckel, namn, falt: tuple[str, str]) -> list[dict]:
+        summor: Counter = Counter()
+        for r in kub:
+            summor[nyckel(r)] += r["antal"]
+        rader = [{falt[0]: k, falt[1]: namn(k), "antal": n} for k, n in summor.items()]
+        return sorted(rader, key=lambda r: (-r["antal"], str(r[falt[1]])))
+
+    per_manad: dict = {}
+    for r in kub:
+        per_manad[r["manad"]] = per_manad.get(r["manad"], 0) + r["antal"]
+    return Periodstatistik(
+        per_kategori=summera(lambda r: r["kategori_id"], kategorier.get, ("kategori_id", "kategori__namn")),
+        per_enhet=summera(lambda r: r["enhet_id"], lambda pk: enheter[pk].namn, ("enhet_id", "enhet__namn")),
+        per_omrade=summera(
+            lambda r: enheter[r["enhet_id"]].forelder_id,
+            omraden.get,
+            ("enhet__forelder_id", "enhet__forelder__namn"),
+        ),
+        per_manad=[{"manad": m, "antal": n} for m, n in sorted(per_manad.items())],
+    )
+
+
+def antal_per_kategori(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> list[dict]:
+    """[{"kategori_id", "kategori__namn", "antal"}], störst först (för årsrapporten)."""
+    return periodstatistik(user, nod, fran, till).per_kategori
 
 
 def antal_per_enhet(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> list[dict]:
-    """Antal avvikelser per enhet under noden och perioden, inom användarens scope."""
-    qs = access.scope(user, Avvikelse).filter(
-        enhet__sokvag__startswith=nod.sokvag, handelsetid__date__gte=fran, handelsetid__date__lte=till
-    )
-    return list(qs.values("enhet_id", "enhet__namn").annotate(antal=Count("pk")).order_by("-antal"))
+    """[{"enhet_id", "enhet__namn", "antal"}], störst först."""
+    return periodstatistik(user, nod, fran, till).per_enhet
+
+
+def antal_per_omrade(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> list[dict]:
+    """[{"enhet__forelder_id", "enhet__forelder__namn", "antal"}] per verksamhetsområde, störst först."""
+    return periodstatistik(user, nod, fran, till).per_omrade
 
 
 def mina_uppgifter(user) -> list[Uppgift]:
@@ -89,23 +179,48 @@ def mina_uppgifter(user) -> list[Uppgift]:
     ]
 
 
+def _under(nod: OrgNod) -> QuerySet:
+    return OrgNod.objects.filter(sokvag__startswith=nod.sokvag).values("pk")
+
+
 def _period(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> QuerySet:
-    return access.scope(user, Avvikelse).filter(
-        enhet__sokvag__startswith=nod.sokvag, handelsetid__date__gte=fran, handelsetid__date__lte=till
-    )
+    return access.scope(user, Avvikelse).filter(enhet__in=_under(nod), **dygnsgranser(fran, till))
+
+
+class _Median(Aggregate):
+    # PostgreSQL: percentile_cont räknas i databasen.
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def tid_till_avslut(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> dict:
+    """Dagar från rapport till avslut för avslutade avvikelser (händelsedatum i perioden):
+    {"antal": n, "median": dagar, "medel": dagar}; median och medel är None utan avslutade."""
+    qs = _period(user, nod, fran, till).filter(avslutad__isnull=False)
+    if connection.vendor == "postgresql":
+        dagar = Func(
+            F("avslutad") - F("rapporterad"), template="EXTRACT(EPOCH FROM %(expressions)s) / 86400.0"
+        )
+        r = qs.aggregate(
+            antal=Count("pk"), median=_Median(dagar), medel=Avg(dagar, output_field=FloatField())
+        )
+    else:  # demon på SQLite
+        tider = [(a - r).total_seconds() / 86400 for a, r in qs.values_list("avslutad", "rapporterad")]
+        r = {
+            "antal": len(tider),
+            "median": statistics.median(tider) if tider else None,
+            "medel": statistics.fmean(tider) if tider else None,
+        }
+    for nyckel in ("median", "medel"):
+        if r[nyckel] is not None:
+            r[nyckel] = round(float(r[nyckel]), 1)
+    return r
 
 
 def antal_per_manad(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> list[dict]:
-    """[{"manad": date (första i månaden), "antal": n}] i tidsordning, inom scope."""
-    from django.db.models.functions import TruncMonth
-
-    return list(
-        _period(user, nod, fran, till)
-        .annotate(manad=TruncMonth("handelsetid"))
-        .values("manad")
-        .annotate(antal=Count("pk"))
-        .order_by("manad")
-    )
+    """[{"manad": första dagen i månaden (lokal tid), "antal": n}] i tidsordning, inom scope."""
+    return periodstatistik(user, nod, fran, till).per_manad
 
 
 def fyra_ar_per_kategori(user, nod: OrgNod, ar: int) -> list[dict]:
@@ -113,7 +228,7 @@ def fyra_ar_per_kategori(user, nod: OrgNod, ar: int) -> list[dict]:
     En enda SQL-fråga (villkorade COUNT)."""
     ar_lista = list(range(ar - 3, ar + 1))
     qs = access.scope(user, Avvikelse).filter(
-        enhet__sokvag__startswith=nod.sokvag, handelsetid__year__gte=ar_lista[0], handelsetid__year__lte=ar
+        enhet__in=_under(nod), **dygnsgranser(datetime.date(ar_lista[0], 1, 1), datetime.date(ar, 12, 31))
     )
     rader = qs.values("kategori__namn").annotate(
         **{f"a{a}": Count("pk", filter=Q(handelsetid__year=a)) for a in ar_lista}
@@ -137,17 +252,21 @@ def brukare_fran_flera_enheter(user, nod: OrgNod, fran: datetime.date, till: dat
 
 
 def tysta_enheter(
-    user, nod: OrgNod, fran: datetime.date, till: datetime.date, andel: float = 0.25
+    user,
+    nod: OrgNod,
+    fran: datetime.date,
+    till: datetime.date,
+    andel: float = 0.25,
+    per_enhet: list[dict] | None = None,
 ) -> list[dict]:
     """Enheter under noden med avvikelser per plats under `andel` av medianen bland enheterna (eller inga alls).
     Varje rad: {"enhet": OrgNod, "antal": n, "per_plats": float, "median": float}. Kräver att användaren
     ser avvikelser (scope); enheter utan platsuppgift jämförs inte."""
     from kvalitet.models import NodTyp
 
-    antal = {
-        r["enhet_id"]: r["antal"]
-        for r in _period(user, nod, fran, till).values("enhet_id").annotate(antal=Count("pk"))
-    }
+    if per_enhet is None:  # statistiksidan skickar med det den redan räknat
+        per_enhet = list(_period(user, nod, fran, till).values("enhet_id").annotate(antal=Count("pk")))
+    antal = {r["enhet_id"]: r["antal"] for r in per_enhet}
     synliga_enheter = access.noder(user, *access.CHEFER, access.KVALITETSSAMORDNARE)
     enheter = list(
         OrgNod.objects.filter(

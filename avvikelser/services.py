@@ -84,6 +84,8 @@ def avvikelse_rapportera(*, avvikelse: Avvikelse, av) -> Avvikelse:
     """Sparar en ny avvikelse, ger den ett referensnummer och lägger påminnelserna."""
     avvikelse.rapporterad_av = av
     avvikelse.status = S.RAPPORTERAD
+    if not settings.AVVIKELSER_ANONYM_TILLATEN:
+        avvikelse.anonym = False
     avvikelse.referensnummer = f"tmp-{timezone.now().timestamp()}"[:20]
     avvikelse._history_user = av
     avvikelse.save()

@@ -27,6 +27,7 @@ from avvikelser.models import Avvikelse, Klagomal, OppenInlamning
 from kvalitet import access
 from kvalitet.audit import logga_visning
 from kvalitet.natverk import klientadress
+from kvalitet.paginering import BegransadPaginator
 
 
 def index(request):
@@ -45,7 +46,7 @@ def index(request):
         enskild=data.get("enskild") or "",
         sortera=data.get("sortera") or "-rapporterad",
     )
-    sida = Paginator(qs, 25).get_page(request.GET.get("sida"))
+    sida = BegransadPaginator(qs, 25).get_page(request.GET.get("sida"))
     logga_visning(request, [a.brukare_id for a in sida if a.brukare_id], "avvikelser: kö")
     return render(request, "avvikelser/ko.html", {"sida": sida, "filter": filter_})
 
@@ -53,6 +54,15 @@ def index(request):
 def mina(request):
     sida = Paginator(queries.mina_rapporterade(request.user), 25).get_page(request.GET.get("sida"))
     return render(request, "avvikelser/mina.html", {"sida": sida})
+
+
+def enskild_sok(request):
+    """htmx: alternativen i rapportformulärets lista över enskilda, avsmalnade av sökningen.
+    Samma urval som formuläret (VALJA); skyddade personer hittas inte på namn eller nummer."""
+    fraga = request.GET.get("enskild_sok") or request.GET.get("q") or ""
+    traffar = list(queries.enskilda_att_valja(request.user, fraga)[:50])
+    logga_visning(request, traffar, "avvikelser: sök enskild")
+    return render(request, "avvikelser/_enskild_alternativ.html", {"traffar": traffar})
 
 
 def rapportera(request):
@@ -284,11 +294,12 @@ def statistik(request):
         nod, fran, till = (noder[0] if noder else None), idag - datetime.timedelta(days=365), idag
     sammanhang = {"noder": noder, "nod": nod, "fran": fran, "till": till, "fel": fel}
     if nod is not None:
-        per_kategori = queries.antal_per_kategori(request.user, nod, fran, till)
+        stat = queries.periodstatistik(request.user, nod, fran, till)
+        per_kategori, per_enhet, per_omrade = stat.per_kategori, stat.per_enhet, stat.per_omrade
         totalt = sum(r["antal"] for r in per_kategori) or 1
-        for r in per_kategori:
+        for r in per_kategori + per_enhet + per_omrade:
             r["andel"] = round(100 * r["antal"] / totalt, 1)
-        per_manad = queries.antal_per_manad(request.user, nod, fran, till)
+        per_manad = stat.per_manad
         storst = max([r["antal"] for r in per_manad] or [1])
         for i, r in enumerate(per_manad):
             r["hojd"] = round(150 * r["antal"] / storst)
@@ -298,13 +309,15 @@ def statistik(request):
         sammanhang.update(
             per_kategori=per_kategori,
             totalt=sum(r["antal"] for r in per_kategori),
-            per_enhet=queries.antal_per_enhet(request.user, nod, fran, till),
+            per_enhet=per_enhet,
+            per_omrade=per_omrade,
+            avslut=queries.tid_till_avslut(request.user, nod, fran, till),
             per_manad=per_manad,
             svg_bredd=20 + 40 * len(per_manad),
             fyra_ar=queries.fyra_ar_per_kategori(request.user, nod, till.year),
             ar_lista=list(range(till.year - 3, till.year + 1)),
             flera_enheter=flera,
-            tysta=queries.tysta_enheter(request.user, nod, fran, till),
+            tysta=queries.tysta_enheter(request.user, nod, fran, till, per_enhet=per_enhet),
         )
     return render(request, "avvikelser/statistik.html", sammanhang, status=400 if fel else 200)
 

@@ -293,6 +293,8 @@ KVALITET_BAS_URL = env.str("KVALITET_BAS_URL", default="http://127.0.0.1:8000")
 AVVIKELSER_PAMINNELSE_DAGAR = env.int("AVVIKELSER_PAMINNELSE_DAGAR", default=14)
 # Högst så många inlämningar per timme och klientadress i det öppna klagomålsformuläret.
 AVVIKELSER_OPPET_MAX_PER_TIMME = env.int("AVVIKELSER_OPPET_MAX_PER_TIMME", default=5)
+# Får personal välja att dölja sitt namn för enheten i en avvikelse? (Lex Sarah är aldrig anonym.)
+AVVIKELSER_ANONYM_TILLATEN = env.bool("AVVIKELSER_ANONYM_TILLATEN", default=True)
 
 # --- lexsarah ---
 

@@ -1,0 +1,121 @@
+"""Statistik per område och tid till avslut, datumfilter per hela dygn, sökning av enskild i rapportformuläret
+och kommunens val om anonym rapportering."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from avvikelser import queries
+from avvikelser.models import Avvikelse
+from kvalitet.models import Atkomstlogg
+from tests.avvikelser.test_avvikelser import _rapportera
+
+
+def _idag_intervall():
+    idag = timezone.localdate()
+    return idag - datetime.timedelta(days=30), idag
+
+
+def test_counts_per_area_equal_independent_count(org, cast):
+    for enhet, n in [(org.e1, 3), (org.e2, 2), (org.e3, 4), (org.e4, 5)]:
+        for _ in range(n):
+            _rapportera(cast.pia, enhet)
+    fran, till = _idag_intervall()
+    rader = queries.antal_per_omrade(cast.kim, org.n1, fran, till)
+    forvantat = {
+        omrade.namn: Avvikelse.objects.filter(enhet__forelder=omrade).count() for omrade in (org.a1, org.a2)
+    }
+    assert (
+        {r["enhet__forelder__namn"]: r["antal"] for r in rader}
+        == forvantat
+        == {"Område A1": 5, "Område A2": 4}
+    )
+    # Elsa (chef E3) ser bara sitt område, även om hon frågar om hela nämnden.
+    assert [
+        (r["enhet__forelder__namn"], r["antal"])
+        for r in queries.antal_per_omrade(cast.elsa, org.n1, fran, till)
+    ] == [("Område A2", 4)]
+
+
+def test_time_to_close_median_and_mean_in_days(org, cast):
+    nu = timezone.now()
+    for dagar in (2, 4, 9):
+        a = _rapportera(cast.pia, org.e1)
+        Avvikelse.objects.filter(pk=a.pk).update(
+            status="avslutad",
+            rapporterad=nu - datetime.timedelta(days=10),
+            avslutad=nu - datetime.timedelta(days=10 - dagar),
+        )
+    _rapportera(cast.pia, org.e1)  # öppen: räknas inte
+    _rapportera(cast.pia, org.e4)  # annan nämnd
+    fran, till = _idag_intervall()
+    assert queries.tid_till_avslut(cast.kim, org.n1, fran, till) == {"antal": 3, "median": 4.0, "medel": 5.0}
+    assert queries.tid_till_avslut(cast.elsa, org.n1, fran, till)["antal"] == 0
+
+
+def test_statistics_page_shows_areas_shares_and_time_to_close(org, cast, logga_in):
+    for enhet in (org.e1, org.e1, org.e3):
+        _rapportera(cast.pia, enhet)
+    html = logga_in(cast.kim).get(reverse("avvikelser:statistik"), {"nod": org.n1.pk}).content.decode()
+    assert "Område A1</td><td>2</td><td>66.7 %" in html.replace("66,7", "66.7")
+    assert "Inga avslutade avvikelser" in html
+
+
+def test_queue_date_filter_includes_the_whole_last_day(org, cast, logga_in):
+    idag = timezone.localdate()
+    sent = timezone.make_aware(
+        datetime.datetime.combine(idag - datetime.timedelta(days=1), datetime.time(23, 30))
+    )
+    a = _rapportera(cast.pia, org.e1, handelsetid=sent)
+    klient = logga_in(cast.erik)
+    igar = (idag - datetime.timedelta(days=1)).isoformat()
+    forrgar = (idag - datetime.timedelta(days=2)).isoformat()
+    assert (
+        a.referensnummer
+        in klient.get(reverse("avvikelser:index"), {"fran": igar, "till": igar}).content.decode()
+    )
+    assert a.referensnummer not in klient.get(reverse("avvikelser:index"), {"till": forrgar}).content.decode()
+
+
+def test_individual_search_respects_scope_and_protected_identity_and_is_logged(org, cast, brukare, logga_in):
+    url = reverse("avvikelser:enskild_sok")
+    klient = logga_in(cast.pia)
+    html = klient.get(url, {"enskild_sok": "Greta"}).content.decode()
+    assert "Greta Gran" in html and f'value="{brukare.b1.pk}"' in html
+    assert Atkomstlogg.objects.filter(
+        anvandare=cast.pia, brukare=brukare.b1, vad="avvikelser: sök enskild"
+    ).exists()
+    # b3 bor vid en annan enhet; den skyddade hittas inte på namn av någon annan än sin handläggare.
+    assert "Tore" not in klient.get(url, {"enskild_sok": "Tore"}).content.decode()
+    assert "Ingen träff" in klient.get(url, {"enskild_sok": "Hemlig"}).content.decode()
+    hanna = logga_in(cast.hanna).get(url, {"enskild_sok": "Hemlig"}).content.decode()
+    assert "Hemlig Person" in hanna
+
+
+def test_report_form_has_live_search_wired_to_the_individual_list(org, cast, logga_in):
+    html = logga_in(cast.pia).get(reverse("avvikelser:rapportera")).content.decode()
+    assert f'hx-get="{reverse("avvikelser:enskild_sok")}"' in html and 'hx-target="#id_brukare"' in html
+    assert html.index('id="id_enskild_sok"') < html.index('id="id_brukare"')
+
+
+def test_municipality_can_turn_off_anonymous_reporting(org, cast, logga_in, settings):
+    from tests.avvikelser.factories import KategoriFactory
+
+    kategori = KategoriFactory(namn="Omsorg")
+    data = {
+        "enhet": org.e1.pk,
+        "handelsetid": "2026-01-10T08:30",
+        "lag": "SoL",
+        "kategori": kategori.pk,
+        "beskrivning": "Besöket kl 8 blev inte av.",
+        "anonym": "on",
+    }
+    klient = logga_in(cast.pia)
+    settings.AVVIKELSER_ANONYM_TILLATEN = True
+    assert 'name="anonym"' in klient.get(reverse("avvikelser:rapportera")).content.decode()
+    klient.post(reverse("avvikelser:rapportera"), data)
+    settings.AVVIKELSER_ANONYM_TILLATEN = False
+    assert 'name="anonym"' not in klient.get(reverse("avvikelser:rapportera")).content.decode()
+    klient.post(reverse("avvikelser:rapportera"), data)
+    assert list(Avvikelse.objects.order_by("pk").values_list("anonym", flat=True)) == [True, False]
