@@ -225,3 +225,18 @@ class AvslutaKlagomalForm(forms.Form):
         label="Återkoppling, datum", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     aterkoppling_hur = forms.CharField(label="Återkoppling, hur", required=False, max_length=200)
+
+
+class BilagaForm(forms.Form):
+    fil = forms.FileField(
+        label="Bifoga fil",
+        help_text="Foto eller dokument: PDF, JPEG, PNG eller Word (.docx). Högst "
+        f"{settings.BILAGA_MAX_MB} MB.",
+    )
+
+    def clean_fil(self):
+        from kvalitet.bilagor import kontrollera_fil
+
+        fil = self.cleaned_data["fil"]
+        kontrollera_fil(fil)
+        return fil

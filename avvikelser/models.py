@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kvalitet.access import AtkomstQuerySet
+from kvalitet.bilagor import privat_lagring, uppladdningsvag
 from kvalitet.models.brukare import Lag
 
 
@@ -247,3 +248,25 @@ class OppenInlamning(models.Model):
 
     def __str__(self):
         return f"{self.klientnyckel} {self.tidpunkt}"
+
+
+class Bilaga(models.Model):
+    """Foto eller dokument till en avvikelse. Filen ligger i den privata lagringen (kvalitet.bilagor)."""
+
+    avvikelse = models.ForeignKey(Avvikelse, on_delete=models.CASCADE, related_name="bilagor")
+    fil = models.FileField(storage=privat_lagring, upload_to=uppladdningsvag, max_length=200)
+    filnamn = models.CharField(_("filnamn"), max_length=200)
+    mime = models.CharField(max_length=100)
+    storlek = models.PositiveIntegerField()
+    uppladdad_av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uppladdad = models.DateTimeField(auto_now_add=True)
+
+    objects = AtkomstQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uppladdad", "pk"]
+        verbose_name = _("bilaga")
+        verbose_name_plural = _("bilagor")
+
+    def __str__(self):
+        return self.filnamn

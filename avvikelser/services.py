@@ -1,6 +1,7 @@
 """Tjänster för avvikelser och klagomål. Varje funktion är en transaktion och skriver tidslinjen."""
 
 import datetime
+import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,9 +9,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Handelse, Klagomal, KlagomalStatus
+from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Bilaga, Handelse, Klagomal, KlagomalStatus
 from kvalitet import access
 from kvalitet.arbetsflode import kontrollera_overgang
+from kvalitet.bilagor import kontrollera_fil
 from kvalitet.models import Rolltilldelning
 from kvalitet.services import bevakning_avbryt, bevakning_lagg
 
@@ -202,3 +204,15 @@ def klagomal_avsluta(*, klagomal: Klagomal, av, aterkoppling_datum=None, aterkop
     klagomal.save()
     bevakning_avbryt(nyckel=f"klagomal:{klagomal.pk}:aterkoppling")
     return klagomal
+
+
+@transaction.atomic
+def bilaga_lagg_till(*, avvikelse: Avvikelse, fil, av) -> Bilaga:
+    """Sparar en bilaga (typ och storlek kontrolleras på innehållet) och skriver den i tidslinjen."""
+    mime = kontrollera_fil(fil)
+    filnamn = os.path.basename(fil.name or "bilaga")[:200]
+    bilaga = Bilaga(avvikelse=avvikelse, filnamn=filnamn, mime=mime, storlek=fil.size, uppladdad_av=av)
+    bilaga.fil.save(filnamn, fil, save=False)
+    bilaga.save()
+    _handelse(avvikelse, av, f"Bilagan ”{filnamn}” bifogades.")
+    return bilaga

@@ -19,4 +19,6 @@ urlpatterns = [
     path("<int:pk>/utred/", views.utred, name="utred"),
     path("<int:pk>/atgard/", views.atgard, name="atgard"),
     path("<int:pk>/eskalera/", views.eskalera, name="eskalera"),
+    path("<int:pk>/bilaga/", views.bilaga_ladda_upp, name="bilaga_ny"),
+    path("bilaga/<int:pk>/", views.bilaga_hamta, name="bilaga"),
 ]

@@ -17,15 +17,17 @@ from avvikelser.forms import (
     AtgardForm,
     AvslutaKlagomalForm,
     AvvikelseForm,
+    BilagaForm,
     KlagomalForm,
     KlagomalOppetForm,
     KoFilterForm,
     StatusForm,
     UtredningForm,
 )
-from avvikelser.models import Avvikelse, Klagomal, OppenInlamning
+from avvikelser.models import Avvikelse, Bilaga, Klagomal, OppenInlamning
 from kvalitet import access
 from kvalitet.audit import logga_visning
+from kvalitet.bilagor import bilagesvar
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
 
@@ -129,6 +131,7 @@ def _detalj(
     status=None,
     status_fel="",
     rapport_lank="",
+    bilaga=None,
 ):
     return render(
         request,
@@ -144,8 +147,12 @@ def _detalj(
             "overgangar": sorted(services.OVERGANGAR.get(avvikelse.status, ())),
             "rapport": rapport,
             "rapport_lank": rapport_lank,
+            "bilagor": avvikelse.bilagor.all(),
+            "bilaga_form": bilaga or BilagaForm(),
         },
-        status=400 if (status_fel or (utredning and utredning.errors) or (atgard and atgard.errors)) else 200,
+        status=400
+        if (status_fel or any(f is not None and f.errors for f in (utredning, atgard, bilaga)))
+        else 200,
     )
 
 
@@ -193,6 +200,25 @@ def atgard(request, pk):
         messages.success(request, "Åtgärden är tillagd.")
         return redirect("avvikelser:detalj", pk=pk)
     return _detalj(request, avvikelse, atgard=form)
+
+
+@require_POST
+def bilaga_ladda_upp(request, pk):
+    avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
+    form = BilagaForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.bilaga_lagg_till(avvikelse=avvikelse, fil=form.cleaned_data["fil"], av=request.user)
+        messages.success(request, "Bilagan är sparad.")
+        return redirect("avvikelser:detalj", pk=pk)
+    return _detalj(request, avvikelse, bilaga=form)
+
+
+def bilaga_hamta(request, pk):
+    """Filen, bara för den som får se avvikelsen; visningen loggas om avvikelsen gäller en enskild."""
+    bilaga = access.hamta(request.user, Bilaga.objects.select_related("avvikelse"), pk=pk)
+    if bilaga.avvikelse.brukare_id:
+        logga_visning(request, bilaga.avvikelse.brukare_id, f"avvikelse: bilaga {bilaga.pk}")
+    return bilagesvar(bilaga)
 
 
 @require_POST

@@ -240,7 +240,7 @@ def _regel_avvikelse(user, qs, atgard):
     return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE,), egen_falt="rapporterad_av")
 
 
-@regel("avvikelser.handelse", "avvikelser.atgard")
+@regel("avvikelser.handelse", "avvikelser.atgard", "avvikelser.bilaga")
 def _regel_avvikelse_del(user, qs, atgard):
     roller = CHEFER if atgard == ANDRA else CHEFER + (KVALITETSSAMORDNARE,)
     return nodscope(user, qs, roller=roller, nodfalt="avvikelse__enhet")

@@ -186,6 +186,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Bilagor och genererade rapporter ligger utanför static och visas bara via behörighetskontrollerade vyer.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Bilagor (foton, dokument) med personuppgifter: utanför MEDIA_ROOT och static, serveras bara via vyer som
+# kontrollerar behörighet. Katalogen ska ingå i säkerhetskopieringen.
+PRIVAT_MEDIA_ROOT = env.path("PRIVAT_MEDIA_ROOT", default=BASE_DIR / "privat")
+BILAGA_MAX_MB = env.int("BILAGA_MAX_MB", default=10)
 # WhiteNoise serverar static/: i produktion efter collectstatic, annars direkt ur källkatalogerna.
 WHITENOISE_USE_FINDERS = not PRODUKTION
 WHITENOISE_AUTOREFRESH = not PRODUKTION

@@ -122,6 +122,12 @@ def logga_in(client):
 
 
 @pytest.fixture(autouse=True)
+def _privata_filer_i_tmp(settings, tmp_path_factory):
+    # Bilagor skrivs aldrig i projektkatalogen under testerna.
+    settings.PRIVAT_MEDIA_ROOT = tmp_path_factory.getbasetemp() / "privat"
+
+
+@pytest.fixture(autouse=True)
 def _snabb_hashning(settings):
     # Argon2 är avsiktligt långsam; i testerna räcker en snabb algoritm (produktionsvalet testas för sig).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
