@@ -127,11 +127,17 @@ class UtredningForm(forms.Form):
         empty_value=None,
     )
     slutsats = forms.CharField(label="Slutsats", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("spara", "Spara utredningen"))
+
+    def ny_version(self, version: int) -> None:
+        """Efter en krock: behåll det användaren skrev men räkna med den sparade versionen vid nästa spara."""
+        self.data = self.data.copy()
+        self.data["version"] = str(version)
 
     def clean(self):
         data = super().clean()

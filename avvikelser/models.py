@@ -95,6 +95,8 @@ class Avvikelse(models.Model):
     slutsats = models.TextField(_("slutsats"), blank=True)
     paborjad = models.DateTimeField(_("utredning påbörjad"), null=True, blank=True)
     avslutad = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    # Optimistisk låsning av utredningen: två chefer som sparar samma version skriver inte över varandra.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()

@@ -128,16 +128,30 @@ def avvikelse_byt_status(*, avvikelse: Avvikelse, till: str, av, motivering: str
 
 @transaction.atomic
 def avvikelse_utred(
-    *, avvikelse: Avvikelse, av, orsaker, konsekvens, sannolikhet, slutsats: str
+    *, avvikelse: Avvikelse, av, orsaker, konsekvens, sannolikhet, slutsats: str, version: int | None = None
 ) -> Avvikelse:
-    """Sparar utredningen: orsaker, konsekvens och sannolikhet (riskvärde) och slutsats."""
+    """Sparar utredningen: orsaker, konsekvens och sannolikhet (riskvärde) och slutsats.
+
+    `version` är den version formuläret visade. Har någon annan sparat sedan dess avbryts sparandet med
+    ett meddelande i stället för att skriva över (optimistisk låsning)."""
+    avvikelse = Avvikelse.objects.select_for_update().get(pk=avvikelse.pk)
     if avvikelse.status == S.AVSLUTAD:
         raise ValidationError("En avslutad avvikelse ändras inte; öppna den igen först.")
+    if version is not None and version != avvikelse.version:
+        senast = avvikelse.handelser.select_related("av").order_by("-tidpunkt", "-pk").first()
+        vem = f" av {senast.av.get_full_name() or senast.av.username}" if senast and senast.av else ""
+        nar = f" {timezone.localtime(senast.tidpunkt):%Y-%m-%d %H:%M}" if senast else ""
+        raise ValidationError(
+            f"Utredningen har ändrats{vem}{nar} sedan du öppnade sidan. Dina ändringar är inte sparade: "
+            "jämför med det sparade nedan och spara igen om dina uppgifter ska gälla.",
+            code="krock",
+        )
     avvikelse.konsekvens = konsekvens
     avvikelse.sannolikhet = sannolikhet
     avvikelse.slutsats = slutsats
+    avvikelse.version += 1
     avvikelse._history_user = av
-    avvikelse.save()
+    avvikelse.save(update_fields=["konsekvens", "sannolikhet", "slutsats", "version"])
     avvikelse.orsaker.set(orsaker)
     _handelse(avvikelse, av, f"Utredningen uppdaterades (riskvärde {avvikelse.riskvarde or '–'}).")
     return avvikelse

@@ -102,6 +102,7 @@ def detalj(request, pk):
             "konsekvens": avvikelse.konsekvens,
             "sannolikhet": avvikelse.sannolikhet,
             "slutsats": avvikelse.slutsats,
+            "version": avvikelse.version,
         }
     )
     return _detalj(request, avvikelse, rapport=rapport, utredning=utredning, rapport_lank=rapport_lank)
@@ -132,6 +133,7 @@ def _detalj(
     status_fel="",
     rapport_lank="",
     bilaga=None,
+    krock=False,
 ):
     return render(
         request,
@@ -149,6 +151,7 @@ def _detalj(
             "rapport_lank": rapport_lank,
             "bilagor": avvikelse.bilagor.all(),
             "bilaga_form": bilaga or BilagaForm(),
+            "krock": krock,
         },
         status=400
         if (status_fel or any(f is not None and f.errors for f in (utredning, atgard, bilaga)))
@@ -186,6 +189,10 @@ def utred(request, pk):
             return redirect("avvikelser:detalj", pk=pk)
         except ValidationError as fel:
             form.add_error(None, fel)
+            if fel.code == "krock":
+                avvikelse.refresh_from_db()
+                form.ny_version(avvikelse.version)
+                return _detalj(request, avvikelse, utredning=form, krock=True)
     return _detalj(request, avvikelse, utredning=form)
 
 
