@@ -1,4 +1,9 @@
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 
 
 def forbjuden(request, exception=None):
@@ -10,4 +15,13 @@ def saknas(request, exception=None):
 
 
 def serverfel(request):
-    return render(request, "500.html", status=500)
+    """500, eller 503 när databasen inte svarar (omstart, nätverk). Renderas utan databasen: inga
+    kontextprocessorer, så att felsidan själv inte faller."""
+    fel = sys.exc_info()[1]
+    if isinstance(fel, OperationalError | InterfaceError) or (
+        isinstance(fel, DatabaseError) and "connection" in str(fel).lower()
+    ):
+        svar = HttpResponse(loader.get_template("503.html").render(), status=503)
+        svar["Retry-After"] = "30"
+        return svar
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

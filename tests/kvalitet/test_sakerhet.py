@@ -48,3 +48,21 @@ def test_user_text_is_escaped(cast, org, logga_in):
     html = logga_in(cast.kim).get(reverse("kvalitet:brukare", args=[b.pk])).content.decode()
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_database_outage_gives_clean_503_in_swedish_without_touching_the_database(rf):
+    # Ingen db-fixtur: pytest-django stoppar varje databasanrop, så felsidan bevisat klarar sig utan databasen.
+    from django.db import OperationalError
+
+    from kvalitet.views_fel import serverfel
+
+    try:
+        raise OperationalError("connection to server at 127.0.0.1 failed")
+    except OperationalError:
+        svar = serverfel(rf.get("/avvikelser/"))
+    assert svar.status_code == 503 and svar["Retry-After"] == "30"
+    assert "tillfälligt otillgänglig" in svar.content.decode()
+    try:
+        raise ValueError("annat fel")
+    except ValueError:
+        assert serverfel(rf.get("/")).status_code == 500
