@@ -1,0 +1,148 @@
+"""Avvikelsernas resor i riktig webbläsare: rapportera på telefon, utreda och avsluta vid datorn,
+tangentbordsanvändning och tillgänglighet."""
+
+import re
+
+import pytest
+
+from avvikelser.models import Avvikelse
+from tests.avvikelser.factories import AvvikelseFactory, KategoriFactory, OrsakFactory
+from tests.e2e.conftest import axe_fel, forklara
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def listor(db):
+    return KategoriFactory(namn="Utebliven insats"), OrsakFactory(namn="Bemanning")
+
+
+def test_care_worker_on_phone_reports_with_live_search_and_sees_reference_number(
+    ny_sida, server, cast, brukare, listor
+):
+    sida = ny_sida(cast.pia, mobil=True)
+    sida.goto(f"{server}/avvikelser/rapportera/")
+    sida.get_by_text("Avvikelse eller lex Sarah?").click()
+    assert sida.get_by_text("lex Sarah-rapport").is_visible()
+    sida.get_by_label("Sök enskild (namn eller personnummer)").fill("Greta")
+    # htmx byter alternativen i listan mot sökträffarna.
+    sida.wait_for_function(
+        "() => document.querySelectorAll('#id_brukare option').length === 2 && "
+        "document.querySelector('#id_brukare').textContent.includes('Greta Gran')"
+    )
+    sida.get_by_label("Enskild (valfritt)", exact=True).select_option(str(brukare.b1.pk))
+    sida.get_by_label("Lag").select_option("SoL")
+    sida.get_by_label("Kategori").select_option(label="Utebliven insats")
+    sida.get_by_label("Vad hände").fill("Kvällsbesöket blev inte av; ingen ringde.")
+    sida.get_by_label("Vad gjordes direkt").fill("Ringde in extrapersonal.")
+    sida.get_by_role("button", name="Skicka avvikelsen").click()
+    kvitto = sida.get_by_text(re.compile(r"referensnummer AV-"))
+    kvitto.wait_for()
+    a = Avvikelse.objects.get()
+    assert a.referensnummer in kvitto.inner_text() and a.brukare == brukare.b1
+    assert sida.get_by_role("link", name=a.referensnummer).is_visible()
+
+
+def test_manager_investigates_adds_action_and_closes_with_timeline(ny_sida, server, org, cast, listor):
+    from avvikelser.services import avvikelse_rapportera
+
+    a = avvikelse_rapportera(avvikelse=AvvikelseFactory.build(enhet=org.e1, kategori=listor[0]), av=cast.pia)
+    sida = ny_sida(cast.erik)
+    sida.goto(f"{server}/avvikelser/")
+    sida.get_by_role("link", name=a.referensnummer).click()
+
+    def byt_status(till: str):
+        sida.get_by_label("Ny status").select_option(label=till)
+        sida.get_by_role("button", name="Byt status").click()
+        sida.get_by_text("Statusen är ändrad.").wait_for()
+
+    byt_status("Under utredning")
+    sida.get_by_label("Bemanning").check()
+    sida.get_by_label("Konsekvens (1–4)").select_option("3")
+    sida.get_by_label("Sannolikhet (1–4)").select_option("3")
+    sida.get_by_label("Slutsats").fill("Schemat saknade ersättare vid sjukdom.")
+    sida.get_by_role("button", name="Spara utredningen").click()
+    sida.get_by_text("Utredningen är sparad.").wait_for()
+    assert sida.get_by_text("Hög (9)").is_visible()
+    sida.get_by_role("textbox", name=re.compile(r"^Åtgärd")).fill("Ringlista för ersättare införs.")
+    sida.get_by_role("button", name="Lägg till åtgärden").click()
+    sida.get_by_text("Åtgärden är tillagd.").wait_for()
+    byt_status("Åtgärdad")
+    byt_status("Avslutad")
+    tidslinje = sida.locator("ol li").all_inner_texts()
+    assert any("rapporterades" in t for t in tidslinje)
+    for steg in (
+        "Under utredning",
+        "Utredningen uppdaterades",
+        "Ringlista för ersättare",
+        "Åtgärdad",
+        "Avslutad",
+    ):
+        assert any(steg.lower() in t.lower() for t in tidslinje), (steg, tidslinje)
+    a.refresh_from_db()
+    assert a.status == "avslutad" and a.handelser.count() >= 6
+
+
+def test_report_form_and_queue_work_with_keyboard_only(ny_sida, server, cast, listor):
+    sida = ny_sida(cast.pia)
+    sida.goto(f"{server}/avvikelser/rapportera/")
+    sida.locator("#id_enhet").focus()
+    # Framåt med Tab till kategori och beskrivning, skriv, och skicka med Enter på knappen.
+    for falt in ("id_lag", "id_kategori"):
+        for _ in range(20):
+            sida.keyboard.press("Tab")
+            if sida.evaluate("document.activeElement.id") == falt:
+                break
+        sida.keyboard.press("ArrowDown")
+    for _ in range(5):
+        sida.keyboard.press("Tab")
+        if sida.evaluate("document.activeElement.id") == "id_beskrivning":
+            break
+    sida.keyboard.type("Larmet gick inte fram till nattpatrullen.")
+    for _ in range(10):
+        sida.keyboard.press("Tab")
+        if sida.evaluate("document.activeElement.type") == "submit":
+            break
+    sida.keyboard.press("Enter")
+    sida.get_by_text(re.compile(r"referensnummer AV-")).wait_for()
+    a = Avvikelse.objects.get()
+
+    chef = ny_sida(cast.erik)
+    chef.goto(f"{server}/avvikelser/")
+    for _ in range(40):
+        chef.keyboard.press("Tab")
+        if chef.evaluate("document.activeElement.textContent") == a.referensnummer:
+            break
+    chef.keyboard.press("Enter")
+    chef.wait_for_url(f"{server}/avvikelser/{a.pk}/")
+    assert chef.get_by_role("heading", name=re.compile(a.referensnummer)).is_visible()
+
+
+@pytest.mark.parametrize(
+    "sokvag,vem",
+    [
+        ("/avvikelser/rapportera/", "pia"),
+        ("/avvikelser/mina/", "pia"),
+        ("/avvikelser/", "erik"),
+        ("/avvikelser/statistik/", "kim"),
+        ("/avvikelser/klagomal/", "erik"),
+        ("/avvikelser/klagomal/ny/", "erik"),
+        ("/oppen/avvikelser/klagomal/", None),
+    ],
+)
+def test_deviation_pages_have_no_serious_accessibility_violations(
+    ny_sida, server, org, cast, listor, sokvag, vem
+):
+    AvvikelseFactory(enhet=org.e1, rapporterad_av=cast.pia, kategori=listor[0])
+    sida = ny_sida(getattr(cast, vem) if vem else None)
+    sida.goto(f"{server}{sokvag}")
+    fel = axe_fel(sida)
+    assert fel == [], forklara(fel)
+
+
+def test_deviation_detail_has_no_serious_accessibility_violations(ny_sida, server, org, cast, listor):
+    a = AvvikelseFactory(enhet=org.e1, rapporterad_av=cast.pia, kategori=listor[0])
+    sida = ny_sida(cast.erik)
+    sida.goto(f"{server}/avvikelser/{a.pk}/")
+    fel = axe_fel(sida)
+    assert fel == [], forklara(fel)
