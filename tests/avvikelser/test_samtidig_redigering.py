@@ -25,10 +25,14 @@ def test_second_save_of_same_version_is_refused_with_clear_message_and_keeps_inp
     assert v_erik == v_vera == "0"
 
     assert (
-        erik.post(url, {"slutsats": "Eriks slutsats", "konsekvens": "2", "sannolikhet": "2", "version": v_erik}).status_code
+        erik.post(
+            url, {"slutsats": "Eriks slutsats", "konsekvens": "2", "sannolikhet": "2", "version": v_erik}
+        ).status_code
         == 302
     )
-    svar = vera.post(url, {"slutsats": "Veras slutsats", "konsekvens": "4", "sannolikhet": "3", "version": v_vera})
+    svar = vera.post(
+        url, {"slutsats": "Veras slutsats", "konsekvens": "4", "sannolikhet": "3", "version": v_vera}
+    )
     html = svar.content.decode()
     assert svar.status_code == 400
     assert "har ändrats av Erik" in html and "Dina ändringar är inte sparade" in html
@@ -40,7 +44,10 @@ def test_second_save_of_same_version_is_refused_with_clear_message_and_keeps_inp
     # Formuläret bär nu den sparade versionen: sparar hon igen är det ett medvetet val.
     assert _versionen(html) == "1"
     assert (
-        vera.post(url, {"slutsats": "Veras slutsats", "konsekvens": "4", "sannolikhet": "3", "version": "1"}).status_code == 302
+        vera.post(
+            url, {"slutsats": "Veras slutsats", "konsekvens": "4", "sannolikhet": "3", "version": "1"}
+        ).status_code
+        == 302
     )
     a.refresh_from_db()
     assert (a.slutsats, a.konsekvens, a.version) == ("Veras slutsats", 4, 2)
