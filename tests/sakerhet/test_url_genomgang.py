@@ -68,10 +68,8 @@ def _radantal():
 APPAR = ("avvikelser", "lexsarah", "riskanalys", "uppfoljning", "rapporter", "api")
 
 
-@pytest.fixture
-def hemligt(org, cast):
-    """Poster i N2 som bara hugo (handläggare N2) och sofia (kvalitetssamordnare N2) får se."""
-    b = BrukareFactory(namnd=org.n2, handlaggare=cast.hugo, fornamn=MARKOR, efternamn=MARKOR)
+def _skapa_i_n2(org, cast, markor: str) -> set[int]:
+    b = BrukareFactory(namnd=org.n2, handlaggare=cast.hugo, fornamn=markor[:100], efternamn=markor[:100])
     i = InsatsFactory(brukare=b, enhet=org.e4)
     ids = {b.pk, i.pk}
     for app in APPAR:
@@ -79,8 +77,14 @@ def hemligt(org, cast):
             modul = importlib.import_module(f"tests.{app}.hemligt")
         except ModuleNotFoundError:
             continue
-        ids |= set(modul.skapa(org, cast, b, MARKOR))
+        ids |= set(modul.skapa(org, cast, b, markor))
     return ids
+
+
+@pytest.fixture
+def hemligt(org, cast):
+    """Poster i N2 som bara hugo (handläggare N2) och sofia (kvalitetssamordnare N2) får se."""
+    return _skapa_i_n2(org, cast, MARKOR)
 
 
 @pytest.mark.parametrize("namn", ["pia", "erik", "elsa", "vera", "hanna", "kim", "lars", "ada", "utan"])
@@ -124,3 +128,44 @@ def test_the_committee_itself_does_see_the_marker(cast, brukare, hemligt, logga_
 
     html = logga_in(cast.hugo).get(reverse("kvalitet:brukare_lista")).content.decode()
     assert MARKOR in html
+
+
+XSS = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+@pytest.mark.parametrize("namn", ["hugo", "sofia"])
+def test_xss_payload_in_every_text_field_renders_inert_everywhere(namn, org, cast):
+    # Samma poster som ovan, med en skriptnyttolast i varje textfält, visade för dem som får se dem.
+    ids = _skapa_i_n2(org, cast, XSS)
+    klient = Client()
+    klient.force_login(getattr(cast, namn))
+    visade = 0
+    for monster in _monster():
+        for pk in sorted(ids) if "<" in monster else [None]:
+            sokvag = _fyll(monster, pk)
+            if sokvag is None:
+                continue
+            svar = klient.get(sokvag)
+            assert svar.status_code < 500, sokvag
+            innehall = (b"".join(svar.streaming_content) if svar.streaming else svar.content).decode(
+                errors="replace"
+            )
+            if "html" not in svar.get("Content-Type", ""):
+                continue
+            assert "<script>alert('x')" not in innehall and "<img src=x onerror" not in innehall, sokvag
+            visade += "&lt;script&gt;alert(" in innehall
+    assert visade >= 2, "nyttolasten visades inte någonstans, så testet prövade ingenting"
+
+
+def test_every_post_without_csrf_token_is_refused(cast, brukare, hemligt):
+    klient = Client(enforce_csrf_checks=True)
+    klient.force_login(cast.hugo)
+    fore = _radantal()
+    for monster in _monster():
+        for pk in sorted(hemligt) if "<" in monster else [None]:
+            sokvag = _fyll(monster, pk)
+            if sokvag is None:
+                continue
+            svar = klient.post(sokvag, {"namn": "x", "text": "x"})
+            assert svar.status_code in (403, 405), f"POST {sokvag} utan CSRF-token gav {svar.status_code}"
+    assert _radantal() == fore
