@@ -259,6 +259,40 @@ def _regel_oppeninlamning(user, qs, atgard):
 
 # --- lexsarah (regler för lexsarah-appens modeller) ------------------------------------------------
 
+# Beslut: utredarna är nämndens kvalitetssamordnare; de ändrar och ser rapportörens namn. Enhetens och
+# områdets chefer läser ärendet (de ska åtgärda) men inte vem som rapporterade. Rapportören ser bara
+# status på sina egna rapporter (LASA ger raden, INNEHALL krävs för innehållet). Ledning ser bara registret
+# och antal (STATISTIK), admin ingenting: lex Sarah-ärenden är personuppgifter, inte konfiguration.
+LEXSARAH_INNEHALL = "lexsarah_innehall"
+LEXSARAH_STATISTIK = "lexsarah_statistik"
+
+
+@regel("lexsarah.rapport")
+def _regel_lexsarah_rapport(user, qs, atgard):
+    if atgard == ANDRA:
+        return nodscope(user, qs, roller=(KVALITETSSAMORDNARE,))
+    if atgard == LEXSARAH_INNEHALL:
+        return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE,))
+    if atgard == LEXSARAH_STATISTIK:
+        return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE, LEDNING))
+    if atgard == LASA:
+        return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE,), egen_falt="rapporterad_av")
+    return qs.none()
+
+
+@regel("lexsarah.handelse", "lexsarah.atgard", "lexsarah.bilaga")
+def _regel_lexsarah_del(user, qs, atgard):
+    if atgard == ANDRA:
+        return nodscope(user, qs, roller=(KVALITETSSAMORDNARE,), nodfalt="rapport__enhet")
+    if atgard in (LASA, LEXSARAH_INNEHALL):
+        return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE,), nodfalt="rapport__enhet")
+    return qs.none()
+
+
+def lexsarah_ar_utredare(user, rapport) -> bool:
+    """Utredare (får se rapportörens namn och ändra): kvalitetssamordnare i rapportens nämnd."""
+    return rapport.enhet_id in noder(user, KVALITETSSAMORDNARE)
+
 
 # --- riskanalys (regler för riskanalys-appens modeller) ---------------------------------------------
 

@@ -301,6 +301,15 @@ AVVIKELSER_OPPET_MAX_PER_TIMME = env.int("AVVIKELSER_OPPET_MAX_PER_TIMME", defau
 AVVIKELSER_ANONYM_TILLATEN = env.bool("AVVIKELSER_ANONYM_TILLATEN", default=True)
 
 # --- lexsarah ---
+# Intern målsättning från rapport till bedömning (kalenderdagar; REGULATION.md: ingen frist i föreskriften,
+# många kommuner har två veckor). En frist som slutar på en helgdag flyttas till nästa vardag.
+LEXSARAH_BEDOMNING_DAGAR = env.int("LEXSARAH_BEDOMNING_DAGAR", default=14)
+# Påminnelse så många dagar innan bedömningen ska vara klar.
+LEXSARAH_VARNA_DAGAR_FORE = 3
+# "Snarast" till IVO efter att ärendet bedömts som allvarligt: intern målsättning i vardagar.
+LEXSARAH_IVO_VARDAGAR = 2
+# Lagrummen visas som text från inställningarna (numreringen ändrades med socialtjänstlagen 2025:400).
+LEXSARAH_LAGRUM = "14 kap. 2–7 §§ SoL (2001:453), 24 b–g §§ LSS och SOSFS 2011:5"
 
 # --- riskanalys ---
 

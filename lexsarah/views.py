@@ -1,5 +1,364 @@
-from django.shortcuts import render
+"""Tunna vyer: hämta inom scope, validera formuläret, anropa en tjänst, rendera."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kvalitet import access
+from kvalitet.audit import logga_visning
+from kvalitet.bilagor import bilagesvar
+from kvalitet.paginering import BegransadPaginator
+from lexsarah import queries, services
+from lexsarah.forms import (
+    AtgardForm,
+    BedomningForm,
+    BilagaForm,
+    IvoAnmalanForm,
+    IvoForm,
+    KommentarForm,
+    PreliminartForm,
+    RapportForm,
+    RegisterForm,
+    StatusForm,
+    UppfoljningForm,
+    UtredningForm,
+)
+from lexsarah.models import Atgard, Bilaga, Rapport, Status
+
+
+def _hamta_innehall(request, pk):
+    return access.hamta(
+        request.user,
+        Rapport.objects.select_related("enhet", "brukare", "rapporterad_av", "beslutad_av", "avvikelse"),
+        access.LEXSARAH_INNEHALL,
+        pk=pk,
+    )
 
 
 def index(request):
-    return render(request, "lexsarah/index.html")
+    """Ärendelistan för utredare och chefer; övriga ser sina egna rapporter."""
+    if not access.har_roll(request.user, *access.CHEFER, access.KVALITETSSAMORDNARE):
+        return redirect("lexsarah:mina")
+    status = request.GET.get("status") or ""
+    sida = BegransadPaginator(queries.lista(request.user, status=status), 25).get_page(
+        request.GET.get("sida")
+    )
+    logga_visning(request, [r.brukare_id for r in sida if r.brukare_id], "lex Sarah: lista")
+    return render(
+        request, "lexsarah/index.html", {"sida": sida, "status": status, "statusar": Status.choices}
+    )
+
+
+def mina(request):
+    sida = BegransadPaginator(queries.mina_rapporter(request.user), 25).get_page(request.GET.get("sida"))
+    return render(request, "lexsarah/mina.html", {"sida": sida})
+
+
+def rapportera(request):
+    form = RapportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        rapport = services.rapport_lamna(rapport=form.save(commit=False), av=request.user)
+        messages.success(
+            request,
+            f"Tack! Rapporten har referensnummer {rapport.referensnummer}. Utredarna och chefen har meddelats.",
+        )
+        return redirect("lexsarah:mina")
+    return render(request, "lexsarah/rapportera.html", {"form": form})
+
+
+def detalj(request, pk):
+    rapport = access.hamta(request.user, Rapport.objects.select_related("enhet", "brukare"), pk=pk)
+    if not access.kan(request.user, rapport, access.LEXSARAH_INNEHALL):
+        # Rapportören ser bara referensnummer och status på sin egen rapport.
+        return render(request, "lexsarah/status.html", {"r": rapport})
+    return _detalj(request, _hamta_innehall(request, pk))
+
+
+def _detalj(request, rapport, **formular):
+    utredare = access.lexsarah_ar_utredare(request.user, rapport)
+    if rapport.brukare_id:
+        logga_visning(request, rapport.brukare, "lex Sarah: ärende")
+    bedomning_initial = {
+        "konsekvens": rapport.konsekvens,
+        "sannolikhet": rapport.sannolikhet,
+        "beslut": rapport.beslut,
+        "allvarligt": {True: "ja", False: "nej"}.get(rapport.allvarligt, ""),
+        "motivering": rapport.motivering,
+    }
+    kontext = {
+        "r": rapport,
+        "utredare": utredare,
+        "overgangar": sorted(services.OVERGANGAR.get(rapport.status, ())),
+        "status_etiketter": dict(Status.choices),
+        "atgarder": rapport.atgarder.select_related("ansvarig"),
+        "handelser": rapport.handelser.select_related("av"),
+        "utredning_form": formular.get("utredning_form") or UtredningForm(instance=rapport),
+        "bedomning_form": formular.get("bedomning_form") or BedomningForm(initial=bedomning_initial),
+        "preliminart_form": formular.get("preliminart_form") or PreliminartForm(),
+        "ivo_anmalan_form": formular.get("ivo_anmalan_form")
+        or IvoAnmalanForm(initial={"skickad": timezone.localdate()}),
+        "ivo_form": formular.get("ivo_form") or IvoForm(instance=rapport),
+        "atgard_form": formular.get("atgard_form") or AtgardForm(rapport=rapport),
+        "uppfoljning_form": formular.get("uppfoljning_form"),
+        "kommentar_form": formular.get("kommentar_form") or KommentarForm(),
+        "bilagor": rapport.bilagor.all(),
+        "bilaga_form": formular.get("bilaga_form") or BilagaForm(),
+        "fel": formular.get("fel", ""),
+        "lagrum": settings.LEXSARAH_LAGRUM,
+    }
+    return render(request, "lexsarah/detalj.html", kontext, status=400 if formular else 200)
+
+
+def _andra(request, pk):
+    return access.hamta(
+        request.user,
+        Rapport.objects.select_related("enhet", "brukare", "rapporterad_av", "beslutad_av", "avvikelse"),
+        access.ANDRA,
+        pk=pk,
+    )
+
+
+def _fel(fel: ValidationError) -> str:
+    return " ".join(fel.messages)
+
+
+@require_POST
+def utredning(request, pk):
+    rapport = _andra(request, pk)
+    form = UtredningForm(request.POST, instance=Rapport.objects.get(pk=rapport.pk))
+    if form.is_valid():
+        try:
+            services.utredning_spara(
+                rapport=rapport,
+                av=request.user,
+                **{f: form.cleaned_data[f] for f in UtredningForm.Meta.fields},
+            )
+            messages.success(request, "Utredningen är sparad.")
+            return redirect(rapport)
+        except ValidationError as fel:
+            return _detalj(request, rapport, utredning_form=form, fel=_fel(fel))
+    return _detalj(request, rapport, utredning_form=form)
+
+
+@require_POST
+def bedomning(request, pk):
+    rapport = _andra(request, pk)
+    form = BedomningForm(request.POST)
+    if form.is_valid():
+        try:
+            services.bedom(rapport=rapport, av=request.user, **form.cleaned_data)
+            messages.success(request, "Bedömningen är sparad.")
+            return redirect(rapport)
+        except ValidationError as fel:
+            return _detalj(request, rapport, bedomning_form=form, fel=_fel(fel))
+    return _detalj(request, rapport, bedomning_form=form)
+
+
+@require_POST
+def preliminart(request, pk):
+    rapport = _andra(request, pk)
+    form = PreliminartForm(request.POST)
+    if form.is_valid():
+        try:
+            services.markera_allvarligt_preliminart(rapport=rapport, av=request.user, **form.cleaned_data)
+            messages.success(request, "Ärendet är markerat som allvarligt och kan anmälas till IVO.")
+            return redirect(rapport)
+        except ValidationError as fel:
+            return _detalj(request, rapport, preliminart_form=form, fel=_fel(fel))
+    return _detalj(request, rapport, preliminart_form=form)
+
+
+@require_POST
+def ivo_anmal(request, pk):
+    rapport = _andra(request, pk)
+    form = IvoAnmalanForm(request.POST)
+    if form.is_valid():
+        try:
+            services.anmal_till_ivo(rapport=rapport, av=request.user, **form.cleaned_data)
+            messages.success(request, "Anmälan till IVO är registrerad.")
+            return redirect(rapport)
+        except ValidationError as fel:
+            return _detalj(request, rapport, ivo_anmalan_form=form, fel=_fel(fel))
+    return _detalj(request, rapport, ivo_anmalan_form=form)
+
+
+@require_POST
+def ivo(request, pk):
+    rapport = _andra(request, pk)
+    form = IvoForm(request.POST, instance=Rapport.objects.get(pk=rapport.pk))
+    if form.is_valid():
+        try:
+            services.ivo_uppdatera(
+                rapport=rapport, av=request.user, **{f: form.cleaned_data[f] for f in IvoForm.Meta.fields}
+            )
+            messages.success(request, "Uppgifterna om anmälan är sparade.")
+            return redirect(rapport)
+        except ValidationError as fel:
+            return _detalj(request, rapport, ivo_form=form, fel=_fel(fel))
+    return _detalj(request, rapport, ivo_form=form)
+
+
+@require_POST
+def byt_status(request, pk):
+    rapport = _andra(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.byt_status(rapport=rapport, till=form.cleaned_data["till"], av=request.user)
+            messages.success(request, "Statusen är ändrad.")
+            return redirect(rapport)
+        except ValidationError as fel:
+            return _detalj(request, rapport, fel=_fel(fel))
+    return _detalj(request, rapport, fel="Välj en giltig status.")
+
+
+@require_POST
+def atgard(request, pk):
+    rapport = _andra(request, pk)
+    form = AtgardForm(request.POST, rapport=rapport)
+    if form.is_valid():
+        ny = form.save(commit=False)
+        ny.rapport = rapport
+        try:
+            services.atgard_spara(atgard=ny, av=request.user)
+            messages.success(request, "Åtgärden är tillagd.")
+            return redirect(rapport)
+        except ValidationError as fel:
+            return _detalj(request, rapport, atgard_form=form, fel=_fel(fel))
+    return _detalj(request, rapport, atgard_form=form)
+
+
+@require_POST
+def uppfoljning(request, pk):
+    rapport = _andra(request, pk)
+    form = UppfoljningForm(request.POST)
+    if form.is_valid():
+        atgard = access.hamta(
+            request.user, Atgard, access.ANDRA, pk=form.cleaned_data["atgard"], rapport=rapport
+        )
+        try:
+            services.atgard_folj_upp(
+                atgard=atgard,
+                av=request.user,
+                datum=form.cleaned_data["datum"],
+                resultat=form.cleaned_data["resultat"],
+            )
+            messages.success(request, "Uppföljningen är sparad.")
+            return redirect(rapport)
+        except ValidationError as fel:
+            return _detalj(request, rapport, uppfoljning_form=form, fel=_fel(fel))
+    return _detalj(request, rapport, uppfoljning_form=form, fel="Ange datum och resultat för uppföljningen.")
+
+
+@require_POST
+def kommentar(request, pk):
+    rapport = _hamta_innehall(request, pk)
+    form = KommentarForm(request.POST)
+    if form.is_valid():
+        services.kommentera(rapport=rapport, av=request.user, text=form.cleaned_data["text"])
+        return redirect(rapport)
+    return _detalj(request, rapport, kommentar_form=form)
+
+
+def ivo_pdf(request, pk):
+    """Anmälan till IVO som PDF (innehållet enligt SOSFS 2011:5), att lämna via IVO:s e-tjänst."""
+    rapport = _andra(request, pk)
+    if not rapport.allvarligt:
+        raise Http404
+    if rapport.brukare_id:
+        logga_visning(request, rapport.brukare, "lex Sarah: anmälan till IVO (PDF)")
+    return HttpResponse(
+        ivo_dokument(request.user, rapport),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="lex-sarah-{rapport.referensnummer}.pdf"'},
+    )
+
+
+def ivo_dokument(user, rapport) -> bytes:
+    import weasyprint
+
+    html = render_to_string(
+        "lexsarah/ivo_anmalan.html",
+        {
+            "r": rapport,
+            "atgarder": rapport.atgarder.select_related("ansvarig"),
+            "lagrum": settings.LEXSARAH_LAGRUM,
+            "enskild": access.brukare_visningsnamn(user, rapport.brukare) if rapport.brukare_id else "",
+            "nu": timezone.localtime(),
+        },
+    )
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def register(request):
+    """Det årliga registret och statistiken (inga personuppgifter)."""
+    form = RegisterForm(request.GET or None)
+    ar = (form.cleaned_data.get("ar") if form.is_valid() else None) or timezone.localdate().year
+    if not access.har_roll(request.user, *access.CHEFER, access.KVALITETSSAMORDNARE, access.LEDNING):
+        raise Http404
+    return render(
+        request,
+        "lexsarah/register.html",
+        {
+            "form": form,
+            "ar": ar,
+            "rader": queries.register(request.user, None, ar),
+            "statistik": queries.statistik(request.user, None, ar),
+        },
+    )
+
+
+@require_POST
+def bilaga_ladda_upp(request, pk):
+    rapport = _hamta_innehall(request, pk)
+    form = BilagaForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.bilaga_lagg_till(rapport=rapport, fil=form.cleaned_data["fil"], av=request.user)
+        messages.success(request, "Bilagan är sparad.")
+        return redirect(rapport)
+    return _detalj(request, rapport, bilaga_form=form)
+
+
+def bilaga_hamta(request, pk):
+    """Filen, bara för den som får se ärendets innehåll; visningen loggas om ärendet gäller en enskild."""
+    bilaga = access.hamta(
+        request.user, Bilaga.objects.select_related("rapport"), access.LEXSARAH_INNEHALL, pk=pk
+    )
+    if bilaga.rapport.brukare_id:
+        logga_visning(request, bilaga.rapport.brukare_id, f"lex Sarah: bilaga {bilaga.pk}")
+    return bilagesvar(bilaga)
+
+
+def register_export(request):
+    """Registret som Excel: samma kolumner och scope som sidan, inga personuppgifter."""
+    from openpyxl import Workbook
+
+    if not access.har_roll(request.user, *access.CHEFER, access.KVALITETSSAMORDNARE, access.LEDNING):
+        raise Http404
+    form = RegisterForm(request.GET or None)
+    ar = (form.cleaned_data.get("ar") if form.is_valid() else None) or timezone.localdate().year
+    bok = Workbook()
+    blad = bok.active
+    blad.title = f"Lex Sarah {ar}"
+    blad.append(["Referensnummer", "Verksamhet", "Händelse", "Bedömning", "Allvarligt", "Anmäld till IVO"])
+    for rad in queries.register(request.user, None, ar):
+        allvarligt = {True: "Ja", False: "Nej"}.get(rad["allvarligt"], "")
+        blad.append(
+            [
+                rad["referensnummer"],
+                rad["verksamhet"],
+                rad["handelse"],
+                rad["bedomning"],
+                allvarligt,
+                "Ja" if rad["anmald_ivo"] else "Nej",
+            ]
+        )
+    svar = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    svar["Content-Disposition"] = f'attachment; filename="lex-sarah-register-{ar}.xlsx"'
+    bok.save(svar)
+    return svar

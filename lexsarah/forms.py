@@ -1,0 +1,194 @@
+"""Formulär för lex Sarah. Ogiltig inmatning ger svenska fel och behåller värdena."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from kvalitet import access
+from kvalitet.bilagor import kontrollera_fil
+from kvalitet.models import NodTyp, OrgNod
+from kvalitet.queries import brukare_sok
+from kvalitet.riskmatris import SKALA_VAL
+from lexsarah.models import Atgard, Beslut, Rapport, Status
+
+_DATUMTID = {"type": "datetime-local"}
+_DATUM = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BrukareVal(forms.ModelChoiceField):
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return access.brukare_visningsnamn(self.user, obj)
+
+
+class RapportForm(forms.ModelForm):
+    class Meta:
+        model = Rapport
+        fields = [
+            "enhet",
+            "handelsetid",
+            "upptackt",
+            "brukare",
+            "sammanfattning",
+            "beskrivning",
+            "atgard_direkt",
+        ]
+        widgets = {
+            "handelsetid": forms.DateTimeInput(attrs=_DATUMTID, format="%Y-%m-%dT%H:%M"),
+            "upptackt": forms.DateTimeInput(attrs=_DATUMTID, format="%Y-%m-%dT%H:%M"),
+            "beskrivning": forms.Textarea(attrs={"rows": 4}),
+            "atgard_direkt": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = access.noder(user, *access.ALLA_ROLLER)
+        self.fields["enhet"].queryset = OrgNod.objects.filter(
+            pk__in=ids, typ=NodTyp.ENHET, aktiv=True
+        ).order_by("namn")
+        self.fields["enhet"].empty_label = None
+        # Skyddade personer hittas inte på namn av andra; de visas med nummer i listan.
+        self.fields["brukare"] = BrukareVal(
+            queryset=brukare_sok(user, "", access.VALJA).order_by("efternamn", "fornamn"),
+            required=False,
+            user=user,
+            label="Enskild som berörs (valfritt)",
+        )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("skicka", "Skicka rapporten"))
+
+    def clean(self):
+        data = super().clean()
+        nu = timezone.now()
+        handelsetid, upptackt = data.get("handelsetid"), data.get("upptackt")
+        if handelsetid and handelsetid > nu:
+            self.add_error("handelsetid", "Tidpunkten kan inte ligga i framtiden.")
+        if upptackt and upptackt > nu:
+            self.add_error("upptackt", "Tidpunkten kan inte ligga i framtiden.")
+        if handelsetid and upptackt and upptackt < handelsetid:
+            self.add_error("upptackt", "Det kan inte ha upptäckts innan det hände.")
+        return data
+
+
+class UtredningForm(forms.ModelForm):
+    class Meta:
+        model = Rapport
+        fields = [
+            "forlopp",
+            "konsekvenser",
+            "enskildes_syn",
+            "enskildes_syn_ej_orsak",
+            "orsaker",
+            "deltagare",
+            "kallor",
+        ]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in fields}
+
+
+class BedomningForm(forms.Form):
+    konsekvens = forms.TypedChoiceField(
+        label="Konsekvens för den enskilde (1–4)", choices=SKALA_VAL, coerce=int
+    )
+    sannolikhet = forms.TypedChoiceField(
+        label="Sannolikhet att det händer igen (1–4)", choices=SKALA_VAL, coerce=int
+    )
+    beslut = forms.ChoiceField(label="Bedömning", choices=Beslut.choices)
+    allvarligt = forms.TypedChoiceField(
+        label="Allvarligt?",
+        choices=[("", "–"), ("ja", "Ja, allvarligt (anmäls till IVO)"), ("nej", "Nej")],
+        coerce=lambda v: {"ja": True, "nej": False}.get(v),
+        empty_value=None,
+        required=False,
+    )
+    motivering = forms.CharField(label="Motivering", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PreliminartForm(forms.Form):
+    motivering = forms.CharField(
+        label="Varför är det allvarligt redan nu?", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class IvoAnmalanForm(forms.Form):
+    skickad = forms.DateField(label="Anmälan skickad", widget=_DATUM)
+    diarienummer = forms.CharField(label="IVO:s diarienummer", max_length=50, required=False)
+
+    def clean_skickad(self):
+        d = self.cleaned_data["skickad"]
+        if d > timezone.localdate():
+            raise forms.ValidationError("Datumet kan inte ligga i framtiden.")
+        return d
+
+
+class IvoForm(forms.ModelForm):
+    class Meta:
+        model = Rapport
+        fields = [
+            "ivo_diarienummer",
+            "ivo_komplettering",
+            "ivo_beslut_datum",
+            "ivo_beslut",
+            "enskild_informerad",
+            "enskild_informerad_hur",
+        ]
+        widgets = {
+            "ivo_komplettering": _DATUM,
+            "ivo_beslut_datum": _DATUM,
+            "enskild_informerad": _DATUM,
+            "ivo_beslut": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class StatusForm(forms.Form):
+    till = forms.ChoiceField(label="Ny status", choices=Status.choices)
+
+
+class KommentarForm(forms.Form):
+    text = forms.CharField(label="Kommentar", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class AtgardForm(forms.ModelForm):
+    class Meta:
+        model = Atgard
+        fields = ["typ", "text", "ansvarig", "klar_senast"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "klar_senast": _DATUM}
+
+    def __init__(self, *args, rapport=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Ansvarig väljs bland dem som har en roll på rapportens enhet eller ovanför (inte alla användare).
+        if rapport is not None:
+            nod_ids = [int(x) for x in rapport.enhet.sokvag.strip("/").split("/") if x]
+            self.fields["ansvarig"].queryset = (
+                get_user_model()
+                .objects.filter(roller__nod_id__in=nod_ids, is_active=True)
+                .distinct()
+                .order_by("first_name", "username")
+            )
+
+
+class UppfoljningForm(forms.Form):
+    atgard = forms.IntegerField(widget=forms.HiddenInput)
+    datum = forms.DateField(label="Uppföljd", widget=_DATUM)
+    resultat = forms.CharField(label="Resultat", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RegisterForm(forms.Form):
+    ar = forms.IntegerField(label="År", min_value=2000, max_value=2100, required=False)
+
+
+class BilagaForm(forms.Form):
+    fil = forms.FileField(
+        label="Bifoga fil",
+        help_text=f"Dokument eller foto: PDF, JPEG, PNG eller Word (.docx). Högst {settings.BILAGA_MAX_MB} MB.",
+    )
+
+    def clean_fil(self):
+        fil = self.cleaned_data["fil"]
+        kontrollera_fil(fil)
+        return fil
