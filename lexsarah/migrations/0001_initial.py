@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('avvikelser', '0004_version'),
-        ('kvalitet', '0003_kvalitetsarbete'),
+        ('kvalitet', '0002_grunddata_och_loggskydd'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
