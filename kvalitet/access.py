@@ -221,6 +221,51 @@ def _regel_notifikation(user, qs, atgard):
 # --- kvalitetsarbete (mål, indikatorer, egenkontroll, förbättringsplan) ------------------------------
 
 
+# Mål, egenkontroll och förbättringsplan: chefer och kvalitetssamordnare läser det som hör till deras noder
+# och allt ovanför dem (nämndens mål gäller också enheten); bara kvalitetssamordnaren ändrar, inom sin
+# nämnd. Ledningen läser dem i den publicerade kvalitetsberättelsen.
+_KVALITETSARBETE_LASARE = CHEFER + (KVALITETSSAMORDNARE,)
+
+
+def _noder_och_foraldrar(user, *roller: str) -> set[int]:
+    beh = behorighet(user)
+    ids = set(beh.noder(*roller))
+    for r, _nod, vag in beh.tilldelningar:
+        if r in roller:
+            ids.update(int(x) for x in vag.strip("/").split("/") if x)
+    return ids
+
+
+def _kvalitetsarbete_scope(user, qs, atgard, nodfalt):
+    if atgard == ANDRA:
+        return nodscope(user, qs, roller=(KVALITETSSAMORDNARE,), nodfalt=nodfalt)
+    return qs.filter(**{f"{nodfalt}__in": _noder_och_foraldrar(user, *_KVALITETSARBETE_LASARE)})
+
+
+@regel("kvalitet.mal", "kvalitet.kontrollplan", "kvalitet.forbattringsatgard")
+def _regel_kvalitetsarbete(user, qs, atgard):
+    return _kvalitetsarbete_scope(user, qs, atgard, "nod")
+
+
+@regel("kvalitet.malindikator", "kvalitet.kontrollpunkt")
+def _regel_kvalitetsarbete_del(user, qs, atgard):
+    falt = "mal__nod" if qs.model._meta.model_name == "malindikator" else "plan__nod"
+    return _kvalitetsarbete_scope(user, qs, atgard, falt)
+
+
+@regel("kvalitet.indikatorvarde")
+def _regel_indikatorvarde(user, qs, atgard):
+    return _kvalitetsarbete_scope(user, qs, atgard, "indikator__mal__nod")
+
+
+@regel("kvalitet.jamforelsevarde")
+def _regel_jamforelsevarde(user, qs, atgard):
+    # Offentlig statistik; importeras av kvalitetssamordnare.
+    if atgard == ANDRA:
+        return qs if har_roll(user, KVALITETSSAMORDNARE, ADMIN) else qs.none()
+    return qs
+
+
 # --- api (tokens m.m.) -----------------------------------------------------------------------------
 
 
@@ -296,11 +341,145 @@ def lexsarah_ar_utredare(user, rapport) -> bool:
 
 # --- riskanalys (regler för riskanalys-appens modeller) ---------------------------------------------
 
+# Analyser kan lista enskilda, så bara chefer och kvalitetssamordnare under analysens nivå läser och
+# ändrar dem. Ledningen får bara antal (RISKANALYS_STATISTIK). Mallarna saknar personuppgifter och delas i
+# hela kommunen; de ändras av den som skapat dem eller en kvalitetssamordnare.
+RISKANALYS_STATISTIK = "riskanalys_statistik"
+_RISKANALYS_ROLLER = CHEFER + (KVALITETSSAMORDNARE,)
+
+
+@regel("riskanalys.riskanalys")
+def _regel_riskanalys(user, qs, atgard):
+    if atgard == LASA:
+        # Den som ansvarar för en åtgärd läser analysen den hör till.
+        from riskanalys.models import Atgard
+
+        egna = Atgard.objects.filter(ansvarig_id=user.pk).values("risk__analys_id")
+        scopad = nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt="nod")
+        return qs.filter(Q(pk__in=scopad.values("pk")) | Q(pk__in=egna))
+    if atgard in (ANDRA, VALJA):
+        return nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt="nod")
+    if atgard == RISKANALYS_STATISTIK:
+        return nodscope(user, qs, roller=_RISKANALYS_ROLLER + (LEDNING,), nodfalt="nod")
+    return qs.none()
+
+
+@regel("riskanalys.risk", "riskanalys.atgard", "riskanalys.handelse")
+def _regel_riskanalys_del(user, qs, atgard):
+    ar_atgard = qs.model._meta.model_name == "atgard"
+    nodfalt = "risk__analys__nod" if ar_atgard else "analys__nod"
+    if atgard in (LASA, ANDRA):
+        if ar_atgard:
+            # Den ansvariga följer upp sin egen åtgärd (status och resultat).
+            return nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt=nodfalt, egen_falt="ansvarig")
+        if atgard == LASA and qs.model._meta.model_name == "risk":
+            from riskanalys.models import Atgard
+
+            egna = Atgard.objects.filter(ansvarig_id=user.pk).values("risk__analys_id")
+            scopad = nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt=nodfalt)
+            return qs.filter(Q(pk__in=scopad.values("pk")) | Q(analys_id__in=egna))
+        return nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt=nodfalt)
+    return qs.none()
+
+
+@regel("riskanalys.mall", "riskanalys.mallrisk")
+def _regel_riskanalys_mall(user, qs, atgard):
+    if not har_roll(user, *_RISKANALYS_ROLLER):
+        return qs.none()
+    if atgard in (LASA, VALJA):
+        return qs
+    prefix = "mall__" if qs.model._meta.model_name == "mallrisk" else ""
+    villkor = [Q(**{f"{prefix}skapad_av_id": user.pk})]
+    if har_roll(user, KVALITETSSAMORDNARE):
+        villkor.append(Q(**{f"{prefix}nod__in": noder(user, KVALITETSSAMORDNARE)}))
+    return qs.filter(_eller(villkor))
+
 
 # --- uppfoljning (regler för uppfoljning-appens modeller) -------------------------------------------
 
+# Uppföljning och ej verkställda beslut är handläggarnas arbete: handläggaren ser sina egna ärenden,
+# nämndens handläggare och kvalitetssamordnare nämndens. Chefer läser förändringarna (inga personuppgifter)
+# vid sina enheter. Ledningen får bara antal (UPPFOLJNING_STATISTIK). Rapporteringsperioderna är data.
+UPPFOLJNING_STATISTIK = "uppfoljning_statistik"
+_UPPFOLJNING_ROLLER = (HANDLAGGARE, KVALITETSSAMORDNARE)
+
+
+@regel("uppfoljning.forandring")
+def _regel_forandring(user, qs, atgard):
+    if atgard == ANDRA:
+        return nodscope(user, qs, roller=_UPPFOLJNING_ROLLER, nodfalt="nod")
+    if atgard == UPPFOLJNING_STATISTIK:
+        return nodscope(user, qs, roller=_UPPFOLJNING_ROLLER + (LEDNING,), nodfalt="nod")
+    if atgard == LASA:
+        beh = behorighet(user)
+        villkor = [Q(nod__in=beh.noder(*_UPPFOLJNING_ROLLER))]
+        enheter = beh.noder(*CHEFER)
+        if enheter:
+            villkor.append(Q(nod__in=enheter) | Q(enheter__in=enheter))
+        return qs.filter(pk__in=qs.model.objects.filter(_eller(villkor)).values("pk"))
+    return qs.none()
+
+
+def _uppfoljning_arende_scope(user, qs, atgard, prefix=""):
+    if atgard == UPPFOLJNING_STATISTIK:
+        return nodscope(user, qs, roller=_UPPFOLJNING_ROLLER + (LEDNING,), nodfalt=f"{prefix}nod")
+    if atgard not in (LASA, ANDRA):
+        return qs.none()
+    return nodscope(
+        user, qs, roller=_UPPFOLJNING_ROLLER, nodfalt=f"{prefix}namnd", egen_falt=f"{prefix}handlaggare"
+    )
+
+
+@regel("uppfoljning.uppfoljningsarende")
+def _regel_uppfoljningsarende(user, qs, atgard):
+    return _uppfoljning_arende_scope(user, qs, atgard)
+
+
+@regel("uppfoljning.kontakt")
+def _regel_uppfoljning_kontakt(user, qs, atgard):
+    return _uppfoljning_arende_scope(user, qs, atgard, "arende__")
+
+
+@regel("uppfoljning.ejverkstalltbeslut")
+def _regel_ej_verkstallt(user, qs, atgard):
+    if atgard == UPPFOLJNING_STATISTIK:
+        return nodscope(user, qs, roller=_UPPFOLJNING_ROLLER + (LEDNING,), nodfalt="namnd")
+    if atgard not in (LASA, ANDRA):
+        return qs.none()
+    return nodscope(user, qs, roller=_UPPFOLJNING_ROLLER, nodfalt="namnd", egen_falt="brukare__handlaggare")
+
+
+@regel("uppfoljning.individrapport")
+def _regel_individrapport(user, qs, atgard):
+    if atgard not in (LASA, ANDRA):
+        return qs.none()
+    return nodscope(user, qs, roller=_UPPFOLJNING_ROLLER, nodfalt="beslut__namnd")
+
+
+@regel("uppfoljning.rapporteringsperiod")
+def _regel_rapporteringsperiod(user, qs, atgard):
+    if atgard in (LASA, VALJA):
+        return qs
+    return qs if har_roll(user, ADMIN, KVALITETSSAMORDNARE) else qs.none()
+
+
+@regel("uppfoljning.huvudrapportor")
+def _regel_huvudrapportor(user, qs, atgard):
+    roller = (KVALITETSSAMORDNARE,) if atgard == ANDRA else _UPPFOLJNING_ROLLER
+    return nodscope(user, qs, roller=roller, nodfalt="namnd")
+
 
 # --- rapporter (regler för rapporter-appens modeller) ----------------------------------------------
+
+
+@regel("rapporter.kvalitetsberattelse", "rapporter.publiceradversion")
+def _regel_kvalitetsberattelse(user, qs, atgard):
+    # Berättelsen sammanställs av kvalitetssamordnaren (som ser hela nämnden); ledning och chefer läser
+    # publicerade versioner för sina noder och nämnden ovanför (bara sammanställningar, inga namn).
+    nodfalt = "nod" if qs.model._meta.model_name == "kvalitetsberattelse" else "berattelse__nod"
+    if atgard == ANDRA:
+        return nodscope(user, qs, roller=(KVALITETSSAMORDNARE,), nodfalt=nodfalt)
+    return qs.filter(**{f"{nodfalt}__in": _noder_och_foraldrar(user, *_KVALITETSARBETE_LASARE, LEDNING)})
 
 
 # --- ingångarna ---------------------------------------------------------------------------------

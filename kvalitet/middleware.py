@@ -17,6 +17,10 @@ class InloggningKravsMiddleware:
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
 
+                # En token autentiseras av DRF (rest_framework.authtoken), inte av sessionen.
+                if request.headers.get("Authorization", "").startswith("Token "):
+                    return self.get_response(request)
+
                 return JsonResponse({"detail": "Inloggning krävs."}, status=401)
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)

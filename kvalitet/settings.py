@@ -289,8 +289,41 @@ LOGGING = {
 KVALITET_BAS_URL = env.str("KVALITET_BAS_URL", default="http://127.0.0.1:8000")
 
 # --- api ---
+# REST-API:t (DRF) med OpenAPI-schema; tokens per användare, återkallas i admin.
+INSTALLED_APPS += ["rest_framework", "rest_framework.authtoken", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token först: utan giltiga uppgifter blir svaret 401 (med WWW-Authenticate), inte 403.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "kvalitet.api.installningar.Sidindelning",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "kvalitet.api.installningar.felhanterare",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kvalitet API",
+    "DESCRIPTION": "Ledningssystemets REST-API (SOSFS 2011:9). Samma åtkomstregler som i webbgränssnittet.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI från static/ (ingen CDN, ingen inline-JS: strikt CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # --- kvalitetsarbete (mål, egenkontroll, förbättringsplan) ---
+# Kommunens kod i Kolada (nationella jämförelser; "0000" är riket).
+KOLADA_KOMMUNKOD = env.str("KOLADA_KOMMUNKOD", default="1499")
 
 # --- avvikelser ---
 # Dagar innan en ej påbörjad avvikelse påminner enhetschefen (dubbla tiden: verksamhetschefen).
@@ -314,5 +347,29 @@ LEXSARAH_LAGRUM = "14 kap. 2–7 §§ SoL (2001:453), 24 b–g §§ LSS och SOSF
 # --- riskanalys ---
 
 # --- uppfoljning ---
+# Dagar efter att ett uppföljningsärende skapats innan handläggaren påminns om att kontakt saknas.
+UPPFOLJNING_KONTAKT_DAGAR = env.int("UPPFOLJNING_KONTAKT_DAGAR", default=14)
+# Dagar efter planerad uppföljning innan en försenad uppföljning eskaleras till kvalitetssamordnaren.
+UPPFOLJNING_ESKALERA_DAGAR = env.int("UPPFOLJNING_ESKALERA_DAGAR", default=14)
+# Ej verkställda beslut: rapportgräns i månader och varning så många månader innan (REGULATION.md).
+UPPFOLJNING_EJ_VERKSTALLT_MANADER = 3
+UPPFOLJNING_VARNA_MANADER_FORE = 1
+# Lagrummen visas som text (numreringen ändrades med socialtjänstlagen 2025:400).
+UPPFOLJNING_LAGRUM = "16 kap. 6 f–h §§ SoL (2001:453) och 28 f–h §§ LSS"
+# IVO:s rapporteringsfönster (kvartal: (månad, dag) öppnar, (månad, dag) stänger, år efter kvartalet?).
+# Standard när inget finns i tabellen Rapporteringsperiod; verifiera mot IVO:s aktuella kalender.
+UPPFOLJNING_RAPPORTFONSTER = {
+    1: ((4, 1), (4, 30), 0),
+    2: ((7, 1), (8, 31), 0),
+    3: ((10, 1), (10, 31), 0),
+    4: ((1, 1), (1, 31), 1),
+}
+# Svepet som härleder påminnelser och ej verkställda beslut ur data (en gång i timmen räcker).
+CELERY_BEAT_SCHEDULE["uppfoljning_svep"] = {
+    "task": "uppfoljning.tasks.uppfoljning_svep",
+    "schedule": float(env.int("UPPFOLJNING_SVEP_SEKUNDER", default=3600)),
+}
 
 # --- rapporter ---
+# Längsta tid (sekunder) en PDF får ta att rendera innan uppgiften ger upp.
+RAPPORTER_PDF_TIDSGRANS = env.int("RAPPORTER_PDF_TIDSGRANS", default=120)

@@ -1,17 +1,25 @@
 """Lex Sarah i REST-API:t (läsning), begränsat som i webben.
 
 Innehållet (utredning, bedömning, åtgärder) läses bara av chefer och kvalitetssamordnare för sina noder
-(`LEXSARAH_INNEHALL`); den som rapporterat ser inte innehållet här. Rapportörens identitet lämnas aldrig ut
-via API:t (utredarna ser den i webben). Ledning och admin får inga rader.
+(`LEXSARAH_INNEHALL`); den som rapporterat ser bara status på sina egna (`lexsarah/mina/`). Rapportörens
+identitet lämnas aldrig ut via API:t (utredarna ser den i webben). Ledningen får registret och antalen
+(`lexsarah-register/`, inga personuppgifter), admin ingenting.
 """
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from kvalitet import access
 from kvalitet.api.base import HeltalFilter, LasViewSet, NodFilter
+from kvalitet.api.sammanstallning import SammanstallningViewSet
+from kvalitet.models import OrgNod
+from lexsarah import queries
 from lexsarah.models import Atgard, AtgardTyp, Beslut, Rapport, Status
 
 
@@ -66,12 +74,24 @@ class RapportSerializer(serializers.ModelSerializer):
         return niva.kod if niva else None
 
 
+class MinRapportSerializer(serializers.ModelSerializer):
+    """Det rapportören ser av sina egna rapporter: referensnummer och status, inte utredningen."""
+
+    class Meta:
+        model = Rapport
+        fields = ["id", "referensnummer", "status", "rapporterad"]
+
+
 class RapportFilter(NodFilter):
     status = filters.ChoiceFilter(choices=Status.choices)
     beslut = filters.ChoiceFilter(choices=Beslut.choices)
     brukare = HeltalFilter(field_name="brukare")
-    fran = filters.DateFilter(field_name="rapporterad", lookup_expr="date__gte", label="Rapporterad från (datum)")
-    till = filters.DateFilter(field_name="rapporterad", lookup_expr="date__lte", label="Rapporterad till (datum)")
+    fran = filters.DateFilter(
+        field_name="rapporterad", lookup_expr="date__gte", label="Rapporterad från (datum)"
+    )
+    till = filters.DateFilter(
+        field_name="rapporterad", lookup_expr="date__lte", label="Rapporterad till (datum)"
+    )
 
     class Meta:
         model = Rapport
@@ -89,6 +109,12 @@ class RapportViewSet(LasViewSet):
     def get_queryset(self):
         qs = access.scope(self.request.user, Rapport, access.LEXSARAH_INNEHALL)
         return qs.prefetch_related("atgarder").order_by("-rapporterad", "-pk")
+
+    @extend_schema(filters=False, responses={200: MinRapportSerializer(many=True)})
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def mina(self, request, format=None):
+        """Rapporter användaren själv skrivit, med status (som "Mina rapporter" i webben)."""
+        return Response(MinRapportSerializer(queries.mina_rapporter(request.user)[:500], many=True).data)
 
 
 class AtgardFilter(filters.FilterSet):
@@ -112,6 +138,64 @@ class AtgardViewSet(LasViewSet):
         return access.scope(self.request.user, Atgard, access.LEXSARAH_INNEHALL).order_by("pk")
 
 
+class RegisterFragaSerializer(serializers.Serializer):
+    ar = serializers.IntegerField(
+        required=False, min_value=2000, max_value=2100, help_text="År (standard: i år)"
+    )
+    nod = serializers.IntegerField(
+        required=False, min_value=1, help_text="Organisationsnod (id), med allt under"
+    )
+
+    def validate_nod(self, value):
+        nod = OrgNod.objects.filter(pk=value).first()
+        if nod is None:
+            raise serializers.ValidationError("Noden finns inte.")
+        return nod
+
+
+class RegisterradSerializer(serializers.Serializer):
+    referensnummer = serializers.CharField()
+    verksamhet = serializers.CharField()
+    handelse = serializers.CharField()
+    bedomning = serializers.CharField()
+    allvarligt = serializers.BooleanField(allow_null=True)
+    anmald_ivo = serializers.BooleanField()
+
+
+class RegisterSerializer(serializers.Serializer):
+    ar = serializers.IntegerField()
+    antal = serializers.IntegerField()
+    fran_personal = serializers.IntegerField()
+    fran_chef = serializers.IntegerField()
+    anmalda_ivo = serializers.IntegerField()
+    dagar_till_bedomning = serializers.FloatField(allow_null=True)
+    rader = RegisterradSerializer(many=True)
+
+
+class RegisterViewSet(SammanstallningViewSet):
+    """Årets lex Sarah-register och antal, utan personuppgifter (som i kvalitetsberättelsen); även för
+    ledningen. Samma urval som registret i webben (`LEXSARAH_STATISTIK`)."""
+
+    @extend_schema(parameters=[RegisterFragaSerializer], responses={200: RegisterSerializer})
+    def list(self, request, format=None):
+        fraga = RegisterFragaSerializer(data=request.query_params)
+        fraga.is_valid(raise_exception=True)
+        ar = fraga.validated_data.get("ar") or timezone.localdate().year
+        nod = fraga.validated_data.get("nod")
+        siffror = queries.statistik(request.user, nod, ar)
+        data = {
+            "ar": ar,
+            "antal": siffror["antal"],
+            "fran_personal": siffror["fran_personal"],
+            "fran_chef": siffror["fran_chef"],
+            "anmalda_ivo": siffror["anmalda_ivo"],
+            "dagar_till_bedomning": siffror["dagar_till_bedomning"],
+            "rader": queries.register(request.user, nod, ar),
+        }
+        return Response(RegisterSerializer(data).data)
+
+
 def registrera(router) -> None:
     router.register("lexsarah", RapportViewSet, basename="lexsarah")
     router.register("lexsarah-atgarder", AtgardViewSet, basename="lexsarah-atgard")
+    router.register("lexsarah-register", RegisterViewSet, basename="lexsarah-register")

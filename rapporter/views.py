@@ -1,5 +1,162 @@
-from django.shortcuts import render
+"""Tunna vyer: hämta inom scope, validera formuläret, anropa en tjänst, rendera."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kvalitet import access
+from rapporter import pdf as rapport_pdf
+from rapporter import queries, services
+from rapporter.forms import ExternaForm, JamforForm, SkapaForm, TextForm
+from rapporter.models import AVSNITT_NAMN, Kvalitetsberattelse, PubliceradVersion
 
 
 def index(request):
-    return render(request, "rapporter/index.html")
+    return render(
+        request,
+        "rapporter/index.html",
+        {
+            "berattelser": queries.berattelser(request.user),
+            "form": SkapaForm(user=request.user) if queries.noder_att_valja(request.user).exists() else None,
+        },
+    )
+
+
+@require_POST
+def skapa(request):
+    form = SkapaForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            b = services.berattelse_skapa(
+                nod=form.cleaned_data["nod"], ar=form.cleaned_data["ar"], av=request.user
+            )
+        except ValidationError as fel:
+            form.add_error(None, fel)
+        else:
+            return redirect("rapporter:detalj", b.pk)
+    return render(
+        request,
+        "rapporter/index.html",
+        {"berattelser": queries.berattelser(request.user), "form": form},
+        status=400,
+    )
+
+
+def detalj(request, pk):
+    """Förhandsgranskning med dagens siffror för den som skriver berättelsen; andra ser de publicerade."""
+    b = access.hamta(request.user, Kvalitetsberattelse.objects.select_related("nod"), pk=pk)
+    kan_andra = access.kan(request.user, b, access.ANDRA)
+    ctx = {"b": b, "kan_andra": kan_andra, "versioner": queries.versioner(request.user, b)}
+    if kan_andra:
+        data = queries.samla(request.user, b.nod, b.ar)
+        ctx.update(rapport_pdf.kontext(b, data, b.texter))
+        ctx["redigera"] = True
+    return render(request, "rapporter/detalj.html", ctx)
+
+
+def text(request, pk, avsnitt):
+    b = access.hamta(request.user, Kvalitetsberattelse, access.ANDRA, pk=pk)
+    if avsnitt not in AVSNITT_NAMN:
+        raise Http404
+    formklass = ExternaForm if avsnitt == "externa" else TextForm
+    initial = {"text": b.texter.get(avsnitt, ""), "ivo_tillsyn": b.ivo_tillsyn}
+    form = formklass(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.berattelse_spara_text(
+            berattelse=b, avsnitt=avsnitt, text=form.cleaned_data["text"], av=request.user
+        )
+        if avsnitt == "externa":
+            services.berattelse_spara_ivo_tillsyn(
+                berattelse=b, text=form.cleaned_data["ivo_tillsyn"], av=request.user
+            )
+        messages.success(request, "Texten är sparad.")
+        return redirect(f"{b.get_absolute_url()}#avsnitt-{avsnitt}")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "rapporter/text.html", {"b": b, "form": form, "rubrik": AVSNITT_NAMN[avsnitt]}, status=status
+    )
+
+
+@require_POST
+def pdf_bestall(request, pk):
+    b = access.hamta(request.user, Kvalitetsberattelse, access.ANDRA, pk=pk)
+    services.pdf_bestall(berattelse=b, av=request.user)
+    if request.htmx:
+        return render(request, "rapporter/_pdfstatus.html", {"b": b})
+    return redirect("rapporter:detalj", b.pk)
+
+
+def pdf_status(request, pk):
+    b = access.hamta(request.user, Kvalitetsberattelse, access.ANDRA, pk=pk)
+    return render(request, "rapporter/_pdfstatus.html", {"b": b})
+
+
+def pdf_hamta(request, pk):
+    b = access.hamta(request.user, Kvalitetsberattelse, access.ANDRA, pk=pk)
+    if not b.pdf:
+        raise Http404
+    return FileResponse(
+        b.pdf.open("rb"), content_type="application/pdf", filename=f"kvalitetsberattelse-{b.ar}-utkast.pdf"
+    )
+
+
+@require_POST
+def publicera(request, pk):
+    b = access.hamta(request.user, Kvalitetsberattelse, access.ANDRA, pk=pk)
+    if services.pdf_bestall(berattelse=b, av=request.user, publicera=True):
+        messages.success(request, "Publiceringen har startat; versionen visas här när PDF:en är klar.")
+    else:
+        messages.warning(request, "En PDF skapas redan. Försök igen när den är klar.")
+    if request.htmx:
+        return render(request, "rapporter/_pdfstatus.html", {"b": b})
+    return redirect("rapporter:detalj", b.pk)
+
+
+def _version(request, pk, nummer) -> PubliceradVersion:
+    return access.hamta(
+        request.user,
+        PubliceradVersion.objects.select_related("berattelse__nod"),
+        berattelse_id=pk,
+        nummer=nummer,
+    )
+
+
+def version(request, pk, nummer):
+    """En publicerad version som HTML, ur de frysta siffrorna (inte dagens register)."""
+    v = _version(request, pk, nummer)
+    ctx = rapport_pdf.kontext(v.berattelse, v.siffror, v.texter, version=v)
+    ctx.update({"v": v})
+    return render(request, "rapporter/version.html", ctx)
+
+
+def version_pdf(request, pk, nummer):
+    v = _version(request, pk, nummer)
+    return FileResponse(
+        v.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=f"kvalitetsberattelse-{v.berattelse.ar}-v{v.nummer}.pdf",
+    )
+
+
+def jamfor(request, pk):
+    b = access.hamta(request.user, Kvalitetsberattelse, pk=pk)
+    form = JamforForm(request.GET or None)
+    rader, a, b_ = None, None, None
+    if form.is_valid():
+        a = _version(request, pk, form.cleaned_data["a"])
+        b_ = _version(request, pk, form.cleaned_data["b"])
+        rader = services.jamfor(a.siffror, b_.siffror) + services.jamfor(a.texter, b_.texter, "text")
+    return render(
+        request,
+        "rapporter/jamfor.html",
+        {
+            "b": b,
+            "form": form,
+            "rader": rader,
+            "va": a,
+            "vb": b_,
+            "versioner": queries.versioner(request.user, b),
+        },
+    )

@@ -1,8 +1,187 @@
 """Läsningar (med åtkomst först) och sammanställningar som andra appar och rapporter anropar."""
 
+import datetime
+
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from kvalitet import access, riskmatris
+from kvalitet.models import OrgNod
 from kvalitet.uppgifter import Uppgift
+from riskanalys.models import AnalysStatus, Atgard, AtgardStatus, Mall, Risk, Riskanalys
+
+# Analyser vars uppföljning ligger inom så många dagar syns i "Mina uppgifter".
+UPPFOLJNING_FORVARNING_DAGAR = 14
+
+
+def lista(user, *, status: str = "", nod=None, sok: str = "", aven_gamla: bool = False) -> QuerySet:
+    """Analyser användaren får se, senaste versionen om inte `aven_gamla`."""
+    qs = access.scope(user, Riskanalys).select_related("nod").annotate(antal_risker=Count("risker"))
+    if not aven_gamla:
+        qs = qs.filter(aktuell=True)
+    if status in AnalysStatus.values:
+        qs = qs.filter(status=status)
+    if nod is not None:
+        qs = qs.filter(nod__sokvag__startswith=nod.sokvag)
+    if sok and sok.strip():
+        qs = qs.filter(Q(titel__icontains=sok.strip()) | Q(forandring__icontains=sok.strip()))
+    return qs.order_by("-datum", "-pk")
+
+
+def detalj(user, pk: int) -> Riskanalys:
+    return access.hamta(user, Riskanalys.objects.select_related("nod", "foregaende"), pk=pk)
+
+
+def risker(analys: Riskanalys) -> list[Risk]:
+    return list(analys.risker.prefetch_related("atgarder__ansvarig"))
+
+
+def versioner(user, analys: Riskanalys) -> list[Riskanalys]:
+    """Alla versioner i kedjan (äldst först) som användaren får se."""
+    kedja = []
+    nod = analys
+    while nod is not None:
+        kedja.append(nod.pk)
+        nod = nod.foregaende
+    nasta = analys
+    while True:
+        nasta = access.scope(user, Riskanalys).filter(foregaende=nasta).first()
+        if nasta is None:
+            break
+        kedja.append(nasta.pk)
+    return list(access.scope(user, Riskanalys).filter(pk__in=kedja).order_by("version"))
+
+
+def alla_risker(user, *, niva: str = "") -> QuerySet:
+    """Alla risker i aktuella analyser användaren får se, högst riskvärde först."""
+    qs = (
+        access.scope(user, Risk)
+        .filter(analys__aktuell=True)
+        .select_related("analys__nod")
+        .annotate(
+            varde=ExpressionWrapper(F("konsekvens") * F("sannolikhet"), output_field=IntegerField()),
+        )
+    )
+    for n in riskmatris.NIVAER:
+        if n.kod == niva:
+            qs = qs.filter(varde__gte=n.fran, varde__lte=n.till)
+    return qs.order_by("-varde", "analys__titel", "pk")
+
+
+def matris(riskerna) -> dict:
+    """4×4-matrisen före och efter åtgärder: celler med antal risker."""
+
+    def bygg(par):
+        antal = {}
+        for k, s in par:
+            if k and s:
+                antal[(k, s)] = antal.get((k, s), 0) + 1
+        return [
+            {
+                "konsekvens": k,
+                "konsekvensnamn": riskmatris.KONSEKVENS[k],
+                "celler": [
+                    {"k": k, "s": s, "varde": v, "niva": n, "antal": antal.get((k, s), 0)}
+                    for (_k, s, v, n) in rad
+                ],
+            }
+            for rad in riskmatris.matris()
+            for k in [rad[0][0]]
+        ]
+
+    riskerna = list(riskerna)
+    return {
+        "fore": bygg((r.konsekvens, r.sannolikhet) for r in riskerna),
+        "efter": bygg((r.konsekvens_efter, r.sannolikhet_efter) for r in riskerna),
+        "sannolikheter": riskmatris.SANNOLIKHET,
+    }
+
+
+def mallar(user) -> QuerySet:
+    return access.scope(user, Mall).select_related("nod", "skapad_av").annotate(antal_risker=Count("risker"))
+
+
+def valbara(user) -> QuerySet:
+    """Analyser användaren kan koppla en förändring till: senaste versionen, som hen får ändra."""
+    return access.scope(user, Riskanalys, access.ANDRA).filter(aktuell=True).select_related("nod")
+
+
+def _under(nod: OrgNod) -> QuerySet:
+    return OrgNod.objects.filter(sokvag__startswith=nod.sokvag).values("pk")
+
+
+def arssammanstallning(user, nod: OrgNod, ar: int) -> dict:
+    """Antal analyser daterade år `ar` under `nod` (senaste versionen), per nivå, fastställda och
+    uppföljda. Ledningen får räkna (inga personuppgifter visas)."""
+    try:
+        ar = int(ar)
+        fran, till = datetime.date(ar, 1, 1), datetime.date(ar, 12, 31)
+    except (TypeError, ValueError, OverflowError):
+        return {
+            "antal": 0,
+            "per_niva": {"enhet": 0, "verksamhetsomrade": 0, "namnd": 0},
+            "faststallda": 0,
+            "uppfoljda": 0,
+        }
+    qs = access.scope(user, Riskanalys, access.RISKANALYS_STATISTIK).filter(
+        aktuell=True, nod__in=_under(nod), datum__gte=fran, datum__lte=till
+    )
+    s = qs.aggregate(
+        antal=Count("pk"),
+        enhet=Count("pk", filter=Q(nod__typ="enhet")),
+        verksamhetsomrade=Count("pk", filter=Q(nod__typ="verksamhetsomrade")),
+        namnd=Count("pk", filter=Q(nod__typ="namnd")),
+        faststallda=Count("pk", filter=Q(status__in=[AnalysStatus.FASTSTALLD, AnalysStatus.UPPFOLJD])),
+        uppfoljda=Count("pk", filter=Q(status=AnalysStatus.UPPFOLJD)),
+    )
+    return {
+        "antal": s["antal"],
+        "per_niva": {"enhet": s["enhet"], "verksamhetsomrade": s["verksamhetsomrade"], "namnd": s["namnd"]},
+        "faststallda": s["faststallda"],
+        "uppfoljda": s["uppfoljda"],
+    }
 
 
 def mina_uppgifter(user) -> list[Uppgift]:
-    """Appens uppgifter för användaren på startsidan."""
-    return []
+    """Åtgärder användaren ansvarar för som inte är klara, och analyser att följa upp (högst 20 var)."""
+    idag = timezone.localdate()
+    uppgifter = []
+    atgarder = (
+        Atgard.objects.filter(
+            ansvarig_id=user.pk,
+            risk__analys__aktuell=True,
+            risk__analys__status=AnalysStatus.FASTSTALLD,
+            klar_senast__isnull=False,
+        )
+        .exclude(status=AtgardStatus.KLAR)
+        .select_related("risk__analys")
+        .order_by("klar_senast", "pk")[:20]
+    )
+    for a in atgarder:
+        uppgifter.append(
+            Uppgift(
+                rubrik=f"Genomför åtgärd: {a.text[:60]}",
+                lank=reverse("riskanalys:detalj", args=[a.risk.analys_id]),
+                kalla="riskanalys",
+                forfaller=a.klar_senast,
+                detalj=a.risk.analys.titel,
+            )
+        )
+    if access.har_roll(user, *access.CHEFER, access.KVALITETSSAMORDNARE):
+        grans = idag + datetime.timedelta(days=UPPFOLJNING_FORVARNING_DAGAR)
+        analyser = (
+            access.scope(user, Riskanalys, access.ANDRA)
+            .filter(aktuell=True, status=AnalysStatus.FASTSTALLD, uppfoljning_senast__lte=grans)
+            .order_by("uppfoljning_senast", "pk")[:20]
+        )
+        for a in analyser:
+            uppgifter.append(
+                Uppgift(
+                    rubrik=f"Följ upp riskanalysen ”{a.titel}”",
+                    lank=reverse("riskanalys:detalj", args=[a.pk]),
+                    kalla="riskanalys",
+                    forfaller=a.uppfoljning_senast,
+                )
+            )
+    return uppgifter

@@ -1,5 +1,325 @@
-from django.shortcuts import render
+"""Tunna vyer: hämta inom scope, validera formuläret, anropa en tjänst, rendera."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from kvalitet import access
+from kvalitet.audit import logga_visning
+from kvalitet.paginering import BegransadPaginator
+from riskanalys import queries, services
+from riskanalys.forms import AnalysForm, AtgardForm, FilterForm, FoljUppForm, MallForm, RiskForm
+from riskanalys.models import Atgard, Mall, Risk, Riskanalys
+
+
+def _kraver_roll(request):
+    if not access.har_roll(request.user, *access.CHEFER, access.KVALITETSSAMORDNARE):
+        raise Http404
+
+
+def _fel(request, fel: ValidationError):
+    for m in fel.messages:
+        messages.error(request, m)
 
 
 def index(request):
-    return render(request, "riskanalys/index.html")
+    _kraver_roll(request)
+    filter_ = FilterForm(request.GET or None)
+    data = filter_.cleaned_data if filter_.is_valid() else {}
+    qs = queries.lista(request.user, status=data.get("status") or "", sok=data.get("sok") or "")
+    sida = BegransadPaginator(qs, 25).get_page(request.GET.get("sida"))
+    return render(request, "riskanalys/index.html", {"sida": sida, "filter": filter_})
+
+
+def ny(request):
+    _kraver_roll(request)
+    initial = {}
+    if request.method == "GET" and request.GET.get("mall", "").isdigit():
+        mall = access.scope(request.user, Mall).filter(pk=request.GET["mall"]).first()
+        if mall:
+            initial = {"mall": mall, "titel": mall.titel}
+    form = AnalysForm(request.POST or None, user=request.user, ny=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        analys = form.save(commit=False)
+        analys = services.analys_skapa(
+            analys=analys,
+            av=request.user,
+            avvikelser=form.cleaned_data["avvikelser"],
+            brukare=form.cleaned_data["brukare"],
+            mall=form.cleaned_data.get("mall"),
+        )
+        messages.success(request, "Analysen är skapad. Lägg till risker och åtgärder.")
+        return redirect("riskanalys:detalj", analys.pk)
+    return render(request, "riskanalys/form.html", {"form": form, "rubrik": "Ny riskanalys"})
+
+
+def _editor_kontext(request, analys, risk_form=None, atgard_former=None, redigera_risk=None):
+    risker = queries.risker(analys)
+    atgard_former = atgard_former or {}
+    val = None
+    for r in risker:
+        r.ny_atgard_form = atgard_former.get(r.pk) or AtgardForm(analys=analys, prefix=f"atgard-{r.pk}")
+        falt = r.ny_atgard_form.fields.get("ansvarig")
+        if falt is not None:
+            # Samma personlista i varje formulär: en fråga, inte en per risk.
+            val = val if val is not None else list(falt.choices)
+            falt.choices = val
+    return {
+        "analys": analys,
+        "risker": risker,
+        "risk_form": risk_form or RiskForm(prefix="risk"),
+        "redigera_risk": redigera_risk,
+        "kan_andra": access.kan(request.user, analys, access.ANDRA),
+    }
+
+
+def detalj(request, pk):
+    analys = queries.detalj(request.user, pk)
+    brukare = list(analys.brukare.all())
+    if brukare:
+        logga_visning(request, brukare, "riskanalys: detalj")
+    kontext = _editor_kontext(request, analys)
+    forandringar = None
+    try:
+        from uppfoljning.queries import forandringar_for_riskanalys
+
+        forandringar = list(forandringar_for_riskanalys(request.user, analys))
+    except (ImportError, AttributeError):
+        pass
+    kontext.update(
+        {
+            "brukare": [(b, access.brukare_visningsnamn(request.user, b)) for b in brukare],
+            "avvikelser": list(access.scope(request.user, analys.avvikelser.all())),
+            "matris": queries.matris(kontext["risker"]),
+            "versioner": queries.versioner(request.user, analys),
+            "handelser": analys.handelser.select_related("av"),
+            "forandringar": forandringar,
+            "folj_upp_form": FoljUppForm(),
+            "mall_form": MallForm(initial={"titel": analys.titel}),
+        }
+    )
+    return render(request, "riskanalys/detalj.html", kontext)
+
+
+def redigera(request, pk):
+    analys = access.hamta(request.user, Riskanalys, access.ANDRA, pk=pk)
+    if not analys.redigerbar:
+        messages.error(request, "Analysen är fastställd. Skapa en ny version för att ändra den.")
+        return redirect("riskanalys:detalj", analys.pk)
+    form = AnalysForm(request.POST or None, instance=analys, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.analys_spara(
+                analys=form.save(commit=False),
+                av=request.user,
+                avvikelser=form.cleaned_data["avvikelser"],
+                brukare=form.cleaned_data["brukare"],
+            )
+        except ValidationError as e:
+            _fel(request, e)
+        return redirect("riskanalys:detalj", analys.pk)
+    return render(request, "riskanalys/form.html", {"form": form, "rubrik": f"Ändra {analys.titel}"})
+
+
+def _editor_svar(request, analys, **kw):
+    """htmx får bara editorn; utan JavaScript blir det en vanlig omdirigering till detaljsidan."""
+    if request.htmx:
+        return render(request, "riskanalys/_editor.html", _editor_kontext(request, analys, **kw))
+    if kw:
+        # Ogiltigt formulär utan JavaScript: hela sidan med felen och de inmatade värdena.
+        kontext = _editor_kontext(request, analys, **kw)
+        return render(request, "riskanalys/editor_sida.html", kontext)
+    return redirect(f"{analys_url(analys)}#risker")
+
+
+def analys_url(analys):
+    from django.urls import reverse
+
+    return reverse("riskanalys:detalj", args=[analys.pk])
+
+
+@require_POST
+def risk_ny(request, pk):
+    analys = access.hamta(request.user, Riskanalys, access.ANDRA, pk=pk)
+    form = RiskForm(request.POST, prefix="risk", instance=Risk(analys=analys))
+    if form.is_valid():
+        try:
+            services.risk_spara(risk=form.save(commit=False), av=request.user)
+        except ValidationError as e:
+            form.add_error(None, e)
+            return _editor_svar(request, analys, risk_form=form)
+        return _editor_svar(request, analys)
+    return _editor_svar(request, analys, risk_form=form)
+
+
+def risk_redigera(request, pk):
+    risk = access.hamta(request.user, Risk.objects.select_related("analys__nod"), access.ANDRA, pk=pk)
+    analys = risk.analys
+    form = RiskForm(request.POST or None, prefix=f"r{risk.pk}", instance=risk)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.risk_spara(risk=form.save(commit=False), av=request.user)
+                return _editor_svar(request, analys)
+            except ValidationError as e:
+                form.add_error(None, e)
+        return _editor_svar(request, analys, redigera_risk=(risk.pk, form))
+    if request.htmx:
+        return render(
+            request,
+            "riskanalys/_editor.html",
+            _editor_kontext(request, analys, redigera_risk=(risk.pk, form)),
+        )
+    return render(
+        request,
+        "riskanalys/editor_sida.html",
+        _editor_kontext(request, analys, redigera_risk=(risk.pk, form)),
+    )
+
+
+@require_POST
+def risk_ta_bort(request, pk):
+    risk = access.hamta(request.user, Risk.objects.select_related("analys"), access.ANDRA, pk=pk)
+    analys = risk.analys
+    try:
+        services.risk_ta_bort(risk=risk, av=request.user)
+    except ValidationError as e:
+        _fel(request, e)
+    return _editor_svar(request, analys)
+
+
+@require_POST
+def atgard_ny(request, pk):
+    risk = access.hamta(request.user, Risk.objects.select_related("analys__nod"), access.ANDRA, pk=pk)
+    analys = risk.analys
+    form = AtgardForm(request.POST, analys=analys, prefix=f"atgard-{risk.pk}", instance=Atgard(risk=risk))
+    if form.is_valid():
+        try:
+            services.atgard_spara(atgard=form.save(commit=False), av=request.user)
+            return _editor_svar(request, analys)
+        except ValidationError as e:
+            form.add_error(None, e)
+    return _editor_svar(request, analys, atgard_former={risk.pk: form})
+
+
+def atgard_redigera(request, pk):
+    atgard = access.hamta(
+        request.user, Atgard.objects.select_related("risk__analys__nod"), access.ANDRA, pk=pk
+    )
+    analys = atgard.risk.analys
+    bara_uppfoljning = not access.kan(request.user, analys, access.ANDRA)
+    form = AtgardForm(
+        request.POST or None,
+        analys=analys,
+        instance=atgard,
+        prefix=f"a{atgard.pk}",
+        bara_uppfoljning=bara_uppfoljning,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.atgard_spara(atgard=form.save(commit=False), av=request.user)
+            messages.success(request, "Åtgärden är sparad.")
+            return redirect(analys_url(analys) + "#risker")
+        except ValidationError as e:
+            form.add_error(None, e)
+    return render(request, "riskanalys/atgard.html", {"form": form, "atgard": atgard, "analys": analys})
+
+
+@require_POST
+def faststall(request, pk):
+    analys = access.hamta(request.user, Riskanalys, access.ANDRA, pk=pk)
+    try:
+        services.analys_faststall(analys=analys, av=request.user)
+        messages.success(request, "Analysen är fastställd.")
+    except ValidationError as e:
+        _fel(request, e)
+    return redirect("riskanalys:detalj", analys.pk)
+
+
+@require_POST
+def folj_upp(request, pk):
+    analys = access.hamta(request.user, Riskanalys, access.ANDRA, pk=pk)
+    form = FoljUppForm(request.POST)
+    if form.is_valid():
+        try:
+            services.analys_folj_upp(analys=analys, av=request.user, **form.cleaned_data)
+            messages.success(request, "Uppföljningen är sparad.")
+        except ValidationError as e:
+            _fel(request, e)
+    else:
+        messages.error(request, "Beskriv om åtgärderna fungerade.")
+    return redirect("riskanalys:detalj", analys.pk)
+
+
+@require_POST
+def ny_version(request, pk):
+    analys = access.hamta(request.user, Riskanalys, access.ANDRA, pk=pk)
+    try:
+        ny = services.analys_ny_version(analys=analys, av=request.user)
+    except ValidationError as e:
+        _fel(request, e)
+        return redirect("riskanalys:detalj", analys.pk)
+    messages.success(request, f"Version {ny.version} är skapad. Den tidigare versionen finns kvar att läsa.")
+    return redirect("riskanalys:detalj", ny.pk)
+
+
+@require_POST
+def spara_mall(request, pk):
+    analys = access.hamta(request.user, Riskanalys, access.ANDRA, pk=pk)
+    form = MallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ge mallen ett namn.")
+        return redirect("riskanalys:detalj", analys.pk)
+    mall = services.mall_fran_analys(analys=analys, av=request.user, **form.cleaned_data)
+    messages.success(request, f"Mallen ”{mall.titel}” är sparad och delas med hela kommunen.")
+    return redirect("riskanalys:mallar")
+
+
+def mallar(request):
+    _kraver_roll(request)
+    return render(request, "riskanalys/mallar.html", {"mallar": queries.mallar(request.user)})
+
+
+def mall_detalj(request, pk):
+    mall = access.hamta(request.user, Mall.objects.select_related("skapad_av", "nod"), pk=pk)
+    return render(request, "riskanalys/mall.html", {"mall": mall, "risker": mall.risker.all()})
+
+
+def risker(request):
+    _kraver_roll(request)
+    niva = request.GET.get("niva", "")
+    qs = queries.alla_risker(request.user, niva=niva)
+    sida = BegransadPaginator(qs, 50).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "riskanalys/risker.html",
+        {"sida": sida, "niva": niva, "matris": queries.matris(qs[:2000])},
+    )
+
+
+def pdf(request, pk):
+    import weasyprint
+
+    analys = queries.detalj(request.user, pk)
+    brukare = list(analys.brukare.all())
+    if brukare:
+        logga_visning(request, brukare, "riskanalys: pdf")
+    riskerna = queries.risker(analys)
+    html = render_to_string(
+        "riskanalys/pdf.html",
+        {
+            "analys": analys,
+            "risker": riskerna,
+            "matris": queries.matris(riskerna),
+            "brukare": [access.brukare_visningsnamn(request.user, b) for b in brukare],
+        },
+        request=request,
+    )
+    data = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    svar = HttpResponse(data, content_type="application/pdf")
+    svar["Content-Disposition"] = f'attachment; filename="riskanalys-{analys.pk}-v{analys.version}.pdf"'
+    return svar

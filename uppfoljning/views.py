@@ -1,5 +1,420 @@
-from django.shortcuts import render
+"""Tunna vyer: hämta inom scope, validera formuläret, anropa en tjänst, rendera."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kvalitet import access
+from kvalitet.audit import logga_visning
+from kvalitet.paginering import BegransadPaginator
+from uppfoljning import queries, services
+from uppfoljning.forms import (
+    ArendeForm,
+    AvbrottForm,
+    BedomningForm,
+    BeslutForm,
+    ForandringForm,
+    KontaktForm,
+    KvartalForm,
+    TackningForm,
+    UppfoljningForm,
+    UrvalForm,
+)
+from uppfoljning.models import EjVerkstalltBeslut, Forandring, Individrapport, Kontakt, Uppfoljningsarende
+
+
+def _fel(form, fel: ValidationError):
+    if hasattr(fel, "error_dict"):
+        for falt, lista in fel.message_dict.items():
+            form.add_error(falt if falt in form.fields else None, lista)
+    else:
+        form.add_error(None, fel.messages)
 
 
 def index(request):
-    return render(request, "uppfoljning/index.html")
+    if access.har_roll(request.user, access.HANDLAGGARE):
+        return redirect("uppfoljning:mina")
+    if access.har_roll(request.user, access.KVALITETSSAMORDNARE, access.LEDNING):
+        return redirect("uppfoljning:tackning")
+    return redirect("uppfoljning:forandringar")
+
+
+def forandringar(request):
+    sida = BegransadPaginator(queries.forandringar(request.user), 25).get_page(request.GET.get("sida"))
+    return render(request, "uppfoljning/forandringar.html", {"sida": sida})
+
+
+def forandring_ny(request):
+    if not access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE):
+        raise Http404
+    form = ForandringForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            forandring = services.forandring_registrera(
+                forandring=form.save(commit=False), enheter=form.cleaned_data["enheter"], av=request.user
+            )
+        except ValidationError as fel:
+            _fel(form, fel)
+        else:
+            messages.success(request, "Förändringen är registrerad. Välj nu vilka som berörs.")
+            return redirect("uppfoljning:forandring", pk=forandring.pk)
+    return render(request, "uppfoljning/forandring_form.html", {"form": form})
+
+
+def forandring_detalj(request, pk):
+    forandring = access.hamta(request.user, Forandring, pk=pk)
+    kan_andra = access.kan(request.user, forandring, access.ANDRA)
+    sida = BegransadPaginator(queries.arenden(request.user, forandring=forandring), 50).get_page(
+        request.GET.get("sida")
+    )
+    logga_visning(request, [a.brukare_id for a in sida], "uppfoljning: förändringens berörda")
+    return render(
+        request,
+        "uppfoljning/forandring_detalj.html",
+        {
+            "forandring": forandring,
+            "sida": sida,
+            "kan_andra": kan_andra,
+            "urval": UrvalForm() if kan_andra else None,
+        },
+    )
+
+
+@require_POST
+def forandring_urval(request, pk):
+    forandring = access.hamta(request.user, Forandring, access.ANDRA, pk=pk)
+    form = UrvalForm(request.POST)
+    if form.is_valid():
+        antal = services.berorda_valj(
+            forandring=forandring, datum=form.cleaned_data["datum"], av=request.user
+        )
+        messages.success(request, f"{antal} nya berörda ärenden skapades.")
+        return redirect("uppfoljning:forandring", pk=pk)
+    sida = BegransadPaginator(queries.arenden(request.user, forandring=forandring), 50).get_page(1)
+    logga_visning(request, [a.brukare_id for a in sida], "uppfoljning: förändringens berörda")
+    return render(
+        request,
+        "uppfoljning/forandring_detalj.html",
+        {"forandring": forandring, "sida": sida, "kan_andra": True, "urval": form},
+        status=400,
+    )
+
+
+def arende_ny(request):
+    if not access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE):
+        raise Http404
+    form = ArendeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            arende = services.arende_skapa(
+                brukare=form.cleaned_data["brukare"],
+                forandring=form.cleaned_data["forandring"],
+                egen_typ=form.cleaned_data["egen_typ"],
+                av=request.user,
+            )
+        except ValidationError as fel:
+            _fel(form, fel)
+        else:
+            return redirect("uppfoljning:arende", pk=arende.pk)
+    return render(request, "uppfoljning/arende_ny.html", {"form": form})
+
+
+def _arende_sida(request, arende, *, kontakt=None, bedomning=None, uppfoljning=None, status=200):
+    kan_andra = access.kan(request.user, arende, access.ANDRA)
+    logga_visning(request, arende.brukare, "uppfoljning: ärende")
+    if bedomning is None:
+        bedomning = BedomningForm(
+            initial={
+                "behov": arende.behov,
+                "behov_bedomt": arende.behov_bedomt,
+                "atgarder_behovs": {True: "true", False: "false"}.get(arende.atgarder_behovs, ""),
+                "atgarder": arende.atgarder,
+                "uppfoljning_planerad": arende.uppfoljning_planerad,
+            }
+        )
+    return render(
+        request,
+        "uppfoljning/arende.html",
+        {
+            "arende": arende,
+            "namn": access.brukare_visningsnamn(request.user, arende.brukare),
+            "kontakter": arende.kontakter.select_related("gjord_av"),
+            "kan_andra": kan_andra,
+            "kontakt_form": kontakt or KontaktForm(),
+            "bedomning_form": bedomning,
+            "uppfoljning_form": uppfoljning
+            or UppfoljningForm(
+                initial={
+                    "uppfoljning_gjord": arende.uppfoljning_gjord,
+                    "utfall": arende.utfall,
+                    "fortsattning": arende.fortsattning,
+                }
+            ),
+        },
+        status=status,
+    )
+
+
+def _arende(request, pk, atgard=access.LASA):
+    return access.hamta(
+        request.user,
+        Uppfoljningsarende.objects.select_related("brukare", "forandring", "handlaggare", "nod"),
+        atgard,
+        pk=pk,
+    )
+
+
+def arende(request, pk):
+    return _arende_sida(request, _arende(request, pk))
+
+
+@require_POST
+def arende_kontakt(request, pk):
+    arende = _arende(request, pk, access.ANDRA)
+    form = KontaktForm(request.POST, instance=Kontakt(arende=arende))
+    if form.is_valid():
+        try:
+            services.kontakt_registrera(kontakt=form.save(commit=False), av=request.user)
+        except ValidationError as fel:
+            _fel(form, fel)
+        else:
+            messages.success(request, "Kontakten är loggad.")
+            return redirect("uppfoljning:arende", pk=pk)
+    return _arende_sida(request, arende, kontakt=form, status=400)
+
+
+@require_POST
+def arende_bedom(request, pk):
+    arende = _arende(request, pk, access.ANDRA)
+    form = BedomningForm(request.POST)
+    if form.is_valid():
+        try:
+            services.arende_bedom(arende=arende, av=request.user, **form.cleaned_data)
+        except ValidationError as fel:
+            _fel(form, fel)
+        else:
+            messages.success(request, "Bedömningen är sparad.")
+            return redirect("uppfoljning:arende", pk=pk)
+    return _arende_sida(request, arende, bedomning=form, status=400)
+
+
+@require_POST
+def arende_folj_upp(request, pk):
+    arende = _arende(request, pk, access.ANDRA)
+    form = UppfoljningForm(request.POST)
+    if form.is_valid():
+        try:
+            services.arende_folj_upp(arende=arende, av=request.user, **form.cleaned_data)
+        except ValidationError as fel:
+            _fel(form, fel)
+        else:
+            messages.success(request, "Uppföljningen är registrerad.")
+            return redirect("uppfoljning:arende", pk=pk)
+    return _arende_sida(request, arende, uppfoljning=form, status=400)
+
+
+def mina(request):
+    """Handläggarens ärendelista med vad som fattas för varje person."""
+    sida = BegransadPaginator(queries.mina_arenden(request.user), 50).get_page(request.GET.get("sida"))
+    logga_visning(request, [a.brukare_id for a in sida], "uppfoljning: mina ärenden")
+    rader = [(a, access.brukare_visningsnamn(request.user, a.brukare), a.saknas()) for a in sida]
+    return render(request, "uppfoljning/mina.html", {"sida": sida, "rader": rader})
+
+
+def _vald_nod(request, form):
+    if form.is_valid() and form.cleaned_data.get("nod"):
+        return form.cleaned_data["nod"], form.cleaned_data.get("fran"), form.cleaned_data.get("till")
+    nod = form.fields["nod"].queryset.first()
+    return nod, None, None
+
+
+def tackning(request):
+    """Översikten: IVO:s frågor som tal, nämnderna sida vid sida, med länkar till personerna bakom luckorna."""
+    form = TackningForm(request.GET or None, user=request.user)
+    nod, fran, till = _vald_nod(request, form)
+    summa = queries.tackning(request.user, nod, fran, till) if nod else None
+    per_namnd = queries.tackning_per_namnd(request.user, nod, fran, till) if nod else []
+    return render(
+        request,
+        "uppfoljning/tackning.html",
+        {
+            "form": form,
+            "nod": nod,
+            "summa": summa,
+            "per_namnd": per_namnd,
+            "kan_borra": access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE),
+        },
+    )
+
+
+def tackning_brist(request, brist):
+    """Personerna bakom en lucka på översikten (bara för dem som får se personuppgifter)."""
+    if brist not in queries.BRISTER:
+        raise Http404
+    form = TackningForm(request.GET or None, user=request.user)
+    nod, fran, till = _vald_nod(request, form)
+    if nod is None:
+        raise Http404
+    qs = queries.arenden(request.user, nod=nod, brist=brist, fran=fran, till=till)
+    sida = BegransadPaginator(qs, 50).get_page(request.GET.get("sida"))
+    logga_visning(request, [a.brukare_id for a in sida], f"uppfoljning: lucka {brist}")
+    rader = [(a, access.brukare_visningsnamn(request.user, a.brukare), a.saknas()) for a in sida]
+    return render(
+        request,
+        "uppfoljning/brist.html",
+        {"sida": sida, "rader": rader, "nod": nod, "brist": brist, "form": form},
+    )
+
+
+def ivo_export(request):
+    """Svar på IVO:s begäran om upplysningar: per nämnd och fråga Ja/Nej med antal och skäl (CSV)."""
+    form = TackningForm(request.GET or None, user=request.user)
+    nod, fran, till = _vald_nod(request, form)
+    if nod is None:
+        raise Http404
+    svar = HttpResponse(content_type="text/csv; charset=utf-8")
+    svar["Content-Disposition"] = 'attachment; filename="ivo-svar.csv"'
+    svar.write("\ufeff")
+    skrivare = csv.writer(svar, delimiter=";")
+    skrivare.writerow(["Nämnd", "Fråga", "Svar", "Antal", "Berörda", "Skäl"])
+    for rad in queries.ivo_svar(request.user, nod, fran, till):
+        skrivare.writerow(
+            [rad["namnd"], rad["fraga"], rad["svar"], rad["antal"], rad["berorda"], rad["skal"]]
+        )
+    return svar
+
+
+# --- ej verkställda beslut ---------------------------------------------------------------------------
+
+
+def ej_verkstallda(request):
+    oppna = request.GET.get("alla") != "1"
+    sida = BegransadPaginator(queries.ej_verkstallda(request.user, oppna=oppna), 50).get_page(
+        request.GET.get("sida")
+    )
+    logga_visning(request, [b.brukare_id for b in sida], "uppfoljning: ej verkställda beslut")
+    rader = [(b, access.brukare_visningsnamn(request.user, b.brukare)) for b in sida]
+    return render(
+        request,
+        "uppfoljning/ej_verkstallda.html",
+        {"sida": sida, "rader": rader, "oppna": oppna, "kvartal": KvartalForm(user=request.user)},
+    )
+
+
+def beslut(request, pk):
+    beslut = access.hamta(
+        request.user, EjVerkstalltBeslut.objects.select_related("brukare", "insats__typ"), pk=pk
+    )
+    kan_andra = access.kan(request.user, beslut, access.ANDRA)
+    form = BeslutForm(request.POST or None, instance=beslut)
+    if request.method == "POST":
+        if not kan_andra:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.beslut_dokumentera(beslut=beslut, av=request.user, **form.cleaned_data)
+            except ValidationError as fel:
+                _fel(form, fel)
+            else:
+                messages.success(request, "Dokumentationen är sparad.")
+                return redirect("uppfoljning:beslut", pk=pk)
+    logga_visning(request, beslut.brukare, "uppfoljning: ej verkställt beslut")
+    return render(
+        request,
+        "uppfoljning/beslut.html",
+        {
+            "beslut": beslut,
+            "form": form,
+            "kan_andra": kan_andra,
+            "namn": access.brukare_visningsnamn(request.user, beslut.brukare),
+            "grans": services.tremanadersgrans(beslut.fran),
+            "rapporter": beslut.rapporter.all(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def individrapporter(request):
+    form = KvartalForm(request.POST, user=request.user)
+    if form.is_valid():
+        d = form.cleaned_data
+        antal = services.individrapporter_skapa(
+            user=request.user, namnd=d["nod"], ar=d["ar"], kvartal=d["kvartal"]
+        )
+        messages.success(request, f"{antal} individrapporter skapades för kvartal {d['kvartal']} {d['ar']}.")
+    else:
+        messages.error(request, "Välj nämnd, år och kvartal.")
+    return redirect("uppfoljning:ej_verkstallda")
+
+
+def individrapporter_export(request):
+    """Kvartalets individrapporter som CSV för IVO:s e-tjänst: pseudonym, inga namn."""
+    try:
+        ar, kvartal = int(request.GET.get("ar", "")), int(request.GET.get("kvartal", ""))
+    except ValueError:
+        raise Http404 from None
+    rapporter = access.scope(request.user, Individrapport).filter(ar=ar, kvartal=kvartal).order_by("pk")
+    falt = [
+        "pseudonym",
+        "lag",
+        "insatstyp",
+        "typ",
+        "beslutsdatum",
+        "fran",
+        "orsak",
+        "konsekvenser",
+        "under_vantan",
+        "erbjudanden",
+        "verkstallt",
+        "avslutat",
+    ]
+    svar = HttpResponse(content_type="text/csv; charset=utf-8")
+    svar["Content-Disposition"] = f'attachment; filename="individrapporter-{ar}-Q{kvartal}.csv"'
+    svar.write("\ufeff")
+    skrivare = csv.writer(svar, delimiter=";")
+    skrivare.writerow(falt)
+    for r in rapporter:
+        skrivare.writerow([r.data.get(f, "") for f in falt])
+    return svar
+
+
+def sammanstallning(request):
+    """Per lag och insatstyp med föregående år inom parentes, och dagar väntat per ärende."""
+    form = TackningForm(request.GET or None, user=request.user)
+    nod, _fran, _till = _vald_nod(request, form)
+    try:
+        ar = int(request.GET.get("ar") or 0) or None
+    except ValueError:
+        ar = None
+    ar = ar if ar and 2000 <= ar <= 2100 else timezone.localdate().year
+    tabell = queries.ej_verkstallda_per_lag_och_typ(request.user, nod, ar) if nod else []
+    vantan = queries.vantetider(request.user, nod)[:200] if nod else []
+    return render(
+        request,
+        "uppfoljning/sammanstallning.html",
+        {"form": form, "nod": nod, "ar": ar, "tabell": tabell, "vantan": vantan},
+    )
+
+
+def avbrott_ny(request):
+    """Registrera ett avbrott i en verkställd insats (rapporteras om det inte återupptas inom tre månader)."""
+    if not access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE):
+        raise Http404
+    form = AvbrottForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            beslut = services.avbrott_registrera(
+                insats=form.cleaned_data["insats"], fran=form.cleaned_data["fran"], av=request.user
+            )
+        except ValidationError as fel:
+            _fel(form, fel)
+        else:
+            messages.success(request, "Avbrottet är registrerat.")
+            return redirect("uppfoljning:beslut", pk=beslut.pk)
+    return render(request, "uppfoljning/avbrott_ny.html", {"form": form})

@@ -1,3 +1,4 @@
+from kvalitet.models import kvalitetsarbete  # noqa: F401  (mål, egenkontroll, förbättringsplan)
 from kvalitet.models.brukare import Brukare, Insats, Insatstyp, Kon, Lag
 from kvalitet.models.lagrum import Lagrum
 from kvalitet.models.logg import Atkomstlogg, LoggenArOforanderlig

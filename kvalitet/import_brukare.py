@@ -1,0 +1,255 @@
+"""Import av brukare och insatser från verksamhetssystemet (Treserva, Lifecare, Viva/Procapita ...) som CSV.
+
+Nyckeln är källsystemets id (`externt_id`): samma fil två gånger ändrar ingenting. Alla rader kontrolleras
+först (samma regler som formulären: personnummer, datumordning, unikhet); en felaktig rad stoppar inte de
+korrekta, utom med `strikt` (då skrivs ingenting om någon rad är fel). Med torrkörning skrivs ingenting.
+Kolumnerna står i README (avsnittet "API och import").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kvalitet import services
+from kvalitet.importer import FALSKT, SANT, Radfel, Resultat, _las
+from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
+from kvalitet.personnummer import normalisera_personnummer
+
+BRUKARE_KOLUMNER = ("externt_id", "personnummer", "fornamn", "efternamn", "namnd_kod")
+INSATS_KOLUMNER = ("externt_id", "brukare_externt_id", "insatstyp", "beslutsdatum")
+
+
+def _rader(text: str, kolumner, resultat) -> list[tuple[int, dict]] | None:
+    """(radnummer, rad) för varje datarad, eller None (med ett fel) om filen inte går att läsa."""
+    if "\x00" in text:
+        resultat.fel.append(Radfel(1, "fil", "innehåller NUL-tecken; är det verkligen en CSV-fil?"))
+        return None
+    try:
+        lasare = _las(text.lstrip("\ufeff"))
+        saknas = [k for k in kolumner if k not in (lasare.fieldnames or [])]
+        if saknas:
+            resultat.fel.append(Radfel(1, ", ".join(saknas), "kolumnen saknas i rubrikraden"))
+            return None
+        return [
+            (nr, {k: v if isinstance(v, str) else "" for k, v in rad.items() if k})
+            for nr, rad in enumerate(lasare, start=2)
+        ]
+    except csv.Error as fel:
+        resultat.fel.append(Radfel(1, "fil", f"kan inte läsas som CSV med semikolon eller komma ({fel})"))
+        return None
+
+
+def _modellfel(radnr: int, fel: ValidationError) -> list[Radfel]:
+    if hasattr(fel, "error_dict"):
+        return [
+            Radfel(radnr, falt if falt != "__all__" else "rad", m)
+            for falt, ms in fel.message_dict.items()
+            for m in ms
+        ]
+    return [Radfel(radnr, "rad", m) for m in fel.messages]
+
+
+def _datum(text: str, radnr: int, falt: str, fel: list[Radfel]) -> datetime.date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        fel.append(Radfel(radnr, falt, "ska vara ett datum ÅÅÅÅ-MM-DD"))
+        return None
+
+
+def _skriv(rader, resultat, *, torrkorning, strikt, spara):
+    """rader: (radnr, befintlig eller None, ny instans, fält att jämföra)."""
+    if torrkorning or (strikt and resultat.fel):
+        return resultat
+    with transaction.atomic():
+        for radnr, befintlig, ny, falt in rader:
+            if befintlig is not None and all(getattr(befintlig, f) == getattr(ny, f) for f in falt):
+                resultat.oforandrade += 1
+                continue
+            try:
+                with transaction.atomic():
+                    spara(ny)
+            except ValidationError as fel:
+                resultat.fel.extend(_modellfel(radnr, fel))
+                continue
+            if befintlig is None:
+                resultat.skapade += 1
+            else:
+                resultat.andrade += 1
+    return resultat
+
+
+def importera_brukare(
+    text: str, *, torrkorning: bool = False, strikt: bool = False, av=None, namnder: set[int] | None = None
+) -> Resultat:
+    """Kolumner: externt_id; personnummer; fornamn; efternamn; namnd_kod; skyddad_identitet; handlaggare.
+
+    `namnder` begränsar vilka nämnder raderna får gälla (API:t: användarens egna); None = alla (kommandot).
+    """
+    resultat = Resultat()
+    rader_in = _rader(text, BRUKARE_KOLUMNER, resultat)
+    if rader_in is None:
+        return resultat
+    nodkoder = {n.kod: n for n in OrgNod.objects.filter(typ=NodTyp.NAMND)}
+    befintliga = {b.externt_id: b for b in Brukare.objects.filter(externt_id__isnull=False)}
+    anvandare = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
+    sedda: set[str] = set()
+    sedda_nummer: set[str] = set()
+    rader = []
+    for radnr, rad in rader_in:
+        fel: list[Radfel] = []
+        externt_id = (rad.get("externt_id") or "").strip()
+        if not externt_id:
+            fel.append(Radfel(radnr, "externt_id", "saknas"))
+        elif externt_id in sedda:
+            fel.append(Radfel(radnr, "externt_id", f"{externt_id} förekommer flera gånger i filen"))
+        nummer = ""
+        try:
+            nummer = normalisera_personnummer(rad.get("personnummer") or "")
+        except ValidationError as e:
+            fel.append(Radfel(radnr, "personnummer", e.messages[0]))
+        if nummer and nummer in sedda_nummer:
+            fel.append(Radfel(radnr, "personnummer", "förekommer flera gånger i filen"))
+        namnd = nodkoder.get((rad.get("namnd_kod") or "").strip())
+        if namnd is None:
+            fel.append(Radfel(radnr, "namnd_kod", "ingen nämnd har den koden"))
+        elif namnder is not None and namnd.pk not in namnder:
+            fel.append(Radfel(radnr, "namnd_kod", "du får inte importera till den nämnden"))
+        skyddad_text = (rad.get("skyddad_identitet") or "").strip().lower()
+        if skyddad_text and skyddad_text not in SANT | FALSKT:
+            fel.append(Radfel(radnr, "skyddad_identitet", "ska vara ja eller nej"))
+        handlaggare = None
+        anvandarnamn = (rad.get("handlaggare") or "").strip()
+        if anvandarnamn:
+            handlaggare = anvandare.get(anvandarnamn)
+            if handlaggare is None:
+                fel.append(Radfel(radnr, "handlaggare", f"ingen aktiv användare heter {anvandarnamn}"))
+        if not fel:
+            befintlig = befintliga.get(externt_id)
+            ny = Brukare(
+                externt_id=externt_id,
+                personnummer=nummer,
+                fornamn=(rad.get("fornamn") or "").strip(),
+                efternamn=(rad.get("efternamn") or "").strip(),
+                namnd=namnd,
+                skyddad_identitet=bool(skyddad_text) and skyddad_text not in FALSKT,
+                handlaggare=handlaggare,
+            )
+            if befintlig is not None:
+                # Samma rad i databasen: unikhetskontrollen ska inte krocka med sig själv.
+                ny.pk, ny.skapad, ny._state.adding = befintlig.pk, befintlig.skapad, False
+            try:
+                ny.full_clean(exclude=["externt_id"] if befintlig else None)
+            except ValidationError as e:
+                fel.extend(_modellfel(radnr, e))
+            else:
+                falt = [
+                    "personnummer",
+                    "fornamn",
+                    "efternamn",
+                    "namnd_id",
+                    "skyddad_identitet",
+                    "handlaggare_id",
+                ]
+                rader.append((radnr, befintlig, ny, falt))
+                sedda.add(externt_id)
+                sedda_nummer.add(nummer)
+        resultat.fel.extend(fel)
+    return _skriv(
+        rader,
+        resultat,
+        torrkorning=torrkorning,
+        strikt=strikt,
+        spara=lambda b: services.brukare_spara(brukare=b, av=av),
+    )
+
+
+def importera_insatser(
+    text: str, *, torrkorning: bool = False, strikt: bool = False, av=None, namnder: set[int] | None = None
+) -> Resultat:
+    """Kolumner: externt_id; brukare_externt_id; insatstyp; enhet_kod; beslutsdatum; startdatum; slutdatum."""
+    resultat = Resultat()
+    rader_in = _rader(text, INSATS_KOLUMNER, resultat)
+    if rader_in is None:
+        return resultat
+    brukare = {b.externt_id: b for b in Brukare.objects.filter(externt_id__isnull=False)}
+    typer = {t.namn.lower(): t for t in Insatstyp.objects.all()}
+    enheter = {n.kod: n for n in OrgNod.objects.filter(typ=NodTyp.ENHET)}
+    befintliga = {i.externt_id: i for i in Insats.objects.filter(externt_id__isnull=False)}
+    sedda: set[str] = set()
+    rader = []
+    for radnr, rad in rader_in:
+        fel: list[Radfel] = []
+        externt_id = (rad.get("externt_id") or "").strip()
+        if not externt_id:
+            fel.append(Radfel(radnr, "externt_id", "saknas"))
+        elif externt_id in sedda:
+            fel.append(Radfel(radnr, "externt_id", f"{externt_id} förekommer flera gånger i filen"))
+        b = brukare.get((rad.get("brukare_externt_id") or "").strip())
+        if b is None:
+            fel.append(
+                Radfel(radnr, "brukare_externt_id", "ingen brukare har det id:t (importera brukarna först)")
+            )
+        elif namnder is not None and b.namnd_id not in namnder:
+            fel.append(
+                Radfel(radnr, "brukare_externt_id", "brukaren tillhör en nämnd du inte får importera till")
+            )
+        typ = typer.get((rad.get("insatstyp") or "").strip().lower())
+        if typ is None:
+            fel.append(Radfel(radnr, "insatstyp", "okänd insatstyp"))
+        enhet = None
+        enhet_kod = (rad.get("enhet_kod") or "").strip()
+        if enhet_kod:
+            enhet = enheter.get(enhet_kod)
+            if enhet is None:
+                fel.append(Radfel(radnr, "enhet_kod", "ingen enhet har den koden"))
+        beslut = _datum(rad.get("beslutsdatum"), radnr, "beslutsdatum", fel)
+        if beslut is None and not any(f.falt == "beslutsdatum" for f in fel):
+            fel.append(Radfel(radnr, "beslutsdatum", "saknas"))
+        start = _datum(rad.get("startdatum"), radnr, "startdatum", fel)
+        slut = _datum(rad.get("slutdatum"), radnr, "slutdatum", fel)
+        # Samma regler och meddelanden som InsatsForm.
+        if beslut and start and start < beslut:
+            fel.append(Radfel(radnr, "startdatum", "Verkställighetsdatum kan inte ligga före beslutsdatum."))
+        if beslut and slut and slut < beslut:
+            fel.append(Radfel(radnr, "slutdatum", "Slutdatum kan inte ligga före beslutsdatum."))
+        if start and slut and slut < start:
+            fel.append(Radfel(radnr, "slutdatum", "Slutdatum kan inte ligga före verkställighetsdatum."))
+        if not fel:
+            befintlig = befintliga.get(externt_id)
+            ny = Insats(
+                externt_id=externt_id,
+                brukare=b,
+                typ=typ,
+                lag=typ.lag,
+                enhet=enhet,
+                beslutsdatum=beslut,
+                startdatum=start,
+                slutdatum=slut,
+            )
+            if befintlig is not None:
+                ny.pk, ny._state.adding = befintlig.pk, False
+            try:
+                ny.full_clean(exclude=["externt_id"] if befintlig else None)
+            except ValidationError as e:
+                fel.extend(_modellfel(radnr, e))
+            else:
+                falt = ["brukare_id", "typ_id", "lag", "enhet_id", "beslutsdatum", "startdatum", "slutdatum"]
+                rader.append((radnr, befintlig, ny, falt))
+                sedda.add(externt_id)
+        resultat.fel.extend(fel)
+    return _skriv(
+        rader,
+        resultat,
+        torrkorning=torrkorning,
+        strikt=strikt,
+        spara=lambda i: services.insats_spara(insats=i, av=av),
+    )

@@ -1,0 +1,54 @@
+"""Formulär för kvalitetsberättelsen. Ogiltig inmatning ger svenska fel och behåller värdena."""
+
+import re
+
+from django import forms
+from django.utils import timezone
+
+from rapporter import queries
+
+# Redigeraren tar emot html; skript och händelseattribut avvisas med ett fel i stället för att tyst rensas,
+# så att samordnaren ser vad som inte sparades. Resten rensas av services.rensa_html.
+_FARLIGT = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\bon[a-z]+\s*=|javascript\s*:", re.I)
+
+
+class SkapaForm(forms.Form):
+    nod = forms.ModelChoiceField(label="Nämnd eller område", queryset=None, empty_label=None)
+    ar = forms.IntegerField(label="År", min_value=2000, max_value=2100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nod"].queryset = queries.noder_att_valja(user)
+        self.fields["nod"].error_messages["invalid_choice"] = "Välj en nämnd eller ett område i listan."
+        self.fields["ar"].error_messages["invalid"] = "Ange året med fyra siffror."
+        self.initial.setdefault("ar", timezone.localdate().year - 1)
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 14, "class": "rapport-redigerare"}),
+        help_text="Rubriker (h3), stycken, punktlistor, fet och kursiv stil. Skript och formatering tas inte emot.",
+    )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if _FARLIGT.search(text):
+            raise forms.ValidationError("Texten får inte innehålla skript, stilar eller händelseattribut.")
+        return text
+
+
+class ExternaForm(TextForm):
+    ivo_tillsyn = forms.CharField(
+        label="IVO:s tillsyn och enskildas klagomål till IVO under året",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class JamforForm(forms.Form):
+    a = forms.IntegerField(min_value=1)
+    b = forms.IntegerField(min_value=1)

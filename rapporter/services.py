@@ -1,0 +1,155 @@
+"""Skrivningar för kvalitetsberättelsen: varje ändring i en transaktion, sidoeffekter efter commit."""
+
+import hashlib
+import logging
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+
+from kvalitet import access
+from rapporter import pdf as rapport_pdf
+from rapporter import queries
+from rapporter.models import AVSNITT_NAMN, Bestallning, Kvalitetsberattelse, Pdfstatus, PubliceradVersion
+
+logger = logging.getLogger(__name__)
+
+# Det redigeraren får spara: rubriker, stycken, listor, fet/kursiv. Inga attribut alls (inga on*-attribut,
+# inga stilar, inga länkar som kan bära javascript:).
+TILLATNA_TAGGAR = {"h3", "h4", "p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "u", "blockquote"}
+
+
+def rensa_html(text: str) -> str:
+    """Samordnarens text som säker html med bara de tillåtna taggarna."""
+    return nh3.clean(text or "", tags=TILLATNA_TAGGAR, attributes={}, url_schemes=set()).strip()
+
+
+def berattelse_skapa(*, nod, ar: int, av) -> Kvalitetsberattelse:
+    """Ny berättelse för noden och året (eller den befintliga: en per nod och år)."""
+    if nod.pk not in access.noder(av, access.KVALITETSSAMORDNARE):
+        raise ValidationError("Du kan bara skriva kvalitetsberättelser för din egen nämnd.")
+    with transaction.atomic():
+        b, _ = Kvalitetsberattelse.objects.get_or_create(nod=nod, ar=ar, defaults={"skapad_av": av})
+    return b
+
+
+def berattelse_spara_text(*, berattelse: Kvalitetsberattelse, avsnitt: str, text: str, av) -> None:
+    """Sparar avsnittets text (rensad). Avsnittet "externa" har dessutom IVO:s tillsyn i ett eget fält."""
+    if avsnitt not in AVSNITT_NAMN:
+        raise ValidationError("Okänt avsnitt.")
+    with transaction.atomic():
+        b = Kvalitetsberattelse.objects.select_for_update().get(pk=berattelse.pk)
+        b.texter = {**b.texter, avsnitt: rensa_html(text)}
+        b._history_user = av
+        b.save(update_fields=["texter", "andrad"])
+    berattelse.refresh_from_db()
+
+
+def berattelse_spara_ivo_tillsyn(*, berattelse: Kvalitetsberattelse, text: str, av) -> None:
+    with transaction.atomic():
+        b = Kvalitetsberattelse.objects.select_for_update().get(pk=berattelse.pk)
+        b.ivo_tillsyn = text.strip()
+        b._history_user = av
+        b.save(update_fields=["ivo_tillsyn", "andrad"])
+    berattelse.refresh_from_db()
+
+
+def pdf_bestall(*, berattelse: Kvalitetsberattelse, av, publicera: bool = False) -> bool:
+    """Köar en utkast-PDF (eller en publicering, som bygger arkiv-PDF:en och fryser en version).
+    Webbegäran väntar aldrig på renderingen. Returnerar False om en beställning redan är i kö eller
+    pågår (inget dubbelarbete)."""
+    from kvalitet.tasks import trygg_koa
+    from rapporter import tasks
+
+    if publicera and not access.kan(av, berattelse, access.ANDRA):
+        raise ValidationError("Du får inte publicera den här berättelsen.")
+    with transaction.atomic():
+        n = (
+            Kvalitetsberattelse.objects.filter(pk=berattelse.pk)
+            .exclude(pdf_status__in=(Pdfstatus.KOAD, Pdfstatus.PAGAR))
+            .update(
+                pdf_status=Pdfstatus.KOAD,
+                pdf_framsteg=0,
+                pdf_fel="",
+                bestallning=Bestallning.PUBLICERING if publicera else Bestallning.UTKAST,
+            )
+        )
+        if n:
+            transaction.on_commit(lambda: trygg_koa(tasks.bygg_pdf, berattelse.pk, av.pk))
+    berattelse.refresh_from_db()
+    return bool(n)
+
+
+def pdf_bygg(*, berattelse_id: int, anvandare_id: int) -> bool:
+    """Bygger beställningen (anropas av Celery-uppgiften). Tar raden med ett villkorat UPDATE, så att två
+    workers aldrig bygger samma beställning; sparar framsteg så att sidan kan visa dem."""
+    from django.contrib.auth import get_user_model
+
+    tagen = Kvalitetsberattelse.objects.filter(pk=berattelse_id, pdf_status=Pdfstatus.KOAD).update(
+        pdf_status=Pdfstatus.PAGAR, pdf_framsteg=10
+    )
+    if not tagen:
+        return False
+    b = Kvalitetsberattelse.objects.select_related("nod").get(pk=berattelse_id)
+    anvandare = get_user_model().objects.get(pk=anvandare_id)
+    try:
+        if b.bestallning == Bestallning.PUBLICERING:
+            berattelse_publicera(berattelse=b, av=anvandare)
+            Kvalitetsberattelse.objects.filter(pk=b.pk).update(pdf_status=Pdfstatus.KLAR, pdf_framsteg=100)
+            return True
+        data = queries.samla(anvandare, b.nod, b.ar)
+        Kvalitetsberattelse.objects.filter(pk=b.pk).update(pdf_framsteg=40)
+        innehall = rapport_pdf.pdf(b, data, b.texter)
+    except Exception as fel:
+        logger.exception("PDF för berättelse %s misslyckades", berattelse_id)
+        Kvalitetsberattelse.objects.filter(pk=b.pk).update(pdf_status=Pdfstatus.FEL, pdf_fel=str(fel)[:500])
+        return False
+    gammal = b.pdf.name
+    b.pdf.save(f"kvalitetsberattelse-{b.pk}-{b.ar}.pdf", ContentFile(innehall), save=False)
+    Kvalitetsberattelse.objects.filter(pk=b.pk).update(
+        pdf=b.pdf.name, pdf_status=Pdfstatus.KLAR, pdf_framsteg=100
+    )
+    if gammal and gammal != b.pdf.name:
+        b.pdf.storage.delete(gammal)
+    return True
+
+
+def berattelse_publicera(*, berattelse: Kvalitetsberattelse, av) -> PubliceradVersion:
+    """Fryser en version: siffrorna som de är nu, texterna, PDF:en (PDF/A för arkivet) och dess
+    SHA-256. Senare ändringar i registren påverkar aldrig en publicerad version."""
+    if not access.kan(av, berattelse, access.ANDRA):
+        raise ValidationError("Du får inte publicera den här berättelsen.")
+    data = queries.samla(av, berattelse.nod, berattelse.ar)
+    with transaction.atomic():
+        b = Kvalitetsberattelse.objects.select_for_update().get(pk=berattelse.pk)
+        nummer = (b.versioner.aggregate(m=Max("nummer"))["m"] or 0) + 1
+        version = PubliceradVersion(
+            berattelse=b, nummer=nummer, publicerad_av=av, siffror=data, texter=b.texter
+        )
+        innehall = rapport_pdf.pdf(b, data, b.texter, version=version, variant="pdf/a-3b")
+        version.checksumma = hashlib.sha256(innehall).hexdigest()
+        version.pdf.save(
+            f"kvalitetsberattelse-{b.pk}-{b.ar}-v{nummer}.pdf", ContentFile(innehall), save=False
+        )
+        version.save()
+    return version
+
+
+def jamfor(gammal: dict, ny: dict, prefix: str = "") -> list[dict]:
+    """Skillnader mellan två versioners siffror: [{"falt", "gammal", "ny"}] (för jämförelsesidan)."""
+    rader = []
+    nycklar = sorted(set(gammal) | set(ny)) if isinstance(gammal, dict) and isinstance(ny, dict) else []
+    if not nycklar:
+        if gammal != ny:
+            rader.append({"falt": prefix, "gammal": gammal, "ny": ny})
+        return rader
+    for k in nycklar:
+        g, n = gammal.get(k), ny.get(k)
+        falt = f"{prefix}.{k}" if prefix else str(k)
+        if isinstance(g, dict) and isinstance(n, dict):
+            rader.extend(jamfor(g, n, falt))
+        elif g != n:
+            rader.append({"falt": falt, "gammal": g, "ny": n})
+    return rader

@@ -1,0 +1,191 @@
+"""Formulär för riskanalyser. Ogiltig inmatning ger svenska fel och behåller värdena."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from avvikelser.models import Avvikelse
+from kvalitet import access
+from kvalitet.models import Brukare, OrgNod
+from kvalitet.riskmatris import SKALA_VAL
+from riskanalys.models import AnalysStatus, Atgard, Mall, Risk, Riskanalys
+
+SKALA_VAL_TOM = [("", "–")] + SKALA_VAL
+
+
+class BrukareVal(forms.ModelMultipleChoiceField):
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return (
+            f"{access.brukare_visningsnamn(self.user, obj)} ({access.brukare_visningsnummer(self.user, obj)})"
+        )
+
+
+def noder_for(user):
+    """Nivåer (nämnd, område, enhet) där användaren får göra analyser."""
+    ids = access.noder(user, *access.CHEFER, access.KVALITETSSAMORDNARE)
+    return OrgNod.objects.filter(pk__in=ids, aktiv=True).exclude(typ="kommun").order_by("sokvag")
+
+
+class AnalysForm(forms.ModelForm):
+    mall = forms.ModelChoiceField(queryset=Mall.objects.none(), required=False, label="Utgå från mall")
+
+    class Meta:
+        model = Riskanalys
+        fields = [
+            "nod",
+            "titel",
+            "forandring",
+            "deltagare",
+            "datum",
+            "uppfoljning_senast",
+            "avvikelser",
+            "brukare",
+        ]
+        widgets = {
+            "datum": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "uppfoljning_senast": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "forandring": forms.Textarea(attrs={"rows": 3}),
+            "deltagare": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "brukare": "Fyll i vid en analys på individnivå.",
+            "deltagare": "Vilka som deltog i analysen (namn och funktion).",
+        }
+
+    def __init__(self, *args, user, ny=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["nod"].queryset = noder_for(user)
+        self.fields["avvikelser"].queryset = access.scope(user, Avvikelse, access.ANDRA).order_by(
+            "-rapporterad"
+        )
+        self.fields["avvikelser"].required = False
+        self.fields["brukare"] = BrukareVal(
+            queryset=access.scope(user, Brukare, access.VALJA).order_by("efternamn", "fornamn"),
+            user=user,
+            required=False,
+            label="Berörda enskilda",
+            help_text="Fyll i vid en analys på individnivå.",
+        )
+        if ny:
+            self.fields["mall"].queryset = access.scope(user, Mall)
+        else:
+            del self.fields["mall"]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("spara", "Spara"))
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("datum")
+            and data.get("uppfoljning_senast")
+            and data["uppfoljning_senast"] < data["datum"]
+        ):
+            self.add_error("uppfoljning_senast", "Uppföljningen kan inte ligga före analysens datum.")
+        return data
+
+
+class RiskForm(forms.ModelForm):
+    konsekvens = forms.TypedChoiceField(label="Konsekvens (1–4)", choices=SKALA_VAL, coerce=int)
+    sannolikhet = forms.TypedChoiceField(label="Sannolikhet (1–4)", choices=SKALA_VAL, coerce=int)
+    konsekvens_efter = forms.TypedChoiceField(
+        label="Konsekvens efter åtgärder", choices=SKALA_VAL_TOM, coerce=int, required=False, empty_value=None
+    )
+    sannolikhet_efter = forms.TypedChoiceField(
+        label="Sannolikhet efter åtgärder",
+        choices=SKALA_VAL_TOM,
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    class Meta:
+        model = Risk
+        fields = [
+            "beskrivning",
+            "orsak",
+            "konsekvens",
+            "sannolikhet",
+            "konsekvens_efter",
+            "sannolikhet_efter",
+        ]
+        widgets = {
+            "beskrivning": forms.Textarea(attrs={"rows": 2}),
+            "orsak": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("konsekvens_efter") is None) != (data.get("sannolikhet_efter") is None):
+            self.add_error(
+                "sannolikhet_efter", "Ange både konsekvens och sannolikhet efter åtgärder, eller ingen."
+            )
+        return data
+
+
+class AtgardForm(forms.ModelForm):
+    class Meta:
+        model = Atgard
+        fields = ["text", "ansvarig", "klar_senast", "uppfoljning", "status", "resultat"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "resultat": forms.Textarea(attrs={"rows": 2}),
+            "klar_senast": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, analys, bara_uppfoljning=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if bara_uppfoljning:
+            # Den ansvariga (utan rätt att ändra analysen) rapporterar bara status och resultat.
+            for namn in ("text", "ansvarig", "klar_senast", "uppfoljning"):
+                del self.fields[namn]
+        # Ansvarig: någon med en roll vid analysens nivå, under den eller ovanför den.
+        vag = [int(x) for x in analys.nod.sokvag.strip("/").split("/") if x]
+        under = OrgNod.objects.filter(sokvag__startswith=analys.nod.sokvag).values("pk")
+        if "ansvarig" not in self.fields:
+            self.helper = FormHelper()
+            self.helper.form_tag = False
+            return
+        self.fields["ansvarig"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(roller__nod__in=vag) | Q(roller__nod__in=under))
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+        self.fields["ansvarig"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if analys.status == AnalysStatus.UTKAST:
+            # I ett utkast planeras åtgärden; resultatet fylls i vid uppföljningen.
+            del self.fields["resultat"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class FoljUppForm(forms.Form):
+    utvardering = forms.CharField(label="Fungerade åtgärderna?", widget=forms.Textarea(attrs={"rows": 3}))
+    kvarstar = forms.CharField(
+        label="Vad återstår?", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class MallForm(forms.Form):
+    titel = forms.CharField(label="Mallens namn", max_length=200)
+    beskrivning = forms.CharField(
+        label="När passar mallen?", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=[("", "Alla")] + AnalysStatus.choices, required=False)
+    sok = forms.CharField(label="Sök", max_length=100, required=False)

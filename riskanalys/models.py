@@ -1,0 +1,246 @@
+"""Risk- och konsekvensanalyser (SOSFS 2011:9 5 kap 1 §, 7 kap 1 §) och delade mallar."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kvalitet import riskmatris
+from kvalitet.access import AtkomstQuerySet
+
+
+class AnalysStatus(models.TextChoices):
+    UTKAST = "utkast", _("Utkast")
+    FASTSTALLD = "faststalld", _("Fastställd")
+    UPPFOLJD = "uppfoljd", _("Uppföljd")
+
+
+class Riskanalys(models.Model):
+    """En analys på en nivå (enhet, verksamhetsområde eller nämnd). En ändring efter fastställande ger en
+    ny version (`foregaende` pekar bakåt); den gamla finns kvar och går att läsa."""
+
+    nod = models.ForeignKey(
+        "kvalitet.OrgNod", on_delete=models.PROTECT, related_name="riskanalyser", verbose_name=_("nivå")
+    )
+    titel = models.CharField(_("titel"), max_length=200)
+    forandring = models.TextField(_("förändring eller situation som analyseras"))
+    deltagare = models.TextField(_("deltagare"), blank=True)
+    datum = models.DateField(_("datum"), db_index=True)
+    uppfoljning_senast = models.DateField(_("följs upp senast"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=AnalysStatus.choices, default=AnalysStatus.UTKAST
+    )
+    faststalld_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fastställd av"),
+    )
+    faststalld = models.DateTimeField(_("fastställd"), null=True, blank=True)
+    utvardering = models.TextField(_("utvärdering: fungerade åtgärderna?"), blank=True)
+    kvarstar = models.TextField(_("vad återstår"), blank=True)
+    uppfoljd_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uppföljd av"),
+    )
+    uppfoljd = models.DateTimeField(_("uppföljd"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    foregaende = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="efterfoljare",
+        verbose_name=_("föregående version"),
+    )
+    # Sant för den senaste versionen: listor och räkningar visar bara den.
+    aktuell = models.BooleanField(_("aktuell version"), default=True, db_index=True)
+    mall = models.ForeignKey(
+        "riskanalys.Mall",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="analyser",
+        verbose_name=_("mall"),
+    )
+    avvikelser = models.ManyToManyField(
+        "avvikelser.Avvikelse", blank=True, related_name="riskanalyser", verbose_name=_("avvikelser")
+    )
+    brukare = models.ManyToManyField(
+        "kvalitet.Brukare", blank=True, related_name="riskanalyser", verbose_name=_("berörda enskilda")
+    )
+    skapad_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapad av")
+    )
+    skapad = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    objects = AtkomstQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["skapad"])
+
+    class Meta:
+        ordering = ["-datum", "-id"]
+        verbose_name = _("riskanalys")
+        verbose_name_plural = _("riskanalyser")
+        indexes = [models.Index(fields=["nod", "aktuell", "datum"], name="riskanalys_nod_aktuell_datum")]
+
+    def __str__(self):
+        return f"{self.titel} (v{self.version})"
+
+    @property
+    def redigerbar(self) -> bool:
+        return self.aktuell and self.status == AnalysStatus.UTKAST
+
+
+class Risk(models.Model):
+    """Vad kan hända, varför, och hur allvarligt – före och efter åtgärder."""
+
+    analys = models.ForeignKey(Riskanalys, on_delete=models.CASCADE, related_name="risker")
+    beskrivning = models.TextField(_("vad kan hända"))
+    orsak = models.TextField(_("bakomliggande orsak"), blank=True)
+    konsekvens = models.PositiveSmallIntegerField(_("konsekvens (1–4)"))
+    sannolikhet = models.PositiveSmallIntegerField(_("sannolikhet (1–4)"))
+    konsekvens_efter = models.PositiveSmallIntegerField(_("konsekvens efter åtgärder"), null=True, blank=True)
+    sannolikhet_efter = models.PositiveSmallIntegerField(
+        _("sannolikhet efter åtgärder"), null=True, blank=True
+    )
+
+    objects = AtkomstQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("risk")
+        verbose_name_plural = _("risker")
+
+    def __str__(self):
+        return self.beskrivning[:60]
+
+    @property
+    def riskvarde(self):
+        return riskmatris.riskvarde(self.konsekvens, self.sannolikhet)
+
+    @property
+    def riskniva(self):
+        return riskmatris.niva(self.riskvarde)
+
+    @property
+    def riskvarde_efter(self):
+        return riskmatris.riskvarde(self.konsekvens_efter, self.sannolikhet_efter)
+
+    @property
+    def riskniva_efter(self):
+        return riskmatris.niva(self.riskvarde_efter)
+
+
+class AtgardStatus(models.TextChoices):
+    PLANERAD = "planerad", _("Planerad")
+    PAGAR = "pagar", _("Pågår")
+    KLAR = "klar", _("Genomförd")
+
+
+class Atgard(models.Model):
+    """En åtgärd mot en risk: vad, vem, när, hur den följs upp och vad den gav."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="atgarder")
+    text = models.TextField(_("åtgärd"))
+    ansvarig = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ansvarig"),
+    )
+    klar_senast = models.DateField(_("klar senast"), null=True, blank=True)
+    uppfoljning = models.CharField(_("när och hur följs den upp"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AtgardStatus.choices, default=AtgardStatus.PLANERAD
+    )
+    resultat = models.TextField(_("resultat"), blank=True)
+
+    objects = AtkomstQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("åtgärd")
+        verbose_name_plural = _("åtgärder")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Handelse(models.Model):
+    """Tidslinjen: statusbyten (vem, när) och nya versioner. Skrivs bara av tjänsterna."""
+
+    analys = models.ForeignKey(Riskanalys, on_delete=models.CASCADE, related_name="handelser")
+    tidpunkt = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
+    av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    fran_status = models.CharField(max_length=12, blank=True)
+    till_status = models.CharField(max_length=12, blank=True)
+    text = models.TextField(_("text"), blank=True)
+
+    objects = AtkomstQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tidpunkt", "id"]
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Mall(models.Model):
+    """En mall utan personuppgifter (bara risker och typiska åtgärder), delad i hela kommunen så att en
+    nämnds lärdom når de andra."""
+
+    titel = models.CharField(_("titel"), max_length=200)
+    beskrivning = models.TextField(_("när passar mallen"), blank=True)
+    nod = models.ForeignKey(
+        "kvalitet.OrgNod",
+        on_delete=models.PROTECT,
+        related_name="riskanalysmallar",
+        verbose_name=_("skapad vid"),
+    )
+    skapad_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapad av")
+    )
+    skapad = models.DateTimeField(_("skapad"), auto_now_add=True)
+    antal_anvandningar = models.PositiveIntegerField(_("antal användningar"), default=0)
+
+    objects = AtkomstQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-antal_anvandningar", "titel"]
+        verbose_name = _("mall")
+        verbose_name_plural = _("mallar")
+
+    def __str__(self):
+        return self.titel
+
+
+class MallRisk(models.Model):
+    mall = models.ForeignKey(Mall, on_delete=models.CASCADE, related_name="risker")
+    beskrivning = models.TextField(_("vad kan hända"))
+    orsak = models.TextField(_("bakomliggande orsak"), blank=True)
+    konsekvens = models.PositiveSmallIntegerField(_("konsekvens (1–4)"))
+    sannolikhet = models.PositiveSmallIntegerField(_("sannolikhet (1–4)"))
+    atgarder = models.TextField(_("typiska åtgärder (en per rad)"), blank=True)
+
+    objects = AtkomstQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("mallrisk")
+        verbose_name_plural = _("mallrisker")
+
+    def __str__(self):
+        return self.beskrivning[:60]

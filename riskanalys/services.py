@@ -1,0 +1,273 @@
+"""Tjänster för riskanalyser och mallar. Varje funktion är en transaktion och skriver tidslinjen."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from kvalitet.arbetsflode import kontrollera_overgang
+from kvalitet.services import bevakning_avbryt, bevakning_lagg
+from riskanalys.models import (
+    AnalysStatus,
+    Atgard,
+    AtgardStatus,
+    Handelse,
+    Mall,
+    MallRisk,
+    Risk,
+    Riskanalys,
+)
+
+S = AnalysStatus
+OVERGANGAR = {S.UTKAST: {S.FASTSTALLD}, S.FASTSTALLD: {S.UPPFOLJD}, S.UPPFOLJD: set()}
+
+
+def _handelse(analys, av, text, fran="", till=""):
+    return Handelse.objects.create(analys=analys, av=av, text=text, fran_status=fran, till_status=till)
+
+
+def _dagen_efter(datum: datetime.date) -> datetime.datetime:
+    """Påminnelsen går när dagen passerat, inte på morgonen samma dag."""
+    dag = datum + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(dag, datetime.time(7, 0)))
+
+
+def _kontrollera_redigerbar(analys: Riskanalys) -> None:
+    if not analys.aktuell:
+        raise ValidationError("Det här är en äldre version. Den går att läsa men inte ändra.")
+    if analys.status != S.UTKAST:
+        raise ValidationError("Analysen är fastställd. Skapa en ny version för att ändra den.")
+
+
+# --- bevakningar ----------------------------------------------------------------------------------
+
+
+def _atgard_nyckel(atgard) -> str:
+    return f"riskanalys:atgard:{atgard.pk}:forsenad"
+
+
+def _analys_nyckel(analys) -> str:
+    return f"riskanalys:{analys.pk}:uppfoljning"
+
+
+def _bevaka_atgard(atgard: Atgard) -> None:
+    analys = atgard.risk.analys
+    if (
+        atgard.klar_senast is None
+        or atgard.status == AtgardStatus.KLAR
+        or not analys.aktuell
+        or analys.status == S.UTKAST
+    ):
+        bevakning_avbryt(nyckel=_atgard_nyckel(atgard))
+        return
+    bevakning_lagg(
+        nyckel=_atgard_nyckel(atgard),
+        forfaller=_dagen_efter(atgard.klar_senast),
+        mottagare=atgard.ansvarig or analys.faststalld_av or analys.skapad_av,
+        rubrik=f"Åtgärden ”{atgard.text[:60]}” i riskanalysen ”{analys.titel}” är försenad",
+        lank=reverse("riskanalys:detalj", args=[analys.pk]),
+    )
+
+
+def _bevaka_analys(analys: Riskanalys) -> None:
+    if analys.status != S.FASTSTALLD or not analys.aktuell or analys.uppfoljning_senast is None:
+        bevakning_avbryt(nyckel=_analys_nyckel(analys))
+        return
+    bevakning_lagg(
+        nyckel=_analys_nyckel(analys),
+        forfaller=_dagen_efter(analys.uppfoljning_senast),
+        mottagare=analys.faststalld_av or analys.skapad_av,
+        rubrik=f"Riskanalysen ”{analys.titel}” skulle ha följts upp {analys.uppfoljning_senast:%Y-%m-%d}",
+        lank=reverse("riskanalys:detalj", args=[analys.pk]),
+    )
+
+
+def _bevaka_allt(analys: Riskanalys) -> None:
+    _bevaka_analys(analys)
+    for atgard in Atgard.objects.filter(risk__analys=analys).select_related("risk__analys"):
+        _bevaka_atgard(atgard)
+
+
+# --- analysen -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def analys_skapa(
+    *, analys: Riskanalys, av, avvikelser=(), brukare=(), mall: Mall | None = None
+) -> Riskanalys:
+    """Sparar en ny analys (utkast). Från en mall kopieras risker och typiska åtgärder."""
+    analys.skapad_av = av
+    analys.status = S.UTKAST
+    analys.mall = mall
+    analys.save()
+    analys.avvikelser.set(avvikelser)
+    analys.brukare.set(brukare)
+    text = "Analysen skapades"
+    if mall is not None:
+        for mr in mall.risker.all():
+            risk = Risk.objects.create(
+                analys=analys,
+                beskrivning=mr.beskrivning,
+                orsak=mr.orsak,
+                konsekvens=mr.konsekvens,
+                sannolikhet=mr.sannolikhet,
+            )
+            for rad in (r.strip() for r in mr.atgarder.splitlines()):
+                if rad:
+                    Atgard.objects.create(risk=risk, text=rad)
+        Mall.objects.filter(pk=mall.pk).update(antal_anvandningar=F("antal_anvandningar") + 1)
+        text += f" från mallen ”{mall.titel}”"
+    _handelse(analys, av, text, till=S.UTKAST)
+    return analys
+
+
+@transaction.atomic
+def analys_spara(*, analys: Riskanalys, av, avvikelser=None, brukare=None) -> Riskanalys:
+    _kontrollera_redigerbar(analys)
+    analys.save()
+    if avvikelser is not None:
+        analys.avvikelser.set(avvikelser)
+    if brukare is not None:
+        analys.brukare.set(brukare)
+    return analys
+
+
+@transaction.atomic
+def analys_faststall(*, analys: Riskanalys, av) -> Riskanalys:
+    analys = Riskanalys.objects.select_for_update().get(pk=analys.pk)
+    if not analys.aktuell:
+        raise ValidationError("Bara den senaste versionen kan fastställas.")
+    kontrollera_overgang(OVERGANGAR, analys.status, S.FASTSTALLD, S.choices)
+    if not analys.risker.exists():
+        raise ValidationError("Lägg till minst en risk innan analysen fastställs.")
+    analys.status = S.FASTSTALLD
+    analys.faststalld_av = av
+    analys.faststalld = timezone.now()
+    analys.save()
+    _handelse(analys, av, "Analysen fastställdes", S.UTKAST, S.FASTSTALLD)
+    _bevaka_allt(analys)
+    return analys
+
+
+@transaction.atomic
+def analys_folj_upp(*, analys: Riskanalys, av, utvardering: str, kvarstar: str = "") -> Riskanalys:
+    analys = Riskanalys.objects.select_for_update().get(pk=analys.pk)
+    if not analys.aktuell:
+        raise ValidationError("Bara den senaste versionen kan följas upp.")
+    kontrollera_overgang(OVERGANGAR, analys.status, S.UPPFOLJD, S.choices)
+    if not utvardering.strip():
+        raise ValidationError("Beskriv om åtgärderna fungerade.")
+    analys.status = S.UPPFOLJD
+    analys.utvardering = utvardering
+    analys.kvarstar = kvarstar
+    analys.uppfoljd_av = av
+    analys.uppfoljd = timezone.now()
+    analys.save()
+    _handelse(analys, av, "Analysen följdes upp", S.FASTSTALLD, S.UPPFOLJD)
+    bevakning_avbryt(nyckel=_analys_nyckel(analys))
+    return analys
+
+
+@transaction.atomic
+def analys_ny_version(*, analys: Riskanalys, av) -> Riskanalys:
+    """En fastställd (eller uppföljd) analys ändras genom en ny version; den gamla blir läsbar historik."""
+    gammal = Riskanalys.objects.select_for_update().get(pk=analys.pk)
+    if not gammal.aktuell:
+        raise ValidationError("Det finns redan en nyare version av analysen.")
+    if gammal.status == S.UTKAST:
+        raise ValidationError("Ett utkast ändras direkt, utan ny version.")
+    gammal.aktuell = False
+    gammal.save()
+    ny = Riskanalys.objects.create(
+        nod=gammal.nod,
+        titel=gammal.titel,
+        forandring=gammal.forandring,
+        deltagare=gammal.deltagare,
+        datum=timezone.localdate(),
+        uppfoljning_senast=gammal.uppfoljning_senast,
+        version=gammal.version + 1,
+        foregaende=gammal,
+        mall=gammal.mall,
+        skapad_av=av,
+    )
+    ny.avvikelser.set(gammal.avvikelser.all())
+    ny.brukare.set(gammal.brukare.all())
+    for risk in gammal.risker.prefetch_related("atgarder"):
+        atgarder = list(risk.atgarder.all())
+        risk.pk = None
+        risk.analys = ny
+        risk.save()
+        for a in atgarder:
+            a.pk = None
+            a.risk = risk
+            a.save()
+    _handelse(gammal, av, f"Ersatt av version {ny.version}")
+    _handelse(ny, av, f"Version {ny.version} skapades från version {gammal.version}", till=S.UTKAST)
+    _bevaka_allt(gammal)  # den gamla versionen påminner inte längre
+    return ny
+
+
+# --- risker och åtgärder --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def risk_spara(*, risk: Risk, av) -> Risk:
+    _kontrollera_redigerbar(risk.analys)
+    ny = risk.pk is None
+    risk.save()
+    if ny:
+        _handelse(risk.analys, av, f"Risk tillagd: {risk.beskrivning[:80]}")
+    return risk
+
+
+@transaction.atomic
+def risk_ta_bort(*, risk: Risk, av) -> None:
+    _kontrollera_redigerbar(risk.analys)
+    _handelse(risk.analys, av, f"Risk borttagen: {risk.beskrivning[:80]}")
+    risk.delete()
+
+
+@transaction.atomic
+def atgard_spara(*, atgard: Atgard, av) -> Atgard:
+    """Utkast ändras fritt; i en fastställd analys får åtgärdens status och resultat följas upp."""
+    analys = atgard.risk.analys
+    if not analys.aktuell:
+        raise ValidationError("Det här är en äldre version. Den går att läsa men inte ändra.")
+    if atgard.pk is None:
+        _kontrollera_redigerbar(analys)
+    atgard.save()
+    _bevaka_atgard(atgard)
+    return atgard
+
+
+@transaction.atomic
+def atgard_ta_bort(*, atgard: Atgard, av) -> None:
+    _kontrollera_redigerbar(atgard.risk.analys)
+    bevakning_avbryt(nyckel=_atgard_nyckel(atgard))
+    atgard.delete()
+
+
+# --- mallar ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mall_fran_analys(*, analys: Riskanalys, av, titel: str, beskrivning: str = "") -> Mall:
+    """Sparar analysens risker och åtgärder som mall. Enskilda, avvikelser, deltagare och ansvariga
+    följer inte med: mallen delas i hela kommunen."""
+    mall = Mall.objects.create(titel=titel, beskrivning=beskrivning, nod=analys.nod, skapad_av=av)
+    MallRisk.objects.bulk_create(
+        MallRisk(
+            mall=mall,
+            beskrivning=risk.beskrivning,
+            orsak=risk.orsak,
+            konsekvens=risk.konsekvens,
+            sannolikhet=risk.sannolikhet,
+            atgarder="\n".join(a.text.replace("\n", " ") for a in risk.atgarder.all()),
+        )
+        for risk in analys.risker.prefetch_related("atgarder")
+    )
+    _handelse(analys, av, f"Sparad som mallen ”{titel}”")
+    return mall

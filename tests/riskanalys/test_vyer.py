@@ -1,0 +1,247 @@
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from kvalitet.models import Atkomstlogg
+from riskanalys.models import AnalysStatus, Mall, Riskanalys
+from tests.riskanalys.factories import (
+    AtgardFactory,
+    MallFactory,
+    MallRiskFactory,
+    RiskanalysFactory,
+    RiskFactory,
+)
+
+
+def test_manager_creates_analysis_with_individuals(org, cast, brukare, logga_in):
+    c = logga_in(cast.erik)
+    svar = c.post(
+        reverse("riskanalys:ny"),
+        {
+            "nod": org.e1.pk,
+            "titel": "Stängning av dagverksamheten",
+            "forandring": "Dagverksamheten stängs i juli.",
+            "datum": "2026-05-01",
+            "brukare": [brukare.b1.pk],
+        },
+    )
+    analys = Riskanalys.objects.get()
+    assert svar.status_code == 302 and svar["Location"] == reverse("riskanalys:detalj", args=[analys.pk])
+    assert list(analys.brukare.all()) == [brukare.b1] and analys.skapad_av == cast.erik
+
+
+def test_bad_input_keeps_values_and_shows_swedish_error(org, cast, logga_in):
+    c = logga_in(cast.erik)
+    svar = c.post(
+        reverse("riskanalys:ny"),
+        {"nod": org.e4.pk, "titel": "Min titel", "forandring": "x", "datum": "inte-ett-datum"},
+    )
+    assert svar.status_code == 200
+    html = svar.content.decode()
+    assert (
+        "Min titel" in html and "Fyll i ett giltigt datum" in html and "Välj ett giltigt alternativ" in html
+    )
+    assert not Riskanalys.objects.exists()
+
+
+def test_htmx_adds_risk_and_returns_only_the_editor(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1)
+    c = logga_in(cast.erik)
+    data = {"risk-beskrivning": "Ensamhet", "risk-orsak": "", "risk-konsekvens": "3", "risk-sannolikhet": "4"}
+    svar = c.post(reverse("riskanalys:risk_ny", args=[analys.pk]), data, HTTP_HX_REQUEST="true")
+    html = svar.content.decode()
+    assert svar.status_code == 200
+    assert '<section id="risker"' in html and "<html" not in html
+    assert "Ensamhet" in html and "12 Mycket hög" in html
+    assert analys.risker.get().riskvarde == 12
+
+
+def test_risk_form_works_without_javascript(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1)
+    c = logga_in(cast.erik)
+    data = {"risk-beskrivning": "Fall", "risk-konsekvens": "2", "risk-sannolikhet": "2"}
+    svar = c.post(reverse("riskanalys:risk_ny", args=[analys.pk]), data)
+    assert svar.status_code == 302 and svar["Location"].endswith("#risker")
+    svar = c.post(
+        reverse("riskanalys:risk_ny", args=[analys.pk]), {"risk-beskrivning": "Kvar", "risk-konsekvens": "9"}
+    )
+    assert svar.status_code == 200
+    assert "Kvar" in svar.content.decode() and "<html" in svar.content.decode()
+    assert analys.risker.count() == 1
+
+
+def test_htmx_adds_action_to_risk(org, cast, logga_in):
+    risk = RiskFactory(analys=RiskanalysFactory(nod=org.e1))
+    c = logga_in(cast.erik)
+    svar = c.post(
+        reverse("riskanalys:atgard_ny", args=[risk.pk]),
+        {
+            f"atgard-{risk.pk}-text": "Ringa anhöriga",
+            f"atgard-{risk.pk}-status": "planerad",
+            f"atgard-{risk.pk}-ansvarig": cast.pia.pk,
+            f"atgard-{risk.pk}-klar_senast": "2026-06-01",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert svar.status_code == 200 and "Ringa anhöriga" in svar.content.decode()
+    assert risk.atgarder.get().ansvarig == cast.pia
+
+
+def test_other_unit_cannot_open_or_change_analysis(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1)
+    c = logga_in(cast.elsa)
+    assert c.get(reverse("riskanalys:detalj", args=[analys.pk])).status_code == 404
+    assert c.get(reverse("riskanalys:pdf", args=[analys.pk])).status_code == 404
+    assert c.post(reverse("riskanalys:faststall", args=[analys.pk])).status_code == 404
+    assert (
+        c.post(reverse("riskanalys:risk_ny", args=[analys.pk]), {"risk-beskrivning": "x"}).status_code == 404
+    )
+    assert c.get(reverse("riskanalys:detalj", args=[999999])).status_code == 404
+    assert not analys.risker.exists()
+
+
+def test_staff_sees_no_list_but_responsible_staff_can_report_own_action(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1, status=AnalysStatus.FASTSTALLD)
+    atgard = AtgardFactory(risk=RiskFactory(analys=analys), ansvarig=cast.pia)
+    c = logga_in(cast.pia)
+    assert c.get(reverse("riskanalys:index")).status_code == 404
+    assert c.get(reverse("riskanalys:detalj", args=[analys.pk])).status_code == 200
+    svar = c.post(
+        reverse("riskanalys:atgard", args=[atgard.pk]),
+        {
+            f"a{atgard.pk}-status": "klar",
+            f"a{atgard.pk}-resultat": "Klart och fungerar",
+            f"a{atgard.pk}-text": "Hackat",
+        },
+    )
+    assert svar.status_code == 302
+    atgard.refresh_from_db()
+    assert atgard.status == "klar" and atgard.resultat == "Klart och fungerar"
+    assert atgard.text != "Hackat"
+
+
+def test_detail_logs_viewing_of_individuals(org, cast, brukare, logga_in):
+    analys = RiskanalysFactory(nod=org.e1)
+    analys.brukare.set([brukare.b1, brukare.skyddad])
+    svar = logga_in(cast.erik).get(reverse("riskanalys:detalj", args=[analys.pk]))
+    assert svar.status_code == 200
+    assert Atkomstlogg.objects.filter(anvandare=cast.erik).count() == 2
+    html = svar.content.decode()
+    assert "Greta" in html and "Hemlig" not in html
+
+
+def test_approve_then_new_version_via_views(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1)
+    RiskFactory(analys=analys)
+    c = logga_in(cast.erik)
+    c.post(reverse("riskanalys:faststall", args=[analys.pk]))
+    svar = c.post(reverse("riskanalys:ny_version", args=[analys.pk]))
+    ny = Riskanalys.objects.get(aktuell=True)
+    assert svar["Location"] == reverse("riskanalys:detalj", args=[ny.pk]) and ny.version == 2
+    gammal = c.get(reverse("riskanalys:detalj", args=[analys.pk])).content.decode()
+    assert "äldre version" in gammal
+
+
+def test_template_flow_save_and_start_from_template(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1)
+    RiskFactory(analys=analys, beskrivning="Värmebölja")
+    c = logga_in(cast.erik)
+    c.post(reverse("riskanalys:spara_mall", args=[analys.pk]), {"titel": "Värmebölja på boende"})
+    mall = Mall.objects.get()
+    assert "Värmebölja på boende" in logga_in(cast.sofia).get(reverse("riskanalys:mallar")).content.decode()
+    svar = logga_in(cast.elsa).get(reverse("riskanalys:ny") + f"?mall={mall.pk}")
+    assert "Värmebölja på boende" in svar.content.decode()
+    assert logga_in(cast.elsa).get(reverse("riskanalys:ny") + "?mall=abc").status_code == 200
+
+
+def test_list_pages_have_bounded_queries(org, cast, logga_in, django_assert_max_num_queries):
+    for _ in range(8):
+        a = RiskanalysFactory(nod=org.e1)
+        AtgardFactory(risk=RiskFactory(analys=a))
+    MallRiskFactory(mall=MallFactory(nod=org.n1))
+    c = logga_in(cast.kim)
+    for namn in ("riskanalys:index", "riskanalys:risker", "riskanalys:mallar"):
+        with django_assert_max_num_queries(15):
+            assert c.get(reverse(namn), {"status": "fel", "sida": "x", "niva": "<>"}).status_code == 200
+
+
+def test_detail_has_bounded_queries(org, cast, logga_in, django_assert_max_num_queries):
+    a = RiskanalysFactory(nod=org.e1)
+    for _ in range(6):
+        AtgardFactory(risk=RiskFactory(analys=a))
+    with django_assert_max_num_queries(40):
+        assert logga_in(cast.erik).get(reverse("riskanalys:detalj", args=[a.pk])).status_code == 200
+
+
+def test_pdf_contains_the_analysis(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1, titel="Sommarstängning Solgläntan")
+    AtgardFactory(
+        risk=RiskFactory(analys=analys, beskrivning="Brukare isoleras"), text="Träffpunkt varje tisdag"
+    )
+    svar = logga_in(cast.erik).get(reverse("riskanalys:pdf", args=[analys.pk]))
+    assert svar.status_code == 200 and svar.content.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=svar.content, capture_output=True, check=True
+    ).stdout.decode()
+    for ord_ in ("Sommarstängning Solgläntan", "Brukare isoleras", "Träffpunkt varje tisdag"):
+        assert ord_ in text
+
+
+@pytest.mark.parametrize("person", ["lars", "ada", "hanna", "utan"])
+def test_roles_without_access_get_404_on_pages(cast, person, logga_in):
+    c = logga_in(getattr(cast, person))
+    for namn in ("riskanalys:index", "riskanalys:risker", "riskanalys:mallar", "riskanalys:ny"):
+        assert c.get(reverse(namn)).status_code == 404
+
+
+def test_edit_risk_inline_with_htmx_and_as_page_without(org, cast, logga_in):
+    risk = RiskFactory(analys=RiskanalysFactory(nod=org.e1), beskrivning="Gammal text")
+    c = logga_in(cast.erik)
+    url = reverse("riskanalys:risk", args=[risk.pk])
+    assert "<html" not in c.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" in c.get(url).content.decode()
+    p = f"r{risk.pk}"
+    svar = c.post(
+        url,
+        {
+            f"{p}-beskrivning": "Ny text",
+            f"{p}-konsekvens": "4",
+            f"{p}-sannolikhet": "1",
+            f"{p}-konsekvens_efter": "2",
+            f"{p}-sannolikhet_efter": "",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Ange både konsekvens och sannolikhet" in svar.content.decode()
+    risk.refresh_from_db()
+    assert risk.beskrivning == "Gammal text"
+
+
+def test_old_version_cannot_be_changed_through_any_form(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1)
+    risk = RiskFactory(analys=analys)
+    c = logga_in(cast.erik)
+    c.post(reverse("riskanalys:faststall", args=[analys.pk]))
+    c.post(reverse("riskanalys:ny_version", args=[analys.pk]))
+    c.post(
+        reverse("riskanalys:risk_ny", args=[analys.pk]),
+        {"risk-beskrivning": "x", "risk-konsekvens": "1", "risk-sannolikhet": "1"},
+    )
+    c.post(reverse("riskanalys:risk_ta_bort", args=[risk.pk]))
+    c.post(reverse("riskanalys:folj_upp", args=[analys.pk]), {"utvardering": "x"})
+    analys.refresh_from_db()
+    assert analys.risker.count() == 1 and analys.status == AnalysStatus.FASTSTALLD
+
+
+def test_follow_up_via_view(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1)
+    RiskFactory(analys=analys)
+    c = logga_in(cast.erik)
+    c.post(reverse("riskanalys:faststall", args=[analys.pk]))
+    c.post(reverse("riskanalys:folj_upp", args=[analys.pk]), {"utvardering": ""})
+    analys.refresh_from_db()
+    assert analys.status == AnalysStatus.FASTSTALLD
+    c.post(reverse("riskanalys:folj_upp", args=[analys.pk]), {"utvardering": "Fungerade väl"})
+    analys.refresh_from_db()
+    assert analys.status == AnalysStatus.UPPFOLJD and analys.utvardering == "Fungerade väl"

@@ -1,0 +1,55 @@
+import io
+import random
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from kvalitet import demo
+from kvalitet.models import NodTyp, OrgNod
+from uppfoljning import demo as uppfoljning_demo
+from uppfoljning import queries
+from uppfoljning.models import Forandring, Uppfoljningsarende
+
+
+def _kontext():
+    kommun, namnder, omraden, enheter = demo.bygg_organisation()
+    return demo.DemoKontext(
+        skala=1,
+        slump=random.Random(1),
+        kommun=kommun,
+        namnder=namnder,
+        omraden=omraden,
+        enheter=enheter,
+        anvandare=demo.bygg_anvandare(),
+        idag=timezone.localdate(),
+        skriv=lambda *_: None,
+    )
+
+
+def _grunddata():
+    # Transaktionella tester tömmer tabellerna, också migreringens insatstyper.
+    import importlib
+
+    from tests.factories import insatstyp
+
+    migrering = importlib.import_module("kvalitet.migrations.0002_grunddata_och_loggskydd")
+    for namn, lag in migrering.INSATSTYPER:
+        insatstyp(namn, lag)
+
+
+def test_demo_gives_every_committee_a_change_with_gaps_and_is_idempotent(db):
+    _grunddata()
+    call_command("seed_demo", "--utan-appar", stdout=io.StringIO())
+    uppfoljning_demo.seed(_kontext())
+    namnder = OrgNod.objects.filter(typ=NodTyp.NAMND)
+    assert set(Forandring.objects.values_list("nod_id", flat=True)) == set(
+        namnder.values_list("pk", flat=True)
+    )
+    assert Forandring.objects.filter(riskanalys__isnull=True).exists()
+    antal = Uppfoljningsarende.objects.count()
+    assert antal > 0
+    kim = demo.bygg_anvandare()["kvalitetssamordnare"]
+    t = queries.tackning(kim, OrgNod.objects.get(kod="N"))
+    assert 0 < t["kompletta"] < t["kontaktade"] < t["berorda"]
+    uppfoljning_demo.seed(_kontext())
+    assert Uppfoljningsarende.objects.count() == antal
