@@ -169,13 +169,17 @@ def atgard_lagg_till(*, atgard: Atgard, av) -> Atgard:
 
 @transaction.atomic
 def avvikelse_eskalera(*, avvikelse: Avvikelse, av):
-    """Eskalerar till lex Sarah: skapar (eller hämtar) den länkade rapporten via lexsarah-appen."""
-    try:
-        from lexsarah.services import rapport_fran_avvikelse
-    except ImportError as fel:
-        raise ValidationError("Lex Sarah-modulen är inte installerad ännu.") from fel
+    """Eskalerar till lex Sarah: skapar (eller hämtar) den länkade rapporten via lexsarah-appen.
+
+    Avvikelsen låses, så att två samtidiga klick ger en rapport och en rad i tidslinjen.
+    """
+    from lexsarah.services import rapport_fran_avvikelse
+
+    avvikelse = Avvikelse.objects.select_for_update().get(pk=avvikelse.pk)
+    fanns = avvikelse.handelser.filter(text="Eskalerad till lex Sarah.").exists()
     rapport = rapport_fran_avvikelse(avvikelse=avvikelse, av=av)
-    _handelse(avvikelse, av, "Eskalerad till lex Sarah.")
+    if not fanns:
+        _handelse(avvikelse, av, "Eskalerad till lex Sarah.")
     return rapport
 
 

@@ -285,17 +285,15 @@ def test_counts_per_category_equal_independent_count(org, cast):
 # --- escalering och startsida -----------------------------------------------------------------------
 
 
-def test_escalation_records_timeline_and_calls_lexsarah(org, cast, kategori, monkeypatch):
-    import sys
-    import types
+def test_escalation_creates_linked_prefilled_lexsarah_report_once(org, cast, kategori, brukare):
+    from lexsarah.models import Rapport
 
-    anrop = []
-    falsk = types.ModuleType("lexsarah.services")
-    falsk.rapport_fran_avvikelse = lambda *, avvikelse, av: anrop.append((avvikelse.pk, av)) or "rapport"
-    monkeypatch.setitem(sys.modules, "lexsarah.services", falsk)
-    a = _rapportera(cast.pia, org.e1)
-    assert services.avvikelse_eskalera(avvikelse=a, av=cast.erik) == "rapport"
-    assert anrop == [(a.pk, cast.erik)]
+    a = _rapportera(cast.pia, org.e1, brukare=brukare.b1)
+    rapport = services.avvikelse_eskalera(avvikelse=a, av=cast.erik)
+    assert services.avvikelse_eskalera(avvikelse=a, av=cast.erik) == rapport
+    assert Rapport.objects.filter(avvikelse=a).count() == 1
+    assert (rapport.enhet, rapport.brukare, rapport.beskrivning) == (org.e1, brukare.b1, a.beskrivning)
+    assert a.referensnummer in rapport.sammanfattning
     assert a.handelser.filter(text__contains="lex Sarah").count() == 1
 
 
@@ -491,15 +489,16 @@ def test_detail_shows_link_to_existing_lexsarah_report(org, cast, kategori, logg
     assert "Eskalera till lex Sarah" not in html
 
 
-def test_escalation_without_lexsarah_module_gives_swedish_message(org, cast, kategori, logga_in, monkeypatch):
-    import sys
+def test_escalation_only_by_those_who_may_change_the_deviation(org, cast, kategori, logga_in):
+    from lexsarah.models import Rapport
 
-    monkeypatch.setitem(sys.modules, "lexsarah.services", None)
     a = _rapportera(cast.pia, org.e1)
+    for obehorig in (cast.elsa, cast.pia, cast.lars):
+        assert logga_in(obehorig).post(reverse("avvikelser:eskalera", args=[a.pk])).status_code == 404
+    assert not Rapport.objects.exists()
     svar = logga_in(cast.erik).post(reverse("avvikelser:eskalera", args=[a.pk]), follow=True)
-    assert svar.status_code == 200 and "Lex Sarah-modulen" in svar.content.decode()
-    assert not a.handelser.filter(text__contains="Eskalerad").exists()
-    assert logga_in(cast.elsa).post(reverse("avvikelser:eskalera", args=[a.pk])).status_code == 404
+    assert svar.status_code == 200 and "lex Sarah-rapport har skapats" in svar.content.decode()
+    assert Rapport.objects.filter(avvikelse=a).count() == 1
 
 
 def test_queue_filters_by_unit_and_individual_but_not_protected_name(org, cast, kategori, brukare, logga_in):
