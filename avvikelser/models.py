@@ -107,8 +107,13 @@ class Avvikelse(models.Model):
         verbose_name_plural = _("avvikelser")
         indexes = [
             models.Index(fields=["enhet", "status", "rapporterad"]),
-            # Statistiken läser en period per enhet: intervallsökning i stället för alla år.
-            models.Index(fields=["enhet", "handelsetid"], name="avvikelse_enhet_handelsetid"),
+            # Statistiken läser en period per enhet: intervallsökning i stället för alla år, och med
+            # kolumnerna som grupperingarna behöver i indexet (PostgreSQL) läses tabellen inte alls.
+            models.Index(
+                fields=["enhet", "handelsetid"],
+                include=["id", "kategori", "brukare", "rapporterad", "avslutad"],
+                name="avvikelse_enhet_handelsetid",
+            ),
         ]
 
     def __str__(self):

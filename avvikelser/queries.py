@@ -184,7 +184,9 @@ def _under(nod: OrgNod) -> QuerySet:
 
 
 def _period(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> QuerySet:
-    return access.scope(user, Avvikelse).filter(enhet__in=_under(nod), **dygnsgranser(fran, till))
+    return access.scope(user, Avvikelse, access.STATISTIK).filter(
+        enhet__in=_under(nod), **dygnsgranser(fran, till)
+    )
 
 
 class _Median(Aggregate):
@@ -227,7 +229,7 @@ def fyra_ar_per_kategori(user, nod: OrgNod, ar: int) -> list[dict]:
     """Antal per kategori för åren ar-3 … ar sida vid sida: [{"kategori": namn, "ar": {år: n}}].
     En enda SQL-fråga (villkorade COUNT)."""
     ar_lista = list(range(ar - 3, ar + 1))
-    qs = access.scope(user, Avvikelse).filter(
+    qs = access.scope(user, Avvikelse, access.STATISTIK).filter(
         enhet__in=_under(nod), **dygnsgranser(datetime.date(ar_lista[0], 1, 1), datetime.date(ar, 12, 31))
     )
     rader = qs.values("kategori__namn").annotate(

@@ -43,7 +43,7 @@ WITH enheter AS (
 INSERT INTO avvikelser_avvikelse (
     referensnummer, enhet_id, brukare_id, rapporterad_av_id, anonym, rapporterad, handelsetid, lag,
     kategori_id, beskrivning, atgard_direkt, konsekvens_for_brukaren, status, konsekvens, sannolikhet,
-    slutsats, paborjad, avslutad
+    slutsats, paborjad, avslutad, version
 )
 SELECT
     'B-' || lpad(g::text, 9, '0'),
@@ -61,7 +61,8 @@ SELECT
          WHEN g %% 3 = 0 THEN 'rapporterad' WHEN g %% 3 = 1 THEN 'under_utredning' ELSE 'atgardad' END,
     1 + g %% 4, 1 + (g / 4) %% 4, '',
     CASE WHEN t.tid < now() - interval '60 days' THEN t.tid + interval '2 days' END,
-    CASE WHEN t.tid < now() - interval '60 days' THEN t.tid + ((5 + g %% 36) || ' days')::interval END
+    CASE WHEN t.tid < now() - interval '60 days' THEN t.tid + ((5 + g %% 36) || ' days')::interval END,
+    1
 FROM generate_series(%s::bigint, %s::bigint) AS g
 CROSS JOIN enheter e CROSS JOIN kategorier k CROSS JOIN brukare b CROSS JOIN rapportor r
 CROSS JOIN LATERAL (SELECT now() - ((g * 2654435761) %% (4 * 365 * 24 * 3600)) * interval '1 second' AS tid) t

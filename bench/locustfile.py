@@ -111,12 +111,33 @@ class Samordnare(Inloggad):
         ):
             self._sida(url, namn)
 
+    @task(2)
+    def tackning(self):
+        # IVO-frågorna: täckningsöversikten för nämnden och riskerna sorterade efter värde.
+        self._sida("/uppfoljning/tackning/", "täckning (översikt)")
+        self._sida("/riskanalys/risker/", "risklista")
+
 
 class Handlaggare(Inloggad):
     weight = 1
     anvandare = "handlaggare"
 
-    @task
+    @task(2)
     def brukare(self):
         self._sida("/brukare/", "brukarlista")
         self._sida("/uppfoljning/", "uppföljning")
+
+    @task(2)
+    def arendelista(self):
+        self._sida("/uppfoljning/mina/", "mina uppföljningar")
+        self._sida("/uppfoljning/ej-verkstallda/", "ej verkställda beslut")
+
+
+class Ledning(Inloggad):
+    weight = 1
+    anvandare = "ledning"
+
+    @task
+    def oversikt(self):
+        self._sida("/uppfoljning/tackning/", "täckning (översikt)")
+        self._sida("/avvikelser/statistik/", "statistik")

@@ -40,6 +40,9 @@ ANDRA = "change"
 _ETT_AR = datetime.timedelta(days=365)
 
 VALJA = "select"  # välja i ett formulär (t.ex. brukare i en avvikelserapport), inte se detaljer
+# Räkna poster under de noder man ansvarar för (statistik, årsrapport). Det egna rapporterade ingår inte:
+# det gör statistiken för en nod oberoende av vem som tittar, och den kan läsas ur ett index.
+STATISTIK = "statistics"
 
 PERSONAL = "personal"
 ENHETSCHEF = "enhetschef"
@@ -282,6 +285,8 @@ def _regel_avvikelse(user, qs, atgard):
     # Chefer ser sina enheters avvikelser, kvalitetssamordnare sin nämnds; personal bara det egna.
     if atgard == ANDRA:
         return nodscope(user, qs, roller=CHEFER)
+    if atgard == STATISTIK:
+        return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE,))
     return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE,), egen_falt="rapporterad_av")
 
 

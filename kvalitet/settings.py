@@ -319,6 +319,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Samma fältnamn (status, typ) används för olika val i olika appar: egna, stabila namn i schemat.
+    "ENUM_NAME_OVERRIDES": {
+        "LexSarahStatusEnum": "lexsarah.models.Status",
+        "ForandringTypEnum": "uppfoljning.models.ForandringTyp",
+    },
 }
 
 # --- kvalitetsarbete (mål, egenkontroll, förbättringsplan) ---

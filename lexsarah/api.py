@@ -23,7 +23,7 @@ from lexsarah import queries
 from lexsarah.models import Atgard, AtgardTyp, Beslut, Rapport, Status
 
 
-class AtgardSerializer(serializers.ModelSerializer):
+class LexSarahAtgardSerializer(serializers.ModelSerializer):
     class Meta:
         model = Atgard
         fields = ["id", "rapport", "typ", "text", "ansvarig", "klar_senast", "uppfoljd", "resultat"]
@@ -32,7 +32,7 @@ class AtgardSerializer(serializers.ModelSerializer):
 class RapportSerializer(serializers.ModelSerializer):
     riskvarde = serializers.IntegerField(read_only=True, allow_null=True)
     riskniva = serializers.SerializerMethodField()
-    atgarder = AtgardSerializer(many=True, read_only=True)
+    atgarder = LexSarahAtgardSerializer(many=True, read_only=True)
 
     class Meta:
         model = Rapport
@@ -131,7 +131,7 @@ class AtgardViewSet(LasViewSet):
     """Åtgärder i lex Sarah-ärenden (uppföljning), samma urval som rapporterna."""
 
     model = Atgard
-    serializer_class = AtgardSerializer
+    serializer_class = LexSarahAtgardSerializer
     filterset_class = AtgardFilter
 
     def get_queryset(self):

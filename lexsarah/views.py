@@ -282,10 +282,18 @@ def ivo_pdf(request, pk):
 def ivo_dokument(user, rapport) -> bytes:
     import weasyprint
 
+    from kvalitet.models import OrgNod
+
+    ids = [int(x) for x in rapport.enhet.sokvag.strip("/").split("/") if x]
     html = render_to_string(
         "lexsarah/ivo_anmalan.html",
         {
             "r": rapport,
+            "huvudman": settings.KOMMUN_NAMN,
+            "namnd": rapport.enhet.namnd(),
+            "organisation": " › ".join(
+                OrgNod.objects.filter(id__in=ids).order_by("sokvag").values_list("namn", flat=True)
+            ),
             "atgarder": rapport.atgarder.select_related("ansvarig"),
             "lagrum": settings.LEXSARAH_LAGRUM,
             "enskild": access.brukare_visningsnamn(user, rapport.brukare) if rapport.brukare_id else "",

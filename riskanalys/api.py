@@ -29,7 +29,7 @@ def _niva(varde) -> str | None:
     return niva.kod if niva else None
 
 
-class AtgardSerializer(serializers.ModelSerializer):
+class RiskanalysAtgardSerializer(serializers.ModelSerializer):
     class Meta:
         model = Atgard
         fields = ["id", "risk", "text", "ansvarig", "klar_senast", "uppfoljning", "status", "resultat"]
@@ -40,7 +40,7 @@ class RiskSerializer(serializers.ModelSerializer):
     riskniva = serializers.SerializerMethodField()
     riskvarde_efter = serializers.IntegerField(read_only=True, allow_null=True)
     riskniva_efter = serializers.SerializerMethodField()
-    atgarder = AtgardSerializer(many=True, read_only=True)
+    atgarder = RiskanalysAtgardSerializer(many=True, read_only=True)
 
     class Meta:
         model = Risk
@@ -148,7 +148,7 @@ class AtgardViewSet(LasViewSet):
     """Åtgärder i riskanalyser: chefernas och samordnarnas, och de egna för den som är ansvarig."""
 
     model = Atgard
-    serializer_class = AtgardSerializer
+    serializer_class = RiskanalysAtgardSerializer
     filterset_class = AtgardFilter
 
     def get_queryset(self):

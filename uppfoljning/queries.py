@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kvalitet import access
-from kvalitet.models import OrgNod
+from kvalitet.models import NodTyp, OrgNod
 from kvalitet.uppgifter import Uppgift
 from uppfoljning import services
 from uppfoljning.models import EjVerkstalltBeslut, Forandring, Uppfoljningsarende
@@ -110,6 +110,9 @@ def _forandringar_under(user, nod: OrgNod, fran=None, till=None) -> QuerySet:
     return _period(qs.filter(pk__in=berorda), "giltig_fran", fran, till)
 
 
+_TAL = ("berorda", "kontaktade", "behov_bedomda", "atgarder_beslutade", "uppfoljda", "kompletta")
+
+
 def _rakna_arenden(qs) -> dict:
     return qs.aggregate(
         berorda=Count("pk"),
@@ -152,6 +155,17 @@ def tackning_per_namnd(user, nod: OrgNod, fran=None, till=None) -> list[dict]:
         .values_list("nod_id")
         .annotate(n=Count("pk"))
     )
+    # Nämnder utan registrerade berörda får en rad med nollor, så att ingen nämnd saknas i jämförelsen
+    # eller i svaret till IVO (där raden blir "Nej" med skäl, aldrig "Vet ej").
+    rader = list(rader)
+    med_rad = {r["namnd_id"] for r in rader}
+    synliga = access.noder(user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE, access.LEDNING)
+    for namnd_id, namn in OrgNod.objects.filter(
+        typ=NodTyp.NAMND, sokvag__startswith=nod.sokvag, pk__in=synliga
+    ).values_list("pk", "namn"):
+        if namnd_id not in med_rad:
+            rader.append({"namnd_id": namnd_id, "namnd__namn": namn, **dict.fromkeys(_TAL, 0)})
+    rader.sort(key=lambda r: r["namnd__namn"])
     resultat = []
     for r in rader:
         r["forandringar_utan_riskanalys"] = utan.get(r["namnd_id"], 0)

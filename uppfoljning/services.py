@@ -417,7 +417,7 @@ def _notiser(rader, batch: int = 2000) -> int:
 def svep(*, nu: datetime.datetime | None = None) -> dict:
     """Härleder allt som förfallit ur data och skapar varje påminnelse en gång (unik nyckel):
     ej kontaktade, förfallna uppföljningar, eskalering till kvalitetssamordnaren, tremånadersvarningar
-    och IVO:s rapporteringsfönster. Säker att köra hur ofta som helst och parallellt."""
+    (också för avbrott) och IVO:s rapporteringsfönster. Säker att köra hur ofta som helst och parallellt."""
     nu = nu or timezone.now()
     idag = timezone.localdate(nu)
     resultat = {"ej_verkstallda": ej_verkstallda_harled(idag=idag)}
@@ -478,6 +478,7 @@ def svep(*, nu: datetime.datetime | None = None) -> dict:
 
     resultat["eskalerade"] = _notiser(eskaleringar())
     resultat["tremanadersvarningar"] = _notiser(_tremanadersvarningar(idag))
+    resultat["avbrottsvarningar"] = _notiser(_avbrottsvarningar(idag))
     resultat["rapportfonster"] = _notiser(_rapportfonster_paminnelser(idag))
     return resultat
 
@@ -514,6 +515,34 @@ def _tremanadersvarningar(idag: datetime.date):
                 text=f"Beslutet från {beslutsdatum:%Y-%m-%d} ska rapporteras till IVO om det inte verkställs "
                 f"senast {grans:%Y-%m-%d}.",
                 lank=reverse("uppfoljning:ej_verkstallda"),
+            )
+
+
+def _avbrottsvarningar(idag: datetime.date):
+    """Avbrott som inte återupptagits och som når tremånadersgränsen inom en månad."""
+    tidigast = (
+        idag - relativedelta(months=settings.UPPFOLJNING_EJ_VERKSTALLT_MANADER) - datetime.timedelta(days=3)
+    )
+    for pk, fran, handlaggare_id in (
+        EjVerkstalltBeslut.objects.filter(
+            typ=BeslutTyp.AVBROTT,
+            verkstallt__isnull=True,
+            avslutat__isnull=True,
+            fran__gte=tidigast,
+            brukare__handlaggare__isnull=False,
+        )
+        .values_list("pk", "fran", "brukare__handlaggare_id")
+        .iterator(chunk_size=5000)
+    ):
+        grans = tremanadersgrans(fran)
+        if varningsdag(fran) <= idag <= grans:
+            yield Notifikation(
+                nyckel=f"ejverkstallt:avbrott:{pk}:varning",
+                mottagare_id=handlaggare_id,
+                rubrik="Avbrott i verkställigheten närmar sig tre månader",
+                text=f"Avbrottet från {fran:%Y-%m-%d} ska rapporteras till IVO om insatsen inte återupptagits "
+                f"senast {grans:%Y-%m-%d}.",
+                lank=reverse("uppfoljning:beslut", args=[pk]),
             )
 
 

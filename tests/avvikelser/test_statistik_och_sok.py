@@ -119,3 +119,24 @@ def test_municipality_can_turn_off_anonymous_reporting(org, cast, logga_in, sett
     assert 'name="anonym"' not in klient.get(reverse("avvikelser:rapportera")).content.decode()
     klient.post(reverse("avvikelser:rapportera"), data)
     assert list(Avvikelse.objects.order_by("pk").values_list("anonym", flat=True)) == [True, False]
+
+
+def test_statistics_count_only_the_units_one_oversees_not_ones_own_reports(org, cast):
+    # Erik (chef för E1) har själv rapporterat en avvikelse vid E3: han läser den, men den ingår inte i
+    # statistiken, som gäller noderna han ansvarar för och är densamma vem som än tittar.
+    _rapportera(cast.pia, org.e1)
+    egen = _rapportera(cast.erik, org.e3)
+    fran, till = _idag_intervall()
+    assert Avvikelse.objects.for_user(cast.erik).filter(pk=egen.pk).exists()
+    assert queries.periodstatistik(cast.erik, org.k, fran, till).totalt == 1
+    assert queries.periodstatistik(cast.kim, org.n1, fran, till).totalt == 2
+    assert queries.periodstatistik(cast.pia, org.k, fran, till).totalt == 0
+
+
+def test_statistics_index_covers_the_grouped_columns(db, postgres):
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'avvikelse_enhet_handelsetid'")
+        (definition,) = c.fetchone()
+    assert "INCLUDE (id, kategori_id, brukare_id, rapporterad, avslutad)" in definition

@@ -63,6 +63,9 @@ def test_register_equals_independent_counts_and_contains_no_personal_data(cast, 
     assert queries.antal_per_ar(cast.erik, org.n1, 2025) == 1  # chefen ser sin enhet
     stat = queries.statistik(cast.kim, org.n1, 2025)
     assert (stat["antal"], stat["fran_chef"], stat["fran_personal"], stat["anmalda_ivo"]) == (3, 2, 1, 1)
+    n1 = [r for r in Rapport.objects.filter(enhet__sokvag__startswith=org.n1.sokvag, rapporterad__year=2025)]
+    assert stat["andel_personal"] == round(100 * sum(not r.rapportor_chef for r in n1) / len(n1)) == 33
+    assert queries.statistik(cast.kim, org.n1, 2023)["andel_personal"] is None  # inga rapporter
     assert {o["omrade"]: o["antal"] for o in stat["per_omrade"]} == {"Område A1": 2, "Område A2": 1}
 
 

@@ -292,3 +292,46 @@ def test_action_with_owner_and_deadline_gets_a_reminder_cancelled_by_follow_up(c
     assert bevakning.status == "avbruten"
     with pytest.raises(ValidationError):
         services.atgard_folj_upp(atgard=atgard, av=cast.kim, datum=timezone.localdate(), resultat=" ")
+
+
+def test_notifications_are_emailed_once_and_the_receipt_stays_in_the_app(cast, org):
+    from django.core import mail
+
+    from kvalitet.services import utkorg_skicka
+
+    rapport = lamna(cast, org)
+    services._meddela_inlamnad(rapport)  # ett nytt försök skapar inget nytt
+    utkorg_skicka()
+    utkorg_skicka()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([cast.kim.email, cast.erik.email])
+    assert all(rapport.referensnummer in m.subject for m in mail.outbox)
+    kvitto = Notifikation.objects.get(nyckel=f"lexsarah:{rapport.pk}:kvitto")
+    assert kvitto.mottagare == cast.pia and not kvitto.epost
+
+
+def test_cannot_close_when_an_action_is_added_after_follow_up_and_left_open(cast, org):
+    rapport = utred_och_bedom(lamna(cast, org), cast, allvarligt=False)
+    AtgardFactory(rapport=rapport)
+    folj_upp_allt(rapport, cast)
+    rapport = services.byt_status(rapport=rapport, till=Status.ATGARDER_UPPFOLJDA, av=cast.kim)
+    AtgardFactory(rapport=rapport, text="Ny åtgärd efter uppföljningen")
+    with pytest.raises(ValidationError, match="Alla åtgärder är inte uppföljda"):
+        services.byt_status(rapport=rapport, till=Status.AVSLUTAD, av=cast.kim)
+    rapport.refresh_from_db()
+    assert rapport.status == Status.ATGARDER_UPPFOLJDA and rapport.avslutad is None
+    folj_upp_allt(rapport, cast)
+    assert services.byt_status(rapport=rapport, till=Status.AVSLUTAD, av=cast.kim).avslutad is not None
+
+
+def test_cannot_close_without_actions_or_while_the_investigation_is_reopened(cast, org):
+    rapport = utred_och_bedom(lamna(cast, org), cast, allvarligt=False)
+    with pytest.raises(ValidationError, match="inga åtgärder"):
+        services.byt_status(rapport=rapport, till=Status.ATGARDER_UPPFOLJDA, av=cast.kim)
+    AtgardFactory(rapport=rapport)
+    folj_upp_allt(rapport, cast)
+    # Bedömningen öppnas igen: utredningen är då inte klar, och ärendet kan inte gå vidare mot avslut.
+    rapport = services.byt_status(rapport=rapport, till=Status.UTREDNING, av=cast.kim)
+    assert not rapport.utredning_klar
+    for till in (Status.BEDOMD, Status.ATGARDER_UPPFOLJDA, Status.AVSLUTAD):
+        with pytest.raises(ValidationError):
+            services.byt_status(rapport=rapport, till=till, av=cast.kim)

@@ -152,7 +152,10 @@ def test_ivo_document_contains_every_required_part(cast, org, brukare, logga_in,
     text = " ".join(_pdf_text(svar.content, tmp_path).split())
     for del_ in [
         "Uppgifter om vårdgivaren och verksamheten",
-        "Enhet E1",
+        "Huvudman",
+        "Nämnd N1",
+        "Område A1 › Enhet E1",
+        "regionala avdelning",
         "Greta Gran",
         "Vad har hänt och när",
         "Upptäcktes",
@@ -207,3 +210,93 @@ def test_attachments_are_stored_privately_and_only_shown_to_case_readers(cast, o
     assert Atkomstlogg.objects.filter(anvandare=cast.erik, brukare=brukare.b1).exists()
     assert logga_in(cast.pia).get(url).status_code == 404
     assert logga_in(cast.elsa).get(url).status_code == 404
+
+
+def test_ivo_report_supplement_decision_and_informing_the_individual_are_recorded(
+    cast, org, brukare, logga_in, tmp_path
+):
+    """Anmälan före klar utredning: diarienummer, information till den enskilde (när och hur),
+    kompletteringen när utredningen är klar och IVO:s beslut, allt i historiken och i dokumentet."""
+    rapport = services.rapport_lamna(
+        rapport=RapportFactory.build(enhet=org.e1, brukare=brukare.b1), av=cast.pia
+    )
+    services.markera_allvarligt_preliminart(rapport=rapport, av=cast.kim, motivering="Fraktur.")
+    klient = logga_in(cast.kim)
+    idag = timezone.localdate().isoformat()
+    svar = klient.post(reverse("lexsarah:ivo_anmal", args=[rapport.pk]), {"skickad": idag})
+    assert svar.status_code == 302
+    ivo = reverse("lexsarah:ivo", args=[rapport.pk])
+    svar = klient.post(
+        ivo,
+        {
+            "ivo_diarienummer": "3.1-4711/2026",
+            "enskild_informerad": idag,
+            "enskild_informerad_hur": "Muntligt vid hembesök, med dottern närvarande",
+        },
+    )
+    assert svar.status_code == 302
+    # Kompletteringen kan inte registreras innan utredningen är klar.
+    svar = klient.post(ivo, {"ivo_diarienummer": "3.1-4711/2026", "ivo_komplettering": idag})
+    assert (
+        svar.status_code == 400 and "Kompletteringen skickas när utredningen är klar" in svar.content.decode()
+    )
+    services.utredning_spara(rapport=rapport, av=cast.kim, **UTREDNING)
+    services.bedom(
+        rapport=rapport,
+        av=cast.kim,
+        konsekvens=4,
+        sannolikhet=2,
+        beslut=Beslut.MISSFORHALLANDE,
+        allvarligt=True,
+        motivering="Skada uppstod.",
+    )
+    svar = klient.post(
+        ivo,
+        {
+            "ivo_diarienummer": "3.1-4711/2026",
+            "ivo_komplettering": idag,
+            "ivo_beslut_datum": idag,
+            "ivo_beslut": "IVO avslutar ärendet; vårdgivarens åtgärder bedöms tillräckliga.",
+            "enskild_informerad": idag,
+            "enskild_informerad_hur": "Muntligt vid hembesök, med dottern närvarande",
+        },
+    )
+    assert svar.status_code == 302
+    rapport.refresh_from_db()
+    assert rapport.status == Status.ANMALD_IVO and rapport.ivo_fore_utredning
+    assert rapport.ivo_komplettering == timezone.localdate()
+    assert rapport.ivo_beslut.startswith("IVO avslutar") and rapport.ivo_beslut_datum == timezone.localdate()
+    assert rapport.enskild_informerad == timezone.localdate()
+    assert rapport.history.filter(ivo_beslut__startswith="IVO avslutar", history_user=cast.kim).exists()
+    assert rapport.handelser.filter(text__contains="anmälan till IVO uppdaterades", av=cast.kim).count() == 2
+    html = klient.get(reverse("lexsarah:detalj", args=[rapport.pk])).content.decode()
+    assert "IVO avslutar ärendet" in html and "med dottern närvarande" in html
+    text = " ".join(
+        _pdf_text(klient.get(reverse("lexsarah:ivo_pdf", args=[rapport.pk])).content, tmp_path).split()
+    )
+    assert "3.1-4711/2026" in text and "med dottern närvarande" in text
+    assert f"Informerad {idag}" in text
+
+
+def test_comments_and_attachments_go_into_the_timeline_with_author(cast, org, logga_in):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lexsarah.models import Handelse
+
+    rapport = RapportFactory(enhet=org.e1, rapporterad_av=cast.pia)
+    url = reverse("lexsarah:kommentar", args=[rapport.pk])
+    assert logga_in(cast.erik).post(url, {"text": "Schemat är ändrat från måndag."}).status_code == 302
+    fil = SimpleUploadedFile("schema.pdf", b"%PDF-1.4 schema", content_type="application/pdf")
+    assert (
+        logga_in(cast.kim).post(reverse("lexsarah:bilaga_ny", args=[rapport.pk]), {"fil": fil}).status_code
+        == 302
+    )
+    for obehorig in (cast.pia, cast.elsa, cast.hugo):
+        assert logga_in(obehorig).post(url, {"text": "Obehörig"}).status_code == 404
+    rader = list(Handelse.objects.filter(rapport=rapport).values_list("av__username", "kommentar", "text"))
+    assert rader == [
+        ("erik", True, "Schemat är ändrat från måndag."),
+        ("kim", False, "Bilagan ”schema.pdf” bifogades."),
+    ]
+    html = logga_in(cast.kim).get(reverse("lexsarah:detalj", args=[rapport.pk])).content.decode()
+    assert "Schemat är ändrat från måndag." in html and "schema.pdf" in html

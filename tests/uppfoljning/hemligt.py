@@ -5,7 +5,7 @@ import datetime
 from kvalitet.models import Insats
 from tests.factories import InsatsFactory
 from tests.uppfoljning.factories import ForandringFactory, KontaktFactory, arende
-from uppfoljning.models import EjVerkstalltBeslut
+from uppfoljning.models import EjVerkstalltBeslut, Individrapport
 
 
 def skapa(org, cast, brukare, markor) -> set[int]:
@@ -27,4 +27,7 @@ def skapa(org, cast, brukare, markor) -> set[int]:
         orsak=markor,
         under_vantan=markor,
     )
-    return {f.pk, a.pk, k.pk, b.pk}
+    r = Individrapport.objects.create(
+        beslut=b, ar=2025, kvartal=2, data={"pseudonym": b.pseudonym, "orsak": markor, "under_vantan": markor}
+    )
+    return {f.pk, a.pk, k.pk, b.pk, r.pk}

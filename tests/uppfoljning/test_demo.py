@@ -51,5 +51,12 @@ def test_demo_gives_every_committee_a_change_with_gaps_and_is_idempotent(db):
     kim = demo.bygg_anvandare()["kvalitetssamordnare"]
     t = queries.tackning(kim, OrgNod.objects.get(kod="N"))
     assert 0 < t["kompletta"] < t["kontaktade"] < t["berorda"]
+    lars = demo.bygg_anvandare()["ledning"]
+    # Varje nämnd har något att agera på: ofullständiga ärenden och en förändring utan riskanalys.
+    for namnd in namnder:
+        per = queries.tackning(lars, namnd)
+        assert per["berorda"] > 0, namnd
+        assert per["kompletta"] < per["berorda"], namnd
+        assert per["forandringar_utan_riskanalys"] >= 1, namnd
     uppfoljning_demo.seed(_kontext())
     assert Uppfoljningsarende.objects.count() == antal

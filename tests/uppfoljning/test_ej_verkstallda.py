@@ -185,3 +185,81 @@ def _tid(dag):
     from django.utils import timezone
 
     return timezone.make_aware(datetime.datetime.combine(dag, datetime.time(12)))
+
+
+def test_derived_pseudonym_encodes_sex_and_stays_the_same_every_quarter_until_enforced(org, cast):
+    kvinna = BrukareFactory(namnd=org.n1, personnummer=giltigt_personnummer(D(1948, 3, 2), kvinna=True))
+    man = BrukareFactory(namnd=org.n1, personnummer=giltigt_personnummer(D(1951, 12, 24), kvinna=False))
+    for b in (kvinna, man):
+        InsatsFactory(brukare=b, enhet=org.e1, beslutsdatum=D(2025, 11, 30), startdatum=None)
+    services.ej_verkstallda_harled(idag=D(2026, 3, 1))  # gränsen 28 februari har passerats
+    beslut = {b.brukare_id: b for b in EjVerkstalltBeslut.objects.all()}
+    assert beslut[kvinna.pk].pseudonym.startswith("19480302-")
+    assert beslut[man.pk].pseudonym.startswith("19511224-")
+    assert int(beslut[kvinna.pk].pseudonym[11]) % 2 == 0  # tredje tecknet efter bindestrecket
+    assert int(beslut[man.pk].pseudonym[11]) % 2 == 1
+    fore = {pk: b.pseudonym for pk, b in beslut.items()}
+
+    # Nya svep, fler beslut och dokumentation ändrar inte identiteten; den är densamma varje kvartal.
+    InsatsFactory(
+        brukare=BrukareFactory(namnd=org.n1), enhet=org.e1, beslutsdatum=D(2025, 10, 1), startdatum=None
+    )
+    services.ej_verkstallda_harled(idag=D(2026, 6, 1))
+    services.beslut_dokumentera(beslut=beslut[kvinna.pk], av=cast.hanna, orsak="Ingen ledig plats.")
+    for kvartal in (1, 2):
+        services.individrapporter_skapa(user=cast.kim, namnd=org.n1, ar=2026, kvartal=kvartal)
+    services.beslut_dokumentera(beslut=beslut[man.pk], av=cast.hanna, verkstallt=D(2026, 8, 3))
+    for kvartal in (3, 4):
+        services.individrapporter_skapa(user=cast.kim, namnd=org.n1, ar=2026, kvartal=kvartal)
+    kvartal_per_brukare = {kvinna.pk: [1, 2, 3, 4], man.pk: [1, 2, 3]}  # mannen: verkställd under Q3
+    for brukare_id, pseudonym in fore.items():
+        b = EjVerkstalltBeslut.objects.get(brukare_id=brukare_id)
+        assert b.pseudonym == pseudonym
+        assert {r.data["pseudonym"] for r in b.rapporter.all()} == {pseudonym}
+        assert sorted(b.rapporter.values_list("kvartal", flat=True)) == kvartal_per_brukare[brukare_id]
+    assert Individrapport.objects.get(beslut__brukare=man, kvartal=3).data["verkstallt"] == "2026-08-03"
+
+
+def test_interruption_warning_goes_out_once_a_month_before_unless_resumed(org, cast):
+    b = BrukareFactory(namnd=org.n1, handlaggare=cast.hanna)
+    insats = InsatsFactory(brukare=b, enhet=org.e1, beslutsdatum=D(2025, 1, 1), startdatum=D(2025, 2, 1))
+    avbrott = services.avbrott_registrera(insats=insats, fran=D(2026, 1, 31), av=cast.hanna)
+    aterupptaget = services.avbrott_registrera(insats=insats, fran=D(2026, 2, 1), av=cast.hanna)
+    services.beslut_dokumentera(beslut=aterupptaget, av=cast.hanna, verkstallt=D(2026, 2, 20))
+    services.svep(nu=_tid(D(2026, 3, 29)))
+    assert not Notifikation.objects.filter(nyckel__startswith="ejverkstallt:avbrott:").exists()
+    services.svep(nu=_tid(D(2026, 3, 31)))
+    services.svep(nu=_tid(D(2026, 4, 2)))
+    n = Notifikation.objects.get(nyckel__startswith="ejverkstallt:avbrott:")
+    assert n.nyckel == f"ejverkstallt:avbrott:{avbrott.pk}:varning" and n.mottagare == cast.hanna
+    assert "2026-04-30" in n.text
+    # Passerad gräns: avbrottet rapporteras för kvartalet, ingen ny varning.
+    services.svep(nu=_tid(D(2026, 5, 2)))
+    assert Notifikation.objects.filter(nyckel__startswith="ejverkstallt:avbrott:").count() == 1
+    assert services.individrapporter_skapa(user=cast.kim, namnd=org.n1, ar=2026, kvartal=2) == 1
+    assert Individrapport.objects.get().beslut == avbrott
+
+
+@pytest.mark.parametrize(
+    ("beslut", "sista_dag_i_tid"),
+    [
+        (D(2023, 11, 29), D(2024, 2, 29)),  # skottår
+        (D(2023, 11, 30), D(2024, 2, 29)),
+        (D(2024, 11, 30), D(2025, 2, 28)),  # inte skottår
+        (D(2025, 1, 31), D(2025, 4, 30)),  # månadsslut
+        (D(2025, 12, 31), D(2026, 3, 31)),  # över årsskiftet
+    ],
+)
+def test_the_sweep_derives_decisions_exactly_at_the_boundary(org, beslut, sista_dag_i_tid):
+    b = BrukareFactory(namnd=org.n1)
+    vantar = InsatsFactory(brukare=b, enhet=org.e1, beslutsdatum=beslut, startdatum=None)
+    pa_gransen = InsatsFactory(brukare=b, enhet=org.e1, beslutsdatum=beslut, startdatum=sista_dag_i_tid)
+    dagen_efter = sista_dag_i_tid + datetime.timedelta(days=1)
+    for_sent = InsatsFactory(brukare=b, enhet=org.e1, beslutsdatum=beslut, startdatum=dagen_efter)
+
+    assert services.ej_verkstallda_harled(idag=sista_dag_i_tid)["nya"] == 0
+    assert services.ej_verkstallda_harled(idag=dagen_efter)["nya"] == 2
+    harledda = {e.insats_id: e for e in EjVerkstalltBeslut.objects.all()}
+    assert set(harledda) == {vantar.pk, for_sent.pk}
+    assert pa_gransen.pk not in harledda
+    assert harledda[for_sent.pk].verkstallt == dagen_efter and harledda[vantar.pk].oppet

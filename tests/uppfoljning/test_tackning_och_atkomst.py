@@ -161,3 +161,33 @@ def test_changes_for_a_risk_analysis_are_scoped_and_the_form_offers_only_choosab
     valbara = set(ForandringForm(user=cast.kim).fields["riskanalys"].queryset)
     assert analys in valbara and annan not in valbara
     assert queries.tackning(cast.kim, org.n1)["forandringar_utan_riskanalys"] == 1
+
+
+def test_committee_without_registered_individuals_is_answered_no_with_a_reason(logga_in, org, cast, lage):
+    from kvalitet.models import NodTyp
+    from tests.factories import OrgNodFactory
+
+    OrgNodFactory(typ=NodTyp.NAMND, namn="Nämnd N3", kod="N3", forelder=org.k)
+    rader = {r["namnd__namn"]: r for r in queries.tackning_per_namnd(cast.lars, org.k)}
+    assert list(rader) == ["Nämnd N1", "Nämnd N2", "Nämnd N3"]
+    assert rader["Nämnd N3"]["berorda"] == 0 and rader["Nämnd N3"]["andel_kontaktade"] == 0
+    fragor = [
+        s
+        for s in queries.ivo_svar(cast.lars, org.k)
+        if s["namnd"] == "Nämnd N3" and "riskanalys" not in s["fraga"]
+    ]
+    assert len(fragor) == 4 and {s["svar"] for s in fragor} == {"Nej"}
+    assert all(s["skal"] == "Inga berörda enskilda är registrerade för perioden." for s in fragor)
+    rader_csv = list(
+        csv.reader(
+            io.StringIO(
+                logga_in(cast.lars)
+                .get("/uppfoljning/ivo-svar.csv", {"nod": org.k.pk})
+                .content.decode("utf-8-sig")
+            ),
+            delimiter=";",
+        )
+    )
+    assert len(rader_csv) == 1 + 3 * 5 and all(r[2] in ("Ja", "Nej") for r in rader_csv[1:])
+    # Samordnaren i N1 får bara sin egen nämnd.
+    assert [r["namnd__namn"] for r in queries.tackning_per_namnd(cast.kim, org.k)] == ["Nämnd N1"]
