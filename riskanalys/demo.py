@@ -5,9 +5,18 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 
-from kvalitet.models import Insats
+from kvalitet.models import Insats, Roll, Rolltilldelning
 from riskanalys import services
-from riskanalys.models import AnalysStatus, Atgard, AtgardStatus, Mall, MallRisk, Risk, Riskanalys
+from riskanalys.models import (
+    AnalysStatus,
+    Atgard,
+    AtgardStatus,
+    Handelse,
+    Mall,
+    MallRisk,
+    Risk,
+    Riskanalys,
+)
 
 # (titel, beskrivning, [(risk, orsak, konsekvens, sannolikhet, [åtgärder])])
 MALLAR = [
@@ -185,7 +194,27 @@ def _analys(kontext, nod, skapare, mall, nr):
             Risk.objects.filter(analys=analys).update(konsekvens_efter=F("konsekvens"), sannolikhet_efter=1)
         analys.save()
         services._bevaka_allt(analys)  # de försenade påminner via svepet
+    Handelse.objects.create(
+        analys=analys, av=skapare, text="Analysen skapades", till_status=AnalysStatus.UTKAST
+    )
+    if analys.faststalld:
+        Handelse.objects.create(
+            analys=analys,
+            av=skapare,
+            text="Analysen fastställdes",
+            fran_status=AnalysStatus.UTKAST,
+            till_status=AnalysStatus.FASTSTALLD,
+        )
     return analys
+
+
+def _samordnare_for(nod, standard):
+    """En kvalitetssamordnare vid noden eller ovanför, så att den som står som skapare kan öppna
+    analysen och påminnelsen går till någon som ser den."""
+    for t in Rolltilldelning.objects.filter(roll=Roll.KVALITETSSAMORDNARE).select_related("nod", "anvandare"):
+        if nod.sokvag.startswith(t.nod.sokvag):
+            return t.anvandare
+    return standard
 
 
 def seed(kontext) -> None:
@@ -197,9 +226,9 @@ def seed(kontext) -> None:
         return
     slump = kontext.slump
     antal, nr = 0, 0
-    noder = [(n, kvs) for n in kontext.namnder] + [(o, kvs) for o in kontext.omraden]
+    noder = [(n, _samordnare_for(n, kvs)) for n in kontext.namnder + kontext.omraden]
     for enhet in kontext.enheter:
-        noder.append((enhet, kontext.chef_for(enhet) or kontext.anvandare.get("enhetschef") or kvs))
+        noder.append((enhet, kontext.chef_for(enhet) or _samordnare_for(enhet, kvs)))
     for nod, skapare in noder:
         for _ in range(max(1, kontext.skala)):
             mall = slump.choice(mallar) if slump.random() < 0.4 else None

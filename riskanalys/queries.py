@@ -144,12 +144,14 @@ def arssammanstallning(user, nod: OrgNod, ar: int) -> dict:
 
 
 def mina_uppgifter(user) -> list[Uppgift]:
-    """Åtgärder användaren ansvarar för som inte är klara, och analyser att följa upp (högst 20 var)."""
+    """Åtgärder användaren ansvarar för som inte är klara, och analyser att följa upp (högst 20 var).
+
+    En åtgärd utan ansvarig hamnar hos den som fastställde analysen, samma person som påminns om den."""
     idag = timezone.localdate()
     uppgifter = []
     atgarder = (
         Atgard.objects.filter(
-            ansvarig_id=user.pk,
+            Q(ansvarig_id=user.pk) | Q(ansvarig__isnull=True, risk__analys__faststalld_av_id=user.pk),
             risk__analys__aktuell=True,
             risk__analys__status=AnalysStatus.FASTSTALLD,
             klar_senast__isnull=False,

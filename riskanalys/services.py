@@ -1,6 +1,7 @@
 """Tjänster för riskanalyser och mallar. Varje funktion är en transaktion och skriver tidslinjen."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -59,7 +60,7 @@ def _bevaka_atgard(atgard: Atgard) -> None:
         atgard.klar_senast is None
         or atgard.status == AtgardStatus.KLAR
         or not analys.aktuell
-        or analys.status == S.UTKAST
+        or analys.status != S.FASTSTALLD
     ):
         bevakning_avbryt(nyckel=_atgard_nyckel(atgard))
         return
@@ -167,7 +168,8 @@ def analys_folj_upp(*, analys: Riskanalys, av, utvardering: str, kvarstar: str =
     analys.uppfoljd = timezone.now()
     analys.save()
     _handelse(analys, av, "Analysen följdes upp", S.FASTSTALLD, S.UPPFOLJD)
-    bevakning_avbryt(nyckel=_analys_nyckel(analys))
+    # Uppföljningen avslutar analysen: det som återstår står i `kvarstar`, inte i fler påminnelser.
+    _bevaka_allt(analys)
     return analys
 
 
@@ -230,6 +232,10 @@ def risk_ta_bort(*, risk: Risk, av) -> None:
     risk.delete()
 
 
+# Det som planerades när analysen fastställdes; ändras bara genom en ny version.
+_PLANERING = ("text", "ansvarig_id", "klar_senast", "uppfoljning")
+
+
 @transaction.atomic
 def atgard_spara(*, atgard: Atgard, av) -> Atgard:
     """Utkast ändras fritt; i en fastställd analys får åtgärdens status och resultat följas upp."""
@@ -238,6 +244,13 @@ def atgard_spara(*, atgard: Atgard, av) -> Atgard:
         raise ValidationError("Det här är en äldre version. Den går att läsa men inte ändra.")
     if atgard.pk is None:
         _kontrollera_redigerbar(analys)
+    elif analys.status != S.UTKAST:
+        fore = Atgard.objects.get(pk=atgard.pk)
+        if any(getattr(fore, f) != getattr(atgard, f) for f in _PLANERING):
+            raise ValidationError(
+                "Analysen är fastställd: följ upp åtgärdens status och resultat, "
+                "eller skapa en ny version för att ändra planeringen."
+            )
     atgard.save()
     _bevaka_atgard(atgard)
     return atgard
@@ -253,19 +266,49 @@ def atgard_ta_bort(*, atgard: Atgard, av) -> None:
 # --- mallar ---------------------------------------------------------------------------------------
 
 
+# Personnummer och samordningsnummer i fritext: ÅÅMMDD-NNNN, ÅÅÅÅMMDDNNNN och varianterna däremellan.
+_PERSONNUMMER = re.compile(r"\b(?:\d{2})?\d{6}[-+ ]?\d{4}\b")
+
+
+def _personnamn(analys: Riskanalys) -> set[str]:
+    """Namn som kan ha skrivits in i fritexten: de berörda enskilda och de ansvariga för åtgärderna."""
+    namn = set()
+    for b in analys.brukare.all():
+        namn |= {b.fornamn, b.efternamn}
+    for a in Atgard.objects.filter(risk__analys=analys, ansvarig__isnull=False).select_related("ansvarig"):
+        namn |= {a.ansvarig.first_name, a.ansvarig.last_name}
+    return {n.strip() for n in namn if n and len(n.strip()) > 1}
+
+
+def utan_personuppgifter(text: str, namn: set[str]) -> str:
+    """Texten med kända namn och personnummer ersatta, så att en mall kan delas i hela kommunen."""
+    text = _PERSONNUMMER.sub("[personnummer]", text)
+    for n in sorted(namn, key=len, reverse=True):
+        # Hela ord, också i genitiv (Gretas), men inte som början på ett annat ord (Granhammar).
+        text = re.sub(rf"(?<!\w){re.escape(n)}s?(?!\w)", "[namn]", text, flags=re.IGNORECASE)
+    return text
+
+
 @transaction.atomic
 def mall_fran_analys(*, analys: Riskanalys, av, titel: str, beskrivning: str = "") -> Mall:
     """Sparar analysens risker och åtgärder som mall. Enskilda, avvikelser, deltagare och ansvariga
-    följer inte med: mallen delas i hela kommunen."""
-    mall = Mall.objects.create(titel=titel, beskrivning=beskrivning, nod=analys.nod, skapad_av=av)
+    följer inte med, och deras namn och personnummer tas bort ur fritexten: mallen delas i hela kommunen."""
+    namn = _personnamn(analys)
+
+    def rensa(text: str) -> str:
+        return utan_personuppgifter(text, namn)
+
+    mall = Mall.objects.create(
+        titel=rensa(titel), beskrivning=rensa(beskrivning), nod=analys.nod, skapad_av=av
+    )
     MallRisk.objects.bulk_create(
         MallRisk(
             mall=mall,
-            beskrivning=risk.beskrivning,
-            orsak=risk.orsak,
+            beskrivning=rensa(risk.beskrivning),
+            orsak=rensa(risk.orsak),
             konsekvens=risk.konsekvens,
             sannolikhet=risk.sannolikhet,
-            atgarder="\n".join(a.text.replace("\n", " ") for a in risk.atgarder.all()),
+            atgarder="\n".join(rensa(a.text.replace("\n", " ")) for a in risk.atgarder.all()),
         )
         for risk in analys.risker.prefetch_related("atgarder")
     )

@@ -6,14 +6,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kvalitet import access
+from kvalitet import access, riskmatris
 from kvalitet.audit import logga_visning
 from kvalitet.paginering import BegransadPaginator
 from riskanalys import queries, services
 from riskanalys.forms import AnalysForm, AtgardForm, FilterForm, FoljUppForm, MallForm, RiskForm
 from riskanalys.models import Atgard, Mall, Risk, Riskanalys
+from uppfoljning.queries import forandringar_for_riskanalys
 
 
 def _kraver_roll(request):
@@ -71,6 +73,7 @@ def _editor_kontext(request, analys, risk_form=None, atgard_former=None, rediger
     return {
         "analys": analys,
         "risker": risker,
+        "matris": queries.matris(risker),
         "risk_form": risk_form or RiskForm(prefix="risk"),
         "redigera_risk": redigera_risk,
         "kan_andra": access.kan(request.user, analys, access.ANDRA),
@@ -83,21 +86,13 @@ def detalj(request, pk):
     if brukare:
         logga_visning(request, brukare, "riskanalys: detalj")
     kontext = _editor_kontext(request, analys)
-    forandringar = None
-    try:
-        from uppfoljning.queries import forandringar_for_riskanalys
-
-        forandringar = list(forandringar_for_riskanalys(request.user, analys))
-    except (ImportError, AttributeError):
-        pass
     kontext.update(
         {
             "brukare": [(b, access.brukare_visningsnamn(request.user, b)) for b in brukare],
             "avvikelser": list(access.scope(request.user, analys.avvikelser.all())),
-            "matris": queries.matris(kontext["risker"]),
+            "forandringar": list(forandringar_for_riskanalys(request.user, analys)),
             "versioner": queries.versioner(request.user, analys),
             "handelser": analys.handelser.select_related("av"),
-            "forandringar": forandringar,
             "folj_upp_form": FoljUppForm(),
             "mall_form": MallForm(initial={"titel": analys.titel}),
         }
@@ -125,10 +120,18 @@ def redigera(request, pk):
     return render(request, "riskanalys/form.html", {"form": form, "rubrik": f"Ändra {analys.titel}"})
 
 
+def _editor_htmx(request, analys, **kw):
+    """Editorn och, utanför bandet (hx-swap-oob), matrisen: en ny risk syns i matrisen direkt."""
+    kontext = _editor_kontext(request, analys, **kw)
+    html = render_to_string("riskanalys/_editor.html", kontext, request=request)
+    html += render_to_string("riskanalys/_matris_sektion.html", {**kontext, "oob": True}, request=request)
+    return HttpResponse(html)
+
+
 def _editor_svar(request, analys, **kw):
     """htmx får bara editorn; utan JavaScript blir det en vanlig omdirigering till detaljsidan."""
     if request.htmx:
-        return render(request, "riskanalys/_editor.html", _editor_kontext(request, analys, **kw))
+        return _editor_htmx(request, analys, **kw)
     if kw:
         # Ogiltigt formulär utan JavaScript: hela sidan med felen och de inmatade värdena.
         kontext = _editor_kontext(request, analys, **kw)
@@ -137,8 +140,6 @@ def _editor_svar(request, analys, **kw):
 
 
 def analys_url(analys):
-    from django.urls import reverse
-
     return reverse("riskanalys:detalj", args=[analys.pk])
 
 
@@ -169,11 +170,7 @@ def risk_redigera(request, pk):
                 form.add_error(None, e)
         return _editor_svar(request, analys, redigera_risk=(risk.pk, form))
     if request.htmx:
-        return render(
-            request,
-            "riskanalys/_editor.html",
-            _editor_kontext(request, analys, redigera_risk=(risk.pk, form)),
-        )
+        return _editor_htmx(request, analys, redigera_risk=(risk.pk, form))
     return render(
         request,
         "riskanalys/editor_sida.html",
@@ -211,7 +208,8 @@ def atgard_redigera(request, pk):
         request.user, Atgard.objects.select_related("risk__analys__nod"), access.ANDRA, pk=pk
     )
     analys = atgard.risk.analys
-    bara_uppfoljning = not access.kan(request.user, analys, access.ANDRA)
+    # Efter fastställandet följs åtgärden bara upp (status, resultat); annat ändras i en ny version.
+    bara_uppfoljning = not analys.redigerbar or not access.kan(request.user, analys, access.ANDRA)
     form = AtgardForm(
         request.POST or None,
         analys=analys,
@@ -297,7 +295,7 @@ def risker(request):
     return render(
         request,
         "riskanalys/risker.html",
-        {"sida": sida, "niva": niva, "matris": queries.matris(qs[:2000])},
+        {"sida": sida, "niva": niva, "nivaer": riskmatris.NIVAER, "matris": queries.matris(qs[:2000])},
     )
 
 

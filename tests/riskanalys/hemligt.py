@@ -2,7 +2,7 @@
 
 import datetime
 
-from riskanalys.models import Atgard, Mall, MallRisk, Risk, Riskanalys
+from riskanalys.models import Atgard, Handelse, Mall, MallRisk, Risk, Riskanalys
 
 
 def skapa(org, cast, brukare, markor) -> set[int]:
@@ -16,7 +16,8 @@ def skapa(org, cast, brukare, markor) -> set[int]:
     )
     analys.brukare.set([brukare])
     risk = Risk.objects.create(analys=analys, beskrivning=markor, orsak=markor, konsekvens=3, sannolikhet=3)
-    atgard = Atgard.objects.create(risk=risk, text=markor, resultat=markor)
+    atgard = Atgard.objects.create(risk=risk, text=markor, resultat=markor, uppfoljning=markor[:300])
+    Handelse.objects.create(analys=analys, av=cast.sofia, text=markor)  # tidslinjen på detaljsidan
     # Mallen delas med hela kommunen och saknar personuppgifter; den är inte hemlig och ingår inte här.
     mall = Mall.objects.create(titel="Delad mall", nod=org.n2, skapad_av=cast.sofia)
     MallRisk.objects.create(mall=mall, beskrivning="Allmän risk", konsekvens=2, sannolikhet=2)

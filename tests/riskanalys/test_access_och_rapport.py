@@ -122,3 +122,32 @@ def test_my_tasks_list_overdue_actions_and_analyses_due_for_follow_up(org, cast)
     erik = queries.mina_uppgifter(cast.erik)
     assert [u.forfaller for u in erik] == [analys.uppfoljning_senast]
     assert queries.mina_uppgifter(cast.elsa) == []
+
+
+def test_unowned_action_shows_in_my_tasks_for_the_one_who_approved(org, cast):
+    from tests.riskanalys.factories import AtgardFactory
+
+    analys = RiskanalysFactory(nod=org.e1)
+    AtgardFactory(risk=RiskFactory(analys=analys), klar_senast=datetime.date(2026, 1, 1), text="Utan ägare")
+    services.analys_faststall(analys=analys, av=cast.vera)
+    assert [u.rubrik for u in queries.mina_uppgifter(cast.vera)] == ["Genomför åtgärd: Utan ägare"]
+    assert queries.mina_uppgifter(cast.erik) == []
+
+
+def test_all_risks_are_sorted_by_value_and_the_matrix_counts_each_cell(org, cast):
+    analys = RiskanalysFactory(nod=org.e1)
+    for k, s, ke, se in [(2, 2, None, None), (4, 4, 2, 1), (3, 1, None, None), (4, 4, 1, 1), (1, 2, 1, 1)]:
+        RiskFactory(analys=analys, konsekvens=k, sannolikhet=s, konsekvens_efter=ke, sannolikhet_efter=se)
+    riskerna = list(queries.alla_risker(cast.erik))
+    assert [r.riskvarde for r in riskerna] == [16, 16, 4, 3, 2]
+    assert [r.riskvarde for r in queries.alla_risker(cast.erik, niva="mycket_hog")] == [16, 16]
+
+    m = queries.matris(riskerna)
+
+    def celler(rader):
+        return {(c["k"], c["s"]): c["antal"] for rad in rader for c in rad["celler"] if c["antal"]}
+
+    assert celler(m["fore"]) == {(4, 4): 2, (2, 2): 1, (3, 1): 1, (1, 2): 1}
+    assert celler(m["efter"]) == {(2, 1): 1, (1, 1): 2}
+    assert [rad["konsekvens"] for rad in m["fore"]] == [4, 3, 2, 1]
+    assert m["fore"][0]["celler"][3]["niva"].kod == "mycket_hog"

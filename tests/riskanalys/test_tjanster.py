@@ -187,3 +187,58 @@ def test_matrix_has_sixteen_cells_with_bands():
     celler = [c for rad in riskmatris.matris() for c in rad]
     assert len(celler) == 16
     assert {c[3].kod for c in celler} == {"lag", "mattlig", "hog", "mycket_hog"}
+
+
+def test_template_removes_names_and_personal_numbers_written_in_free_text(org, cast, brukare):
+    analys = RiskanalysFactory(nod=org.e1)
+    analys.brukare.set([brukare.b1])
+    risk = RiskFactory(
+        analys=analys,
+        beskrivning="Greta Gran (19400101-1234) blir orolig vid flytten",
+        orsak="GRETA har bott i Granhammar i tjugo år",
+    )
+    AtgardFactory(risk=risk, text="Pia ringer Gretas dotter, 400101-1234", ansvarig=cast.pia)
+    mall = services.mall_fran_analys(analys=analys, av=cast.erik, titel="Flytt för Greta Gran")
+    mr = mall.risker.get()
+    assert mall.titel == "Flytt för [namn] [namn]"
+    assert mr.beskrivning == "[namn] [namn] ([personnummer]) blir orolig vid flytten"
+    # Hela ord byts: ortnamnet som börjar som efternamnet står kvar.
+    assert mr.orsak == "[namn] har bott i Granhammar i tjugo år"
+    assert mr.atgarder == "[namn] ringer [namn] dotter, [personnummer]"
+
+
+def test_approved_action_is_followed_up_but_its_plan_changes_only_in_a_new_version(org, cast):
+    analys = RiskanalysFactory(nod=org.e1)
+    atgard = AtgardFactory(risk=RiskFactory(analys=analys), ansvarig=cast.pia, text="Ny rutin")
+    services.analys_faststall(analys=analys, av=cast.erik)
+    atgard.refresh_from_db()
+    atgard.klar_senast = datetime.date(2030, 1, 1)
+    with pytest.raises(ValidationError):
+        services.atgard_spara(atgard=atgard, av=cast.erik)
+    atgard.refresh_from_db()
+    atgard.status, atgard.resultat = AtgardStatus.KLAR, "Rutinen används"
+    services.atgard_spara(atgard=atgard, av=cast.pia)
+    atgard.refresh_from_db()
+    assert (atgard.status, atgard.resultat, atgard.klar_senast) == (
+        AtgardStatus.KLAR,
+        "Rutinen används",
+        None,
+    )
+
+
+def test_follow_up_ends_reminders_for_actions_left_open(org, cast):
+    igar = timezone.localdate() - datetime.timedelta(days=1)
+    analys = RiskanalysFactory(nod=org.e1, skapad_av=cast.erik)
+    AtgardFactory(risk=RiskFactory(analys=analys), ansvarig=cast.pia, klar_senast=igar)
+    services.analys_faststall(analys=analys, av=cast.erik)
+    services.analys_folj_upp(analys=analys, av=cast.erik, utvardering="Delvis", kvarstar="Rutinen")
+    assert bevakningar_svep(nu=timezone.now() + datetime.timedelta(days=10)) == 0
+
+
+def test_action_without_owner_reminds_the_approver_once(org, cast):
+    igar = timezone.localdate() - datetime.timedelta(days=1)
+    analys = RiskanalysFactory(nod=org.e1, skapad_av=cast.erik)
+    AtgardFactory(risk=RiskFactory(analys=analys), klar_senast=igar, text="Ingen ansvarig")
+    services.analys_faststall(analys=analys, av=cast.vera)
+    assert bevakningar_svep() == 1 and bevakningar_svep() == 0
+    assert Notifikation.objects.get().mottagare == cast.vera

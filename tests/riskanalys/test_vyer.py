@@ -245,3 +245,72 @@ def test_follow_up_via_view(org, cast, logga_in):
     c.post(reverse("riskanalys:folj_upp", args=[analys.pk]), {"utvardering": "Fungerade väl"})
     analys.refresh_from_db()
     assert analys.status == AnalysStatus.UPPFOLJD and analys.utvardering == "Fungerade väl"
+
+
+def test_htmx_answer_also_swaps_the_matrix_out_of_band(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1)
+    data = {"risk-beskrivning": "Fall", "risk-konsekvens": "4", "risk-sannolikhet": "3"}
+    svar = logga_in(cast.erik).post(
+        reverse("riskanalys:risk_ny", args=[analys.pk]), data, HTTP_HX_REQUEST="true"
+    )
+    html = svar.content.decode()
+    assert '<section class="mb-4" id="matris" aria-labelledby="matris-rubrik" hx-swap-oob="true">' in html
+    assert "<strong>1</strong>" in html.split('id="matris"')[1]
+
+
+def test_detail_page_shows_a_message_once(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1)
+    RiskFactory(analys=analys)
+    svar = logga_in(cast.erik).post(reverse("riskanalys:faststall", args=[analys.pk]), follow=True)
+    assert svar.content.decode().count("Analysen är fastställd.") == 1
+
+
+def test_approved_action_page_offers_only_status_and_result(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1)
+    atgard = AtgardFactory(risk=RiskFactory(analys=analys), text="Ny rutin")
+    c = logga_in(cast.erik)
+    c.post(reverse("riskanalys:faststall", args=[analys.pk]))
+    url = reverse("riskanalys:atgard", args=[atgard.pk])
+    form = c.get(url).context["form"]
+    assert set(form.fields) == {"status", "resultat"}
+    c.post(
+        url, {f"a{atgard.pk}-status": "klar", f"a{atgard.pk}-resultat": "Klart", f"a{atgard.pk}-text": "x"}
+    )
+    atgard.refresh_from_db()
+    assert (atgard.status, atgard.text) == ("klar", "Ny rutin")
+
+
+def test_analysis_links_the_deviations_that_prompted_it_and_the_change_it_prepares(org, cast, logga_in):
+    from tests.avvikelser.factories import AvvikelseFactory
+    from tests.uppfoljning.factories import ForandringFactory
+
+    avvikelse = AvvikelseFactory(enhet=org.e1, rapporterad_av=cast.pia)
+    AvvikelseFactory(enhet=org.e3, rapporterad_av=cast.pia, referensnummer="AV-E3")
+    c = logga_in(cast.erik)
+    falt = {"nod": org.e1.pk, "titel": "Stängning", "forandring": "x", "datum": "2026-05-01"}
+    c.post(reverse("riskanalys:ny"), {**falt, "avvikelser": [avvikelse.pk]})
+    analys = Riskanalys.objects.get()
+    assert list(analys.avvikelser.all()) == [avvikelse]
+    # En avvikelse vid en annan enhet går inte att koppla.
+    andra = logga_in(cast.erik).post(
+        reverse("riskanalys:ny"),
+        {**falt, "avvikelser": [AvvikelseFactory._meta.model.objects.get(referensnummer="AV-E3").pk]},
+    )
+    assert andra.status_code == 200 and Riskanalys.objects.count() == 1
+    ForandringFactory(
+        nod=org.n1, riskanalys=analys, rubrik="Dagverksamheten stängs i juli", skapad_av=cast.kim
+    )
+
+    html = logga_in(cast.kim).get(reverse("riskanalys:detalj", args=[analys.pk])).content.decode()
+    assert avvikelse.referensnummer in html and "Dagverksamheten stängs i juli" in html
+
+
+def test_risk_list_filters_by_band(org, cast, logga_in):
+    analys = RiskanalysFactory(nod=org.e1)
+    RiskFactory(analys=analys, beskrivning="Allvarlig fallrisk", konsekvens=4, sannolikhet=4)
+    RiskFactory(analys=analys, beskrivning="Liten ordningsrisk", konsekvens=1, sannolikhet=1)
+    c = logga_in(cast.erik)
+    html = c.get(reverse("riskanalys:risker"), {"niva": "mycket_hog"}).content.decode()
+    assert "Allvarlig fallrisk" in html and "Liten ordningsrisk" not in html
+    alla = c.get(reverse("riskanalys:risker")).content.decode()
+    assert alla.index("Allvarlig fallrisk") < alla.index("Liten ordningsrisk")
