@@ -33,6 +33,9 @@ class RapportSerializer(serializers.ModelSerializer):
     riskvarde = serializers.IntegerField(read_only=True, allow_null=True)
     riskniva = serializers.SerializerMethodField()
     atgarder = LexSarahAtgardSerializer(many=True, read_only=True)
+    ovriga_brukare = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Övriga berörda enskilda (id), utöver `brukare`."
+    )
 
     class Meta:
         model = Rapport
@@ -42,6 +45,7 @@ class RapportSerializer(serializers.ModelSerializer):
             "enhet",
             "avvikelse",
             "brukare",
+            "ovriga_brukare",
             "rapportor_chef",
             "rapporterad",
             "handelsetid",
@@ -108,7 +112,11 @@ class RapportViewSet(LasViewSet):
 
     def get_queryset(self):
         qs = access.scope(self.request.user, Rapport, access.LEXSARAH_INNEHALL)
-        return qs.prefetch_related("atgarder").order_by("-rapporterad", "-pk")
+        return qs.prefetch_related("atgarder", "ovriga_brukare").order_by("-rapporterad", "-pk")
+
+    def brukare_ids(self, objekt) -> list[int]:
+        # Varje enskild i svaret loggas, även de övriga berörda (förhämtade, ingen extra fråga).
+        return super().brukare_ids(objekt) + [b.pk for o in objekt for b in o.ovriga_brukare.all()]
 
     @extend_schema(filters=False, responses={200: MinRapportSerializer(many=True)})
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)

@@ -121,6 +121,16 @@ def seed(kontext) -> None:
             r.avslutad = rapporterad + datetime.timedelta(days=60)
         r.save()
         Rapport.objects.filter(pk=r.pk).update(rapporterad=rapporterad)
+        if brukare_id and lopnr % 4 == 0:
+            # Några händelser berör fler än en enskild (t.ex. två boende i samma rum).
+            annan = (
+                Insats.objects.filter(enhet=enhet)
+                .exclude(brukare_id=brukare_id)
+                .values_list("brukare_id", flat=True)
+                .first()
+            )
+            if annan:
+                r.ovriga_brukare.set([annan])
         Handelse.objects.create(rapport=r, av=av, text="Rapporten lämnades.", till_status=Status.RAPPORT)
         if status != Status.RAPPORT:
             Handelse.objects.create(

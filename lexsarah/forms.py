@@ -5,11 +5,12 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 
 from kvalitet import access
 from kvalitet.bilagor import kontrollera_fil
-from kvalitet.models import NodTyp, OrgNod
+from kvalitet.models import Brukare, NodTyp, OrgNod
 from kvalitet.queries import brukare_sok
 from kvalitet.riskmatris import SKALA_VAL
 from lexsarah.models import Atgard, Beslut, Rapport, Status
@@ -27,6 +28,61 @@ class BrukareVal(forms.ModelChoiceField):
         return access.brukare_visningsnamn(self.user, obj)
 
 
+class BrukareFlerval(forms.ModelMultipleChoiceField):
+    """Flera enskilda, visade som i BrukareVal (skyddad identitet som nummer för den som inte handlägger)."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return access.brukare_visningsnamn(self.user, obj)
+
+
+UTANFOR_URVAL = "En vald enskild finns inte bland dem du kan välja. Välj bland de enskilda i listan."
+
+
+def _valbara_brukare(user, behall=()):
+    """Enskilda användaren får välja (samma urval som för den enskilde i rapporten), plus de som redan är
+    kopplade till ärendet så att de inte faller bort när någon annan sparar."""
+    valbara = brukare_sok(user, "", access.VALJA)
+    if behall:
+        valbara = Brukare.objects.filter(Q(pk__in=valbara.values("pk")) | Q(pk__in=list(behall)))
+    return valbara.order_by("efternamn", "fornamn")
+
+
+def _berorda_falt(form, user, behall=()) -> None:
+    # Skyddade personer hittas inte på namn av andra; de visas med nummer i listan.
+    valbara = _valbara_brukare(user, behall)
+    form.fields["brukare"] = BrukareVal(
+        queryset=valbara,
+        required=False,
+        user=user,
+        label="Enskild som berörs (valfritt)",
+        error_messages={"invalid_choice": UTANFOR_URVAL},
+    )
+    form.fields["ovriga_brukare"] = BrukareFlerval(
+        queryset=valbara,
+        required=False,
+        user=user,
+        label="Övriga berörda enskilda (valfritt)",
+        help_text="Om händelsen berör fler än en enskild. Håll ned Ctrl (eller Cmd) för att välja flera.",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        error_messages={"invalid_choice": UTANFOR_URVAL, "invalid_pk_value": UTANFOR_URVAL},
+    )
+
+
+def _berorda_clean(form, data) -> None:
+    """Den som främst berörs väljs först; övriga utöver den (den främsta räknas inte två gånger)."""
+    brukare, ovriga = data.get("brukare"), data.get("ovriga_brukare")
+    if not ovriga or "brukare" in form.errors:
+        return
+    if brukare is None:
+        form.add_error("brukare", "Välj den enskilde som främst berörs här; övriga berörda anges utöver den.")
+    else:
+        data["ovriga_brukare"] = ovriga.exclude(pk=brukare.pk)
+
+
 class RapportForm(forms.ModelForm):
     class Meta:
         model = Rapport
@@ -35,6 +91,7 @@ class RapportForm(forms.ModelForm):
             "handelsetid",
             "upptackt",
             "brukare",
+            "ovriga_brukare",
             "sammanfattning",
             "beskrivning",
             "atgard_direkt",
@@ -53,13 +110,7 @@ class RapportForm(forms.ModelForm):
             pk__in=ids, typ=NodTyp.ENHET, aktiv=True
         ).order_by("namn")
         self.fields["enhet"].empty_label = None
-        # Skyddade personer hittas inte på namn av andra; de visas med nummer i listan.
-        self.fields["brukare"] = BrukareVal(
-            queryset=brukare_sok(user, "", access.VALJA).order_by("efternamn", "fornamn"),
-            required=False,
-            user=user,
-            label="Enskild som berörs (valfritt)",
-        )
+        _berorda_falt(self, user)
         self.helper = FormHelper()
         self.helper.add_input(Submit("skicka", "Skicka rapporten"))
 
@@ -73,6 +124,28 @@ class RapportForm(forms.ModelForm):
             self.add_error("upptackt", "Tidpunkten kan inte ligga i framtiden.")
         if handelsetid and upptackt and upptackt < handelsetid:
             self.add_error("upptackt", "Det kan inte ha upptäckts innan det hände.")
+        _berorda_clean(self, data)
+        return data
+
+
+class BerordaForm(forms.ModelForm):
+    """Utredarens arbetsyta: vilka enskilda ärendet berör (samma val och regler som i rapporten)."""
+
+    class Meta:
+        model = Rapport
+        fields = ["brukare", "ovriga_brukare"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        behall = []
+        if self.instance.pk:
+            behall = [self.instance.brukare_id] if self.instance.brukare_id else []
+            behall += [b.pk for b in self.instance.ovriga_brukare.all()]
+        _berorda_falt(self, user, behall)
+
+    def clean(self):
+        data = super().clean()
+        _berorda_clean(self, data)
         return data
 
 

@@ -51,6 +51,14 @@ class Rapport(models.Model):
         related_name="lexsarah_rapporter",
         verbose_name=_("enskild"),
     )
+    # Fler enskilda kan beröras av samma händelse. `brukare` är den som främst berörs (den följer med från
+    # en avvikelse och används i API-filter och PDF); övriga läggs här, med samma regler för skyddad identitet.
+    ovriga_brukare = models.ManyToManyField(
+        "kvalitet.Brukare",
+        blank=True,
+        related_name="lexsarah_rapporter_ovriga",
+        verbose_name=_("övriga berörda enskilda"),
+    )
     rapporterad_av = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -109,7 +117,7 @@ class Rapport(models.Model):
     avslutad = models.DateTimeField(_("avslutad"), null=True, blank=True)
 
     objects = AtkomstQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[ovriga_brukare])
 
     class Meta:
         ordering = ["-rapporterad"]
@@ -138,6 +146,12 @@ class Rapport(models.Model):
     @property
     def utredning_klar(self) -> bool:
         return self.beslutad is not None
+
+    def berorda(self) -> list:
+        """Alla berörda enskilda: den som främst berörs först, sedan övriga (utan dubbletter)."""
+        berorda = [self.brukare] if self.brukare_id else []
+        berorda += [b for b in self.ovriga_brukare.all() if b.pk != self.brukare_id]
+        return berorda
 
 
 class Handelse(models.Model):

@@ -137,9 +137,18 @@ def _meddela_inlamnad(rapport) -> None:
     )
 
 
+def _satt_ovriga(rapport: Rapport, av, ovriga_brukare) -> None:
+    """Övriga berörda (utom den som främst berörs); historiken (m2m) får ändringen med författare."""
+    ids = {b if isinstance(b, int) else b.pk for b in ovriga_brukare} - {rapport.brukare_id}
+    rapport._history_user = av
+    rapport.ovriga_brukare.set(sorted(ids))
+
+
 @transaction.atomic
-def rapport_lamna(*, rapport: Rapport, av) -> Rapport:
-    """Sparar en ny rapport, ger den referensnummer och frist, meddelar utredare och chef."""
+def rapport_lamna(*, rapport: Rapport, av, ovriga_brukare=()) -> Rapport:
+    """Sparar en ny rapport, ger den referensnummer och frist, meddelar utredare och chef.
+
+    `ovriga_brukare`: fler enskilda som berörs, utöver `rapport.brukare`."""
     rapport.rapporterad_av = av
     rapport.rapportor_chef = access.har_roll(av, *access.CHEFER)
     rapport.status = S.RAPPORT
@@ -149,6 +158,8 @@ def rapport_lamna(*, rapport: Rapport, av) -> Rapport:
     rapport.referensnummer = f"LS-{timezone.localdate():%Y}-{rapport.pk:06d}"
     rapport.bedomning_senast = bedomning_frist(rapport.rapporterad)
     rapport.save(update_fields=["referensnummer", "bedomning_senast"])
+    if ovriga_brukare:
+        _satt_ovriga(rapport, av, ovriga_brukare)
     _handelse(rapport, av, "Rapporten lämnades.", till=S.RAPPORT)
     _lagg_bedomningsbevakningar(rapport)
     _meddela_inlamnad(rapport)
@@ -204,6 +215,29 @@ def utredning_spara(*, rapport: Rapport, av, **falt) -> Rapport:
     _handelse(rapport, av, "Utredningen uppdaterades.")
     if rapport.status == S.RAPPORT:
         return byt_status(rapport=rapport, till=S.UTREDNING, av=av)
+    return rapport
+
+
+@transaction.atomic
+def berorda_spara(*, rapport: Rapport, av, brukare, ovriga_brukare) -> Rapport:
+    """Vilka enskilda ärendet berör: den som främst berörs och övriga. Tidslinjen får antalet, inga namn
+    (den läses av fler än de som får se en skyddad identitet)."""
+    rapport = _las(rapport)
+    if rapport.status == S.AVSLUTAD:
+        raise ValidationError("Ett avslutat ärende ändras inte.")
+    ovriga = list(ovriga_brukare or ())
+    if ovriga and brukare is None:
+        raise ValidationError("Välj den enskilde som främst berörs; övriga berörda anges utöver den.")
+    fore = (rapport.brukare_id, set(rapport.ovriga_brukare.values_list("pk", flat=True)))
+    rapport.brukare = brukare
+    rapport._history_user = av
+    if rapport.brukare_id != fore[0]:
+        rapport.save()
+    _satt_ovriga(rapport, av, ovriga)
+    efter = (rapport.brukare_id, set(rapport.ovriga_brukare.values_list("pk", flat=True)))
+    if efter != fore:
+        antal = len(efter[1]) + (1 if efter[0] else 0)
+        _handelse(rapport, av, f"Berörda enskilda ändrades (nu {antal}).")
     return rapport
 
 

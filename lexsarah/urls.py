@@ -12,6 +12,7 @@ urlpatterns = [
     path("register/export/", views.register_export, name="register_export"),
     path("<int:pk>/", views.detalj, name="detalj"),
     path("<int:pk>/utredning/", views.utredning, name="utredning"),
+    path("<int:pk>/berorda/", views.berorda, name="berorda"),
     path("<int:pk>/bedomning/", views.bedomning, name="bedomning"),
     path("<int:pk>/preliminart/", views.preliminart, name="preliminart"),
     path("<int:pk>/ivo/anmal/", views.ivo_anmal, name="ivo_anmal"),

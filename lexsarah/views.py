@@ -17,6 +17,7 @@ from lexsarah import queries, services
 from lexsarah.forms import (
     AtgardForm,
     BedomningForm,
+    BerordaForm,
     BilagaForm,
     IvoAnmalanForm,
     IvoForm,
@@ -31,10 +32,18 @@ from lexsarah.forms import (
 from lexsarah.models import Atgard, Bilaga, Rapport, Status
 
 
+def _ovriga_ids(rapport_ids) -> list[int]:
+    """Övriga berörda enskilda för flera ärenden, i en fråga (för åtkomstloggen)."""
+    genom = Rapport.ovriga_brukare.through
+    return list(genom.objects.filter(rapport_id__in=rapport_ids).values_list("brukare_id", flat=True))
+
+
 def _hamta_innehall(request, pk):
     return access.hamta(
         request.user,
-        Rapport.objects.select_related("enhet", "brukare", "rapporterad_av", "beslutad_av", "avvikelse"),
+        Rapport.objects.select_related(
+            "enhet", "brukare", "rapporterad_av", "beslutad_av", "avvikelse"
+        ).prefetch_related("ovriga_brukare"),
         access.LEXSARAH_INNEHALL,
         pk=pk,
     )
@@ -48,7 +57,8 @@ def index(request):
     sida = BegransadPaginator(queries.lista(request.user, status=status), 25).get_page(
         request.GET.get("sida")
     )
-    logga_visning(request, [r.brukare_id for r in sida if r.brukare_id], "lex Sarah: lista")
+    ids = [r.brukare_id for r in sida if r.brukare_id] + _ovriga_ids([r.pk for r in sida])
+    logga_visning(request, ids, "lex Sarah: lista")
     return render(
         request, "lexsarah/index.html", {"sida": sida, "status": status, "statusar": Status.choices}
     )
@@ -62,7 +72,11 @@ def mina(request):
 def rapportera(request):
     form = RapportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        rapport = services.rapport_lamna(rapport=form.save(commit=False), av=request.user)
+        rapport = services.rapport_lamna(
+            rapport=form.save(commit=False),
+            av=request.user,
+            ovriga_brukare=form.cleaned_data["ovriga_brukare"],
+        )
         messages.success(
             request,
             f"Tack! Rapporten har referensnummer {rapport.referensnummer}. Utredarna och chefen har meddelats.",
@@ -81,8 +95,8 @@ def detalj(request, pk):
 
 def _detalj(request, rapport, **formular):
     utredare = access.lexsarah_ar_utredare(request.user, rapport)
-    if rapport.brukare_id:
-        logga_visning(request, rapport.brukare, "lex Sarah: ärende")
+    enskilda = rapport.berorda()
+    logga_visning(request, enskilda, "lex Sarah: ärende")
     bedomning_initial = {
         "konsekvens": rapport.konsekvens,
         "sannolikhet": rapport.sannolikhet,
@@ -92,7 +106,10 @@ def _detalj(request, rapport, **formular):
     }
     kontext = {
         "r": rapport,
+        "ovriga": [b for b in enskilda if b.pk != rapport.brukare_id],
         "utredare": utredare,
+        "berorda_form": formular.get("berorda_form")
+        or (BerordaForm(instance=rapport, user=request.user) if utredare else None),
         "overgangar": sorted(services.OVERGANGAR.get(rapport.status, ())),
         "status_etiketter": dict(Status.choices),
         "atgarder": rapport.atgarder.select_related("ansvarig"),
@@ -117,7 +134,9 @@ def _detalj(request, rapport, **formular):
 def _andra(request, pk):
     return access.hamta(
         request.user,
-        Rapport.objects.select_related("enhet", "brukare", "rapporterad_av", "beslutad_av", "avvikelse"),
+        Rapport.objects.select_related(
+            "enhet", "brukare", "rapporterad_av", "beslutad_av", "avvikelse"
+        ).prefetch_related("ovriga_brukare"),
         access.ANDRA,
         pk=pk,
     )
@@ -143,6 +162,26 @@ def utredning(request, pk):
         except ValidationError as fel:
             return _detalj(request, rapport, utredning_form=form, fel=_fel(fel))
     return _detalj(request, rapport, utredning_form=form)
+
+
+@require_POST
+def berorda(request, pk):
+    """Utredaren ändrar vilka enskilda ärendet berör (samma urval som i rapportformuläret)."""
+    rapport = _andra(request, pk)
+    form = BerordaForm(request.POST, instance=Rapport.objects.get(pk=rapport.pk), user=request.user)
+    if form.is_valid():
+        try:
+            services.berorda_spara(
+                rapport=rapport,
+                av=request.user,
+                brukare=form.cleaned_data["brukare"],
+                ovriga_brukare=form.cleaned_data["ovriga_brukare"],
+            )
+            messages.success(request, "De berörda enskilda är sparade.")
+            return redirect(rapport)
+        except ValidationError as fel:
+            return _detalj(request, rapport, berorda_form=form, fel=_fel(fel))
+    return _detalj(request, rapport, berorda_form=form)
 
 
 @require_POST
@@ -270,8 +309,7 @@ def ivo_pdf(request, pk):
     rapport = _andra(request, pk)
     if not rapport.allvarligt:
         raise Http404
-    if rapport.brukare_id:
-        logga_visning(request, rapport.brukare, "lex Sarah: anmälan till IVO (PDF)")
+    logga_visning(request, rapport.berorda(), "lex Sarah: anmälan till IVO (PDF)")
     return HttpResponse(
         ivo_dokument(request.user, rapport),
         content_type="application/pdf",
@@ -296,7 +334,7 @@ def ivo_dokument(user, rapport) -> bytes:
             ),
             "atgarder": rapport.atgarder.select_related("ansvarig"),
             "lagrum": settings.LEXSARAH_LAGRUM,
-            "enskild": access.brukare_visningsnamn(user, rapport.brukare) if rapport.brukare_id else "",
+            "enskilda": [access.brukare_visningsnamn(user, b) for b in rapport.berorda()],
             "nu": timezone.localtime(),
         },
     )
@@ -333,12 +371,14 @@ def bilaga_ladda_upp(request, pk):
 
 
 def bilaga_hamta(request, pk):
-    """Filen, bara för den som får se ärendets innehåll; visningen loggas om ärendet gäller en enskild."""
+    """Filen, bara för den som får se ärendets innehåll; visningen loggas för varje enskild ärendet gäller."""
     bilaga = access.hamta(
         request.user, Bilaga.objects.select_related("rapport"), access.LEXSARAH_INNEHALL, pk=pk
     )
+    ids = _ovriga_ids([bilaga.rapport_id])
     if bilaga.rapport.brukare_id:
-        logga_visning(request, bilaga.rapport.brukare_id, f"lex Sarah: bilaga {bilaga.pk}")
+        ids.append(bilaga.rapport.brukare_id)
+    logga_visning(request, ids, f"lex Sarah: bilaga {bilaga.pk}")
     return bilagesvar(bilaga)
 
 

@@ -98,7 +98,10 @@ def html(berattelse, data: dict, texter: dict, *, version=None) -> str:
 def pdf(berattelse, data: dict, texter: dict, *, version=None, variant: str = "pdf/ua-1") -> bytes:
     """PDF-bytes. `variant`: "pdf/ua-1" (taggad, tillgänglig) eller "pdf/a-3b" (arkiv)."""
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
+    # Utan FontConfiguration bortser WeasyPrint från @font-face och tar systemets typsnitt.
+    typsnitt = FontConfiguration()
     dokument = HTML(
         string=html(berattelse, data, texter, version=version),
         base_url=str(ROT / "rapporter" / "static" / "rapporter") + "/",
@@ -106,7 +109,8 @@ def pdf(berattelse, data: dict, texter: dict, *, version=None, variant: str = "p
     )
     with tidsgrans(settings.RAPPORTER_PDF_TIDSGRANS):
         return dokument.write_pdf(
-            stylesheets=[CSS(filename=str(PDF_CSS), url_fetcher=url_hamtare)],
+            stylesheets=[CSS(filename=str(PDF_CSS), url_fetcher=url_hamtare, font_config=typsnitt)],
+            font_config=typsnitt,
             pdf_variant=variant,
             pdf_tags=True,
             custom_metadata=True,

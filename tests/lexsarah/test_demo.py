@@ -30,6 +30,8 @@ def test_demo_holds_cases_in_every_state_and_is_idempotent(db):
     lexsarah_demo.seed(_kontext())
     antal = Rapport.objects.count()
     assert set(Rapport.objects.values_list("status", flat=True)) == set(Status.values)
+    # Några demoärenden berör fler än en enskild.
+    assert Rapport.objects.filter(brukare__isnull=False, ovriga_brukare__isnull=False).exists()
     # Demoärendena håller samma regler som tjänsterna: inget avslutat med öppna åtgärder eller utan IVO.
     for r in Rapport.objects.filter(status__in=[Status.AVSLUTAD, Status.ATGARDER_UPPFOLJDA]):
         assert services._hinder_for_uppfoljda(r) == []

@@ -1,3 +1,4 @@
+import importlib
 import io
 import random
 
@@ -50,14 +51,17 @@ def test_demo_municipality_pdf_has_working_toc_and_the_expected_numbers(db, tmp_
 
     import pytest
 
-    from avvikelser import demo as avvikelser_demo
-    from avvikelser.models import Avvikelse
+    from avvikelser.models import Avvikelse, Klagomal
+    from lexsarah.models import Rapport
+    from riskanalys.models import Riskanalys
 
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext saknas")
     call_command("seed_demo", "--utan-appar", stdout=io.StringIO())
     kontext = _kontext()
-    avvikelser_demo.seed(kontext)
+    # Alla appars demodata, i samma ordning som seed_demo.
+    for app in ("riskanalys", "avvikelser", "lexsarah", "uppfoljning"):
+        importlib.import_module(f"{app}.demo").seed(kontext)
     rapporter_demo.seed(kontext)
     b = Kvalitetsberattelse.objects.select_related("nod").get(nod=kontext.namnder[0])
     ut = tmp_path / "demo.pdf"
@@ -73,6 +77,21 @@ def test_demo_municipality_pdf_has_working_toc_and_the_expected_numbers(db, tmp_
     rad = next(r for r in text.splitlines() if "Avvikelser enl. SoL, LSS" in r)
     assert rad.split()[-1] == str(antal)
     assert f"Avvikelser {b.ar} per kategori (totalt {antal})" in text
+    under = b.nod.sokvag
+    klagomal = Klagomal.objects.filter(enhet__sokvag__startswith=under, inkommet__year=b.ar).count()
+    rad = next(r for r in text.splitlines() if "Inkomna totalt" in r)
+    assert rad.split()[-1] == str(klagomal)
+    lex = [Rapport.objects.filter(enhet__sokvag__startswith=under, rapporterad__year=a).count()
+           for a in range(b.ar - 3, b.ar + 1)]  # fmt: skip
+    rad = next(r for r in text.splitlines() if r.strip().startswith("Lex Sarah") and r.split()[-1].isdigit())
+    assert rad.split()[-4:] == [str(n) for n in lex]
+    risk = [Riskanalys.objects.filter(nod__sokvag__startswith=under, aktuell=True, datum__year=a).count()
+            for a in (b.ar, b.ar - 1)]  # fmt: skip
+    rad = next(r for r in text.splitlines() if "Genomförda riskanalyser" in r)
+    assert rad.split()[-2:] == [str(risk[0]), f"({risk[1]})"]
+    # Innehållsförteckningens poster är klickbara länkar inom dokumentet.
+    objekt = _uppackad(ut.read_bytes())
+    assert len(re.findall(rb"/Subtype\s*/Link", objekt)) >= 14
     # Innehållsförteckningen: varje post pekar på sidan där avsnittets rubrik står.
     toc = [r for r in sidor[1].splitlines() if re.search(r"\.{3,}\s*\d+\s*$", r)]
     assert len(toc) == 14
@@ -82,3 +101,17 @@ def test_demo_municipality_pdf_has_working_toc_and_the_expected_numbers(db, tmp_
         assert rubrik.startswith(f"{nr}. ")
         assert rubrik in sidor[sida - 1], (rubrik, sida)
     assert f"Sida 2 av {len(sidor) - 1}" in text or f"Sida 2 av {len(sidor)}" in text
+
+
+def _uppackad(pdf: bytes) -> bytes:
+    """PDF:en med alla Flate-komprimerade strömmar uppackade (länkar ligger i komprimerade objektströmmar)."""
+    import re
+    import zlib
+
+    delar = [pdf]
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            delar.append(zlib.decompress(m.group(1)))
+        except zlib.error:
+            pass
+    return b"".join(delar)
