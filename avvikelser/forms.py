@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +30,25 @@ def _enheter_for(user):
     """Enheter användaren har en roll på (eller under); först i listan är den förvalda."""
     ids = access.noder(user, *access.ALLA_ROLLER)
     return OrgNod.objects.filter(pk__in=ids, typ=NodTyp.ENHET, aktiv=True).order_by("namn")
+
+
+def kan_rapportera(user) -> bool:
+    """Har användaren någon enhet att rapportera avvikelser eller registrera klagomål för?"""
+    return _enheter_for(user).exists()
+
+
+def _erbjudna_kategorier(nuvarande=None):
+    """Kategorier som erbjuds; en pensionerad kategori som redan står på posten finns kvar i listan."""
+    villkor = Q(aktiv=True)
+    if nuvarande is not None:
+        villkor |= Q(pk=nuvarande.pk if hasattr(nuvarande, "pk") else nuvarande)
+    return Kategori.objects.filter(villkor)
+
+
+def _inte_i_framtiden(tid):
+    if tid and tid > timezone.now() + timezone.timedelta(minutes=5):
+        raise forms.ValidationError("Tidpunkten kan inte ligga i framtiden.")
+    return tid
 
 
 class AvvikelseForm(forms.ModelForm):
@@ -91,10 +111,7 @@ class AvvikelseForm(forms.ModelForm):
         self.helper.add_input(Submit("spara", "Skicka avvikelsen"))
 
     def clean_handelsetid(self):
-        tid = self.cleaned_data["handelsetid"]
-        if tid and tid > timezone.now() + timezone.timedelta(minutes=5):
-            raise forms.ValidationError("Tidpunkten kan inte ligga i framtiden.")
-        return tid
+        return _inte_i_framtiden(self.cleaned_data["handelsetid"])
 
     def clean_beskrivning(self):
         text = self.cleaned_data["beskrivning"].strip()
@@ -208,16 +225,21 @@ class KlagomalOppetForm(forms.ModelForm):
 
 
 class KlagomalForm(forms.ModelForm):
-    """Personal registrerar ett klagomål eller en synpunkt åt någon."""
+    """Personal registrerar ett klagomål eller en synpunkt åt någon, vid en enhet de har en roll på, och
+    kan sätta ett tema (e-tjänstens avsändare gör det inte: de känner inte kommunens kategorier)."""
 
     class Meta:
         model = Klagomal
-        fields = ["enhet", "typ", "avsandartyp", "anonym", "namn", "kontakt", "beskrivning"]
+        fields = ["enhet", "typ", "avsandartyp", "anonym", "namn", "kontakt", "beskrivning", "tema"]
         widgets = {"beskrivning": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enhet"].queryset = OrgNod.objects.filter(typ=NodTyp.ENHET, aktiv=True).order_by("namn")
+        self.user = user
+        self.fields["enhet"].queryset = _enheter_for(user)
+        self.fields["tema"].queryset = _erbjudna_kategorier()
+        self.fields["tema"].empty_label = "Ej angivet"
+        self.fields["tema"].label = "Tema (valfritt)"
 
     def clean(self):
         data = super().clean()
@@ -231,6 +253,90 @@ class AvslutaKlagomalForm(forms.Form):
         label="Återkoppling, datum", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     aterkoppling_hur = forms.CharField(label="Återkoppling, hur", required=False, max_length=200)
+
+
+class KlagomalTemaForm(forms.ModelForm):
+    """Temat sätts eller ändras när ärendet handläggs."""
+
+    class Meta:
+        model = Klagomal
+        fields = ["tema"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tema"].queryset = _erbjudna_kategorier(self.instance.tema_id)
+        self.fields["tema"].empty_label = "Ej angivet"
+
+
+class AvvikelseHistorikForm(AvvikelseForm):
+    """Rapportformuläret (samma regler och meddelanden) plus det en historisk post behöver: när den
+    rapporterades och, för en avslutad post, när den avslutades och med vilken slutsats (API:t)."""
+
+    rapporterad = forms.DateTimeField(required=False, label="Rapporterad")
+    avslutad = forms.DateTimeField(required=False, label="Avslutad")
+    slutsats = forms.CharField(required=False, label="Slutsats", max_length=10000)
+
+    def clean_rapporterad(self):
+        return _inte_i_framtiden(self.cleaned_data.get("rapporterad"))
+
+    def clean_avslutad(self):
+        return _inte_i_framtiden(self.cleaned_data.get("avslutad"))
+
+    def clean(self):
+        data = super().clean()
+        handelsetid, rapporterad, avslutad = (
+            data.get("handelsetid"),
+            data.get("rapporterad"),
+            data.get("avslutad"),
+        )
+        if rapporterad and handelsetid and rapporterad < handelsetid:
+            self.add_error("rapporterad", "Avvikelsen kan inte ha rapporterats innan den hände.")
+        if avslutad:
+            if not rapporterad and not self.errors.get("rapporterad") and handelsetid:
+                # En avslutad historisk post utan rapportdatum räknas som rapporterad när det hände.
+                data["rapporterad"] = rapporterad = handelsetid
+            if rapporterad and avslutad <= rapporterad:
+                self.add_error("avslutad", "Avslutad måste ligga efter rapporterad.")
+            if not (data.get("slutsats") or "").strip():
+                self.add_error("slutsats", "Skriv en slutsats när avvikelsen registreras som avslutad.")
+        return data
+
+
+class KlagomalHistorikForm(KlagomalForm):
+    """Registreringsformuläret plus datum för ett historiskt ärende: när det kom in och, för ett
+    avslutat ärende, när det avslutades och vilken återkoppling som gavs (API:t)."""
+
+    inkommet = forms.DateTimeField(required=False, label="Inkommet")
+    avslutat = forms.DateTimeField(required=False, label="Avslutat")
+    aterkoppling_datum = forms.DateField(required=False, label="Återkoppling, datum")
+    aterkoppling_hur = forms.CharField(required=False, label="Återkoppling, hur", max_length=200)
+
+    def clean_inkommet(self):
+        return _inte_i_framtiden(self.cleaned_data.get("inkommet"))
+
+    def clean_avslutat(self):
+        return _inte_i_framtiden(self.cleaned_data.get("avslutat"))
+
+    def clean(self):
+        data = super().clean()
+        inkommet, avslutat = data.get("inkommet"), data.get("avslutat")
+        if avslutat:
+            if not inkommet and not self.errors.get("inkommet"):
+                self.add_error("inkommet", "Ange när ärendet kom in när det registreras som avslutat.")
+            if inkommet and avslutat <= inkommet:
+                self.add_error("avslutat", "Avslutat måste ligga efter inkommet.")
+            if not data.get("anonym") and (
+                not data.get("aterkoppling_datum") or not (data.get("aterkoppling_hur") or "").strip()
+            ):
+                self.add_error(None, "Ange datum och hur återkoppling gavs innan ärendet avslutas.")
+        elif data.get("aterkoppling_datum") or (data.get("aterkoppling_hur") or "").strip():
+            self.add_error("avslutat", "Ange när ärendet avslutades när återkopplingen anges.")
+        datum = data.get("aterkoppling_datum")
+        if datum and datum > timezone.localdate():
+            self.add_error("aterkoppling_datum", "Datumet kan inte ligga i framtiden.")
+        if datum and inkommet and datum < timezone.localtime(inkommet).date():
+            self.add_error("aterkoppling_datum", "Återkopplingen kan inte ha getts innan ärendet kom in.")
+        return data
 
 
 class BilagaForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -75,7 +76,8 @@ class Avvikelse(models.Model):
         verbose_name=_("rapporterad av"),
     )
     anonym = models.BooleanField(_("dölj mitt namn för enheten"), default=False)
-    rapporterad = models.DateTimeField(_("rapporterad"), auto_now_add=True, db_index=True)
+    # Sätts när posten skapas; en historisk post som förs in i efterhand (API:t) får sitt eget datum.
+    rapporterad = models.DateTimeField(_("rapporterad"), default=timezone.now, editable=False, db_index=True)
     handelsetid = models.DateTimeField(_("när hände det"), db_index=True)
     lag = models.CharField(_("lag"), max_length=3, choices=Lag.choices)
     kategori = models.ForeignKey(
@@ -216,7 +218,18 @@ class Klagomal(models.Model):
     namn = models.CharField(_("namn"), max_length=200, blank=True)
     kontakt = models.CharField(_("e-post eller telefon"), max_length=200, blank=True)
     beskrivning = models.TextField(_("beskrivning"))
-    inkommet = models.DateTimeField(_("inkommet"), auto_now_add=True, db_index=True)
+    # Tema ur samma konfigurerbara lista som avvikelsernas kategorier. Sätts av personalen (inte av
+    # avsändaren i e-tjänsten); en pensionerad kategori finns kvar på gamla ärenden och i statistiken.
+    tema = models.ForeignKey(
+        Kategori,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="klagomal",
+        verbose_name=_("tema"),
+    )
+    # Sätts när ärendet registreras; ett historiskt ärende (API:t) får det datum det kom in.
+    inkommet = models.DateTimeField(_("inkommet"), default=timezone.now, editable=False, db_index=True)
     via_e_tjanst = models.BooleanField(_("via e-tjänst"), default=False)
     registrerad_av = models.ForeignKey(
         settings.AUTH_USER_MODEL,

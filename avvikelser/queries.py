@@ -21,7 +21,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 
-from avvikelser.models import Avvikelse, AvvikelseStatus, Kategori
+from avvikelser.models import Avvikelse, AvvikelseStatus, Kategori, Klagomal
 from avvikelser.services import paminnelse_dagar
 from kvalitet import access
 from kvalitet.models import OrgNod
@@ -223,6 +223,33 @@ def tid_till_avslut(user, nod: OrgNod, fran: datetime.date, till: datetime.date)
 def antal_per_manad(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> list[dict]:
     """[{"manad": första dagen i månaden (lokal tid), "antal": n}] i tidsordning, inom scope."""
     return periodstatistik(user, nod, fran, till).per_manad
+
+
+EJ_ANGIVET_TEMA = "Ej angivet"
+
+
+def klagomal_per_tema(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> list[dict]:
+    """Klagomål och synpunkter (alla typer) per tema: [{"tema": namn, "antal": n, "andel": procent}],
+    störst först (lika antal: i namnordning). Inom användarens scope (STATISTIK), under noden, inkommet
+    hela dygn [fran, till] i lokal tid; ärenden utan tema räknas som "Ej angivet", pensionerade teman ingår."""
+    villkor = {k.replace("handelsetid", "inkommet"): v for k, v in dygnsgranser(fran, till).items()}
+    rader = list(
+        access.scope(user, Klagomal, access.STATISTIK)
+        .filter(enhet__in=_under(nod), **villkor)
+        .values("tema__namn")
+        .annotate(antal=Count("pk"))
+        .order_by()
+    )
+    summa = sum(r["antal"] for r in rader)
+    resultat = [
+        {
+            "tema": r["tema__namn"] or EJ_ANGIVET_TEMA,
+            "antal": r["antal"],
+            "andel": round(100 * r["antal"] / summa, 1) if summa else 0.0,
+        }
+        for r in rader
+    ]
+    return sorted(resultat, key=lambda r: (-r["antal"], r["tema"]))
 
 
 def fyra_ar_per_kategori(user, nod: OrgNod, ar: int) -> list[dict]:

@@ -98,6 +98,62 @@ def avvikelse_rapportera(*, avvikelse: Avvikelse, av) -> Avvikelse:
     return avvikelse
 
 
+HISTORIK_TEXT = "Registrerad i efterhand via API"
+
+
+def _tid(t) -> str:
+    return f"{timezone.localtime(t):%Y-%m-%d %H:%M}"
+
+
+@transaction.atomic
+def avvikelse_registrera_historisk(
+    *, avvikelse: Avvikelse, av, rapporterad=None, avslutad=None, slutsats: str = ""
+) -> Avvikelse:
+    """För in en avvikelse i efterhand (t.ex. kommunens historik via API:t).
+
+    Utan `avslutad` går den genom den vanliga rapporteringen (påminnelserna räknas från `rapporterad`).
+    Med `avslutad` skapas den direkt som avslutad med slutsatsen, tidslinjen säger att den registrerats
+    i efterhand, och inga påminnelser läggs. Formuläret (AvvikelseHistorikForm) har redan prövat datumen;
+    här kontrolleras bara det som måste gälla oavsett anropare."""
+    if rapporterad is not None:
+        avvikelse.rapporterad = rapporterad
+    if avslutad is None:
+        avvikelse = avvikelse_rapportera(avvikelse=avvikelse, av=av)
+        if rapporterad is not None:
+            _handelse(avvikelse, av, f"{HISTORIK_TEXT} (rapporterad {_tid(avvikelse.rapporterad)}).")
+        return avvikelse
+    if not (slutsats or "").strip():
+        raise ValidationError({"slutsats": "Skriv en slutsats när avvikelsen registreras som avslutad."})
+    if avvikelse.rapporterad is None or avslutad <= avvikelse.rapporterad:
+        raise ValidationError({"avslutad": "Avslutad måste ligga efter rapporterad."})
+    avvikelse.rapporterad_av = av
+    if not settings.AVVIKELSER_ANONYM_TILLATEN:
+        avvikelse.anonym = False
+    avvikelse.status = S.AVSLUTAD
+    avvikelse.slutsats = slutsats.strip()
+    avvikelse.avslutad = avslutad
+    avvikelse.referensnummer = f"tmp-{timezone.now().timestamp()}"[:20]
+    avvikelse._history_user = av
+    avvikelse._change_reason = HISTORIK_TEXT
+    avvikelse.save()
+    avvikelse.referensnummer = _referensnummer("AV", Avvikelse, avvikelse.pk)
+    avvikelse.save(update_fields=["referensnummer"])
+    _handelse(
+        avvikelse,
+        av,
+        f"{HISTORIK_TEXT}: rapporterad {_tid(avvikelse.rapporterad)}.",
+        till=S.RAPPORTERAD,
+    )
+    _handelse(
+        avvikelse,
+        av,
+        f"{HISTORIK_TEXT}: avslutad {_tid(avslutad)}.",
+        fran=S.RAPPORTERAD,
+        till=S.AVSLUTAD,
+    )
+    return avvikelse
+
+
 @transaction.atomic
 def avvikelse_byt_status(*, avvikelse: Avvikelse, till: str, av, motivering: str = "") -> Avvikelse:
     """Byter status enligt OVERGANGAR. Återöppning kräver motivering. Skriver tidslinjen."""
@@ -205,6 +261,54 @@ def klagomal_registrera(*, klagomal: Klagomal, av=None) -> Klagomal:
             rubrik=f"Återkoppling saknas för {klagomal.referensnummer}",
             lank=reverse("avvikelser:klagomal_detalj", args=[klagomal.pk]),
         )
+    return klagomal
+
+
+@transaction.atomic
+def klagomal_registrera_historisk(
+    *, klagomal: Klagomal, av, inkommet=None, avslutat=None, aterkoppling_datum=None, aterkoppling_hur=""
+) -> Klagomal:
+    """För in ett klagomål i efterhand (API:t). Utan `avslutat` registreras det som vanligt (med
+    påminnelse om återkoppling); med `avslutat` skapas det avslutat med återkopplingen, utan påminnelse.
+    Historiken på ärendet säger att det registrerats i efterhand."""
+    if inkommet is not None:
+        klagomal.inkommet = inkommet
+    if avslutat is None:
+        klagomal._change_reason = HISTORIK_TEXT if inkommet is not None else None
+        return klagomal_registrera(klagomal=klagomal, av=av)
+    if klagomal.inkommet is None or avslutat <= klagomal.inkommet:
+        raise ValidationError({"avslutat": "Avslutat måste ligga efter inkommet."})
+    if not klagomal.anonym and (not aterkoppling_datum or not (aterkoppling_hur or "").strip()):
+        raise ValidationError("Ange datum och hur återkoppling gavs innan ärendet avslutas.")
+    klagomal.registrerad_av = av
+    klagomal.via_e_tjanst = False
+    if klagomal.anonym:
+        klagomal.namn = ""
+        klagomal.kontakt = ""
+    klagomal.status = K.AVSLUTAT
+    klagomal.avslutat = avslutat
+    klagomal.aterkoppling_datum = aterkoppling_datum
+    klagomal.aterkoppling_hur = (aterkoppling_hur or "").strip()
+    klagomal.referensnummer = f"tmp-{timezone.now().timestamp()}"[:20]
+    klagomal._history_user = av
+    klagomal._change_reason = HISTORIK_TEXT
+    klagomal.save()
+    klagomal.referensnummer = _referensnummer("KS", Klagomal, klagomal.pk)
+    klagomal.save(update_fields=["referensnummer"])
+    return klagomal
+
+
+@transaction.atomic
+def klagomal_satt_tema(*, klagomal: Klagomal, tema, av) -> Klagomal:
+    """Sätter (eller tar bort) ärendets tema; ändringen hamnar i historiken med författare."""
+    klagomal = Klagomal.objects.select_for_update().get(pk=klagomal.pk)
+    if klagomal.tema_id == (tema.pk if tema else None):
+        return klagomal
+    if tema is not None and not tema.aktiv:
+        raise ValidationError("Temat erbjuds inte längre; välj ett annat.")
+    klagomal.tema = tema
+    klagomal._history_user = av
+    klagomal.save(update_fields=["tema"])
     return klagomal
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("klagomal/", views.klagomal_lista, name="klagomal"),
     path("klagomal/ny/", views.klagomal_registrera, name="klagomal_ny"),
     path("klagomal/<int:pk>/", views.klagomal_detalj, name="klagomal_detalj"),
+    path("klagomal/<int:pk>/tema/", views.klagomal_tema, name="klagomal_tema"),
     path("<int:pk>/", views.detalj, name="detalj"),
     path("<int:pk>/status/", views.byt_status, name="status"),
     path("<int:pk>/utred/", views.utred, name="utred"),

@@ -20,6 +20,7 @@ from avvikelser.forms import (
     BilagaForm,
     KlagomalForm,
     KlagomalOppetForm,
+    KlagomalTemaForm,
     KoFilterForm,
     StatusForm,
     UtredningForm,
@@ -351,6 +352,7 @@ def statistik(request):
             ar_lista=list(range(till.year - 3, till.year + 1)),
             flera_enheter=flera,
             tysta=queries.tysta_enheter(request.user, nod, fran, till, per_enhet=per_enhet),
+            klagomal_per_tema=queries.klagomal_per_tema(request.user, nod, fran, till),
         )
     return render(request, "avvikelser/statistik.html", sammanhang, status=400 if fel else 200)
 
@@ -374,7 +376,7 @@ def klagomal_registrera(request):
 
 
 def klagomal_detalj(request, pk):
-    k = access.hamta(request.user, Klagomal.objects.select_related("enhet"), pk=pk)
+    k = access.hamta(request.user, Klagomal.objects.select_related("enhet", "tema"), pk=pk)
     form = AvslutaKlagomalForm(request.POST if request.method == "POST" else None)
     fel = ""
     if request.method == "POST":
@@ -388,9 +390,35 @@ def klagomal_detalj(request, pk):
                 fel = " ".join(e.messages)
         else:
             fel = "Kontrollera uppgifterna."
+    return _klagomal_detalj(request, k, form=form, fel=fel)
+
+
+def _klagomal_detalj(request, k, *, form=None, fel="", tema_form=None):
+    kan_andra = access.kan(request.user, k, access.ANDRA)
     return render(
         request,
         "avvikelser/klagomal_detalj.html",
-        {"k": k, "form": form, "fel": fel},
-        status=400 if fel else 200,
+        {
+            "k": k,
+            "form": form or AvslutaKlagomalForm(),
+            "fel": fel,
+            "kan_andra": kan_andra,
+            "tema_form": tema_form or (KlagomalTemaForm(instance=k) if kan_andra else None),
+        },
+        status=400 if fel or (tema_form is not None and tema_form.errors) else 200,
     )
+
+
+@require_POST
+def klagomal_tema(request, pk):
+    """Handläggaren sätter eller ändrar ärendets tema (pensionerade teman erbjuds inte)."""
+    k = access.hamta(request.user, Klagomal.objects.select_related("enhet", "tema"), access.ANDRA, pk=pk)
+    form = KlagomalTemaForm(request.POST, instance=Klagomal.objects.get(pk=k.pk))
+    if form.is_valid():
+        try:
+            services.klagomal_satt_tema(klagomal=k, tema=form.cleaned_data["tema"], av=request.user)
+            messages.success(request, "Temat är sparat.")
+            return redirect("avvikelser:klagomal_detalj", pk=pk)
+        except ValidationError as fel:
+            form.add_error("tema", fel)
+    return _klagomal_detalj(request, k, tema_form=form)

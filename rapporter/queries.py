@@ -127,8 +127,10 @@ def klagomal_per_ar(user, nod: OrgNod, ar_lista: list[int]) -> dict[int, int]:
 
 
 def klagomal_sammanstallning(user, nod: OrgNod, ar: int) -> dict:
-    """Årets klagomål och synpunkter: antal per typ och avsändare, anonyma, återkoppling lämnad/skyldig."""
+    """Årets klagomål och synpunkter: antal per typ, avsändare och tema (med andel; samma fråga som
+    avvikelsernas statistiksida), anonyma, återkoppling lämnad/skyldig."""
     from avvikelser.models import Avsandartyp, Klagomal, KlagomalTyp
+    from avvikelser.queries import klagomal_per_tema
 
     qs = access.scope(user, Klagomal).filter(enhet__in=_under(nod), inkommet__year=ar)
     r = qs.aggregate(
@@ -146,6 +148,7 @@ def klagomal_sammanstallning(user, nod: OrgNod, ar: int) -> dict:
         "aterkoppling_saknas": r["aterkoppling_saknas"],
         "per_typ": [{"typ": str(t.label), "antal": r[f"typ_{t.value}"]} for t in KlagomalTyp],
         "per_avsandare": [{"avsandare": str(t.label), "antal": r[f"fran_{t.value}"]} for t in Avsandartyp],
+        "per_tema": klagomal_per_tema(user, nod, *_period(ar)),
     }
 
 

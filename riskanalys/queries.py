@@ -70,13 +70,10 @@ def alla_risker(user, *, niva: str = "") -> QuerySet:
 
 
 def matris(riskerna) -> dict:
-    """4×4-matrisen före och efter åtgärder: celler med antal risker."""
+    """4×4-matrisen före och efter åtgärder: celler med antal risker. Ett QuerySet räknas i SQL (alla
+    risker i urvalet, hur många de än är); en lista (en analys risker) räknas i Python."""
 
-    def bygg(par):
-        antal = {}
-        for k, s in par:
-            if k and s:
-                antal[(k, s)] = antal.get((k, s), 0) + 1
+    def bygg(antal: dict) -> list[dict]:
         return [
             {
                 "konsekvens": k,
@@ -90,10 +87,27 @@ def matris(riskerna) -> dict:
             for k in [rad[0][0]]
         ]
 
-    riskerna = list(riskerna)
+    def rakna(kfalt: str, sfalt: str) -> dict:
+        if isinstance(riskerna, QuerySet):
+            rader = (
+                riskerna.order_by()
+                .filter(**{f"{kfalt}__isnull": False, f"{sfalt}__isnull": False})
+                .values(kfalt, sfalt)
+                .annotate(antal=Count("pk"))
+            )
+            return {(r[kfalt], r[sfalt]): r["antal"] for r in rader}
+        antal: dict = {}
+        for r in riskerna:
+            par = (getattr(r, kfalt), getattr(r, sfalt))
+            if all(par):
+                antal[par] = antal.get(par, 0) + 1
+        return antal
+
+    if not isinstance(riskerna, QuerySet):
+        riskerna = list(riskerna)
     return {
-        "fore": bygg((r.konsekvens, r.sannolikhet) for r in riskerna),
-        "efter": bygg((r.konsekvens_efter, r.sannolikhet_efter) for r in riskerna),
+        "fore": bygg(rakna("konsekvens", "sannolikhet")),
+        "efter": bygg(rakna("konsekvens_efter", "sannolikhet_efter")),
         "sannolikheter": riskmatris.SANNOLIKHET,
     }
 

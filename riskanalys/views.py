@@ -295,7 +295,7 @@ def risker(request):
     return render(
         request,
         "riskanalys/risker.html",
-        {"sida": sida, "niva": niva, "nivaer": riskmatris.NIVAER, "matris": queries.matris(qs[:2000])},
+        {"sida": sida, "niva": niva, "nivaer": riskmatris.NIVAER, "matris": queries.matris(qs)},
     )
 
 

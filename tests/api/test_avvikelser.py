@@ -79,5 +79,13 @@ def test_avvikelse_list_query_count(api, cast, avv, django_assert_max_num_querie
         klient.get("/api/v1/avvikelser/")
 
 
-def test_api_is_read_only_for_avvikelser(api, cast, avv):
-    assert api(cast.erik).post("/api/v1/avvikelser/", {}, format="json").status_code == 405
+def test_api_writes_avvikelser_only_by_post(api, cast, avv):
+    # POST rapporterar (se test_historik.py); ändra eller radera går inte via API:t.
+    klient = api(cast.erik)
+    antal = len(avv)
+    assert klient.post("/api/v1/avvikelser/", {}, format="json").status_code == 400
+    for metod in (klient.put, klient.patch, klient.delete):
+        assert metod(f"/api/v1/avvikelser/{avv['e1'].pk}/", {}, format="json").status_code == 405
+    from avvikelser.models import Avvikelse
+
+    assert Avvikelse.objects.count() == antal

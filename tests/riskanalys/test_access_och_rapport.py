@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from kvalitet import access
 from riskanalys import queries, services
@@ -151,3 +152,23 @@ def test_all_risks_are_sorted_by_value_and_the_matrix_counts_each_cell(org, cast
     assert celler(m["efter"]) == {(2, 1): 1, (1, 1): 2}
     assert [rad["konsekvens"] for rad in m["fore"]] == [4, 3, 2, 1]
     assert m["fore"][0]["celler"][3]["niva"].kod == "mycket_hog"
+    # Samma matris när urvalet räknas i SQL (risklistan skickar sitt QuerySet).
+    sql = queries.matris(queries.alla_risker(cast.erik))
+    assert celler(sql["fore"]) == celler(m["fore"]) and celler(sql["efter"]) == celler(m["efter"])
+
+
+def test_risk_list_matrix_counts_every_risk_in_scope_not_a_sample(org, cast, logga_in):
+    from riskanalys.models import Risk
+
+    analys = RiskanalysFactory(nod=org.e1)
+    Risk.objects.bulk_create(
+        [Risk(analys=analys, beskrivning=f"Risk {i}", konsekvens=3, sannolikhet=2) for i in range(2_100)]
+    )
+    RiskFactory(analys=RiskanalysFactory(nod=org.e4), konsekvens=3, sannolikhet=2)  # annan nämnd
+    antal = Risk.objects.filter(analys=analys).count()
+    assert antal == 2_100
+    svar = logga_in(cast.erik).get(reverse("riskanalys:risker"))
+    cell = next(
+        c for rad in svar.context["matris"]["fore"] for c in rad["celler"] if (c["k"], c["s"]) == (3, 2)
+    )
+    assert cell["antal"] == antal
