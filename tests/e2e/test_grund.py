@@ -1,5 +1,7 @@
 """Grundens resor i riktig webbläsare: inloggning på telefon, brukarsök, åtkomstlogg, tillgänglighet."""
 
+import re
+
 import pytest
 
 from kvalitet.models import Atkomstlogg
@@ -64,3 +66,17 @@ def test_brukare_detail_has_no_serious_accessibility_violations(ny_sida, server,
     sida.goto(f"{server}/brukare/{brukare.b1.pk}/")
     fel = axe_fel(sida)
     assert fel == [], forklara(fel)
+
+
+@pytest.mark.parametrize("mobil", [False, True], ids=["dator", "telefon"])
+def test_menu_never_pushes_the_page_wider_than_the_screen(ny_sida, server, cast, mobil):
+    # Samordnaren har flest menyval; menyn ska radbrytas, inte ge vågrät rullning (WCAG 1.4.10).
+    sida = ny_sida(cast.kim, mobil=mobil)
+    sida.goto(f"{server}/uppfoljning/tackning/")
+    assert sida.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    if mobil:
+        sida.get_by_role("button", name="Visa meny").click()
+    logga_ut = sida.get_by_role("button", name=re.compile("^Logga ut"))
+    logga_ut.wait_for(state="visible")
+    ruta = logga_ut.bounding_box()
+    assert ruta["x"] + ruta["width"] <= sida.viewport_size["width"]
