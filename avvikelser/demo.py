@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -56,6 +55,8 @@ def seed(kontext) -> None:
         return
     slump = kontext.slump
     kategorier = list(Kategori.objects.filter(aktiv=True))
+    vikt = {"Bemötande": 4, "Utebliven insats": 3, "Information": 2, "Omsorg": 2}
+    teman = [k for k in kategorier for _ in range(vikt.get(k.namn, 1))]
     rapportor = kontext.anvandare.get("personal") or next(iter(kontext.anvandare.values()))
     nu = timezone.now()
     avvikelser, klagomal, lopnr = [], [], 0
@@ -82,6 +83,7 @@ def seed(kontext) -> None:
                     brukare_id=slump.choice(brukare_ids) if brukare_ids and slump.random() < 0.8 else None,
                     rapporterad_av=rapportor,
                     handelsetid=tid,
+                    rapporterad=tid,
                     lag="LSS" if "LSS" in enhet.namn else "SoL",
                     kategori=kat,
                     beskrivning=TEXTER.get(kat.namn, "Händelse utan kategori.").format(h=slump.randint(7, 9)),
@@ -99,11 +101,15 @@ def seed(kontext) -> None:
         for _ in range(max(1, antal // 10)):
             lopnr += 1
             anonym = slump.random() < 0.3
+            # Teman som i seedens kvalitetsberättelse: bemötande och utebliven insats oftast; en del utan tema.
+            tema = slump.choice(teman) if slump.random() < 0.85 else None
             klagomal.append(
                 Klagomal(
                     referensnummer=f"DEMO-K{lopnr:07d}",
                     enhet=enhet,
                     typ=slump.choice(list(KlagomalTyp)),
+                    tema=tema,
+                    inkommet=nu - datetime.timedelta(days=slump.randint(0, 364), hours=slump.randint(0, 23)),
                     anonym=anonym,
                     namn="" if anonym else "Anhörig",
                     beskrivning="Synpunkt på bemötande och kontinuitet.",
@@ -111,7 +117,5 @@ def seed(kontext) -> None:
                 )
             )
     bulk_create_with_history(avvikelser, Avvikelse, batch_size=2000)
-    # rapporterad (auto_now_add) sätts till händelsetiden så att året blir realistiskt.
-    Avvikelse.objects.filter(referensnummer__startswith="DEMO-").update(rapporterad=F("handelsetid"))
     bulk_create_with_history(klagomal, Klagomal, batch_size=2000)
     kontext.skriv(f"Avvikelser: {len(avvikelser)} avvikelser och {len(klagomal)} klagomål/synpunkter.")

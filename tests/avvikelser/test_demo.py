@@ -2,6 +2,7 @@ import io
 import random
 
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from avvikelser import demo as avvikelser_demo
@@ -35,5 +36,10 @@ def test_demo_gives_every_unit_a_year_of_deviations_and_is_idempotent(db):
         enheter.values_list("pk", flat=True)
     )
     assert not Kategori.objects.get(namn="Annat").aktiv
+    # Klagomålen har teman (de flesta) och kom in under hela året, så att årsrapportens tabeller har innehåll.
+    assert Klagomal.objects.filter(tema__isnull=False).count() > klagomal / 2
+    manader = {d.month for d in Klagomal.objects.values_list("inkommet", flat=True)}
+    assert len(manader) >= 6
+    assert not Avvikelse.objects.exclude(rapporterad=F("handelsetid")).exists()
     avvikelser_demo.seed(_kontext())
     assert (Avvikelse.objects.count(), Klagomal.objects.count()) == (antal, klagomal)
