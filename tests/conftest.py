@@ -45,6 +45,19 @@ def redis_url():
 
 
 @pytest.fixture
+def pdftotext():
+    """Sökvägen till pdftotext (poppler-utils). Saknas den i CI är det ett fel; lokalt hoppas testet över."""
+    import shutil
+
+    sokvag = shutil.which("pdftotext")
+    if not sokvag:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext saknas i CI (.ci/run installerar poppler-utils).")
+        pytest.skip("pdftotext saknas (apt-get install poppler-utils).")
+    return sokvag
+
+
+@pytest.fixture
 def postgres():
     if connection.vendor != "postgresql":
         if os.environ.get("CI"):

@@ -44,19 +44,14 @@ def test_demo_gives_every_committee_goals_control_plan_and_a_draft_report_idempo
     assert kolada["varde"] == 91.0
 
 
-def test_demo_municipality_pdf_has_working_toc_and_the_expected_numbers(db, tmp_path):
+def test_demo_municipality_pdf_has_working_toc_and_the_expected_numbers(db, tmp_path, pdftotext):
     import re
-    import shutil
     import subprocess
-
-    import pytest
 
     from avvikelser.models import Avvikelse, Klagomal
     from lexsarah.models import Rapport
     from riskanalys.models import Riskanalys
 
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext saknas")
     call_command("seed_demo", "--utan-appar", stdout=io.StringIO())
     kontext = _kontext()
     # Alla appars demodata, i samma ordning som seed_demo.

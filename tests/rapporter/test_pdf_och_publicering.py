@@ -3,7 +3,6 @@
 import datetime
 import hashlib
 import io
-import shutil
 import subprocess
 
 import pytest
@@ -18,7 +17,7 @@ from tests.rapporter.factories import KontrollplanFactory, KontrollpunktFactory,
 
 AR = 2024
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext saknas")
+pytestmark = pytest.mark.usefixtures("pdftotext")
 
 
 def pdftext(data: bytes, layout: bool = True) -> str:
