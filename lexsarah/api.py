@@ -8,6 +8,7 @@ identitet lämnas aldrig ut via API:t (utredarna ser den i webben). Ledningen f�
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -89,7 +90,9 @@ class MinRapportSerializer(serializers.ModelSerializer):
 class RapportFilter(NodFilter):
     status = filters.ChoiceFilter(choices=Status.choices)
     beslut = filters.ChoiceFilter(choices=Beslut.choices)
-    brukare = HeltalFilter(field_name="brukare")
+    brukare = HeltalFilter(
+        method="filtrera_brukare", label="Enskild (id): den som främst berörs eller en av de övriga"
+    )
     fran = filters.DateFilter(
         field_name="rapporterad", lookup_expr="date__gte", label="Rapporterad från (datum)"
     )
@@ -100,6 +103,9 @@ class RapportFilter(NodFilter):
     class Meta:
         model = Rapport
         fields = ["status", "beslut", "brukare"]
+
+    def filtrera_brukare(self, qs, name, value):
+        return qs.filter(Q(brukare=value) | Q(ovriga_brukare=value)).distinct()
 
 
 class RapportViewSet(LasViewSet):

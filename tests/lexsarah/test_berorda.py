@@ -199,6 +199,10 @@ def test_api_returns_the_additional_ids_and_logs_each_individual(cast, org, bruk
     lista = token_klient(cast.erik).get("/api/v1/lexsarah/").json()["results"]
     assert [sorted(r["ovriga_brukare"]) for r in lista] == [sorted([brukare.skyddad.pk, brukare.b3.pk])]
     assert _logg(cast.erik, "Lex Sarah (API)") == sorted([brukare.b1.pk, brukare.skyddad.pk, brukare.b3.pk])
+    # Filtret på enskild hittar ärendet också via en av de övriga berörda, en gång.
+    for enskild, antal in ((brukare.b1, 1), (brukare.b3, 1), (brukare.skyddad_annan, 0)):
+        svar = token_klient(cast.kim).get("/api/v1/lexsarah/", {"brukare": enskild.pk}).json()
+        assert [r["id"] for r in svar["results"]] == [rapport.pk] * antal, enskild
 
 
 def test_register_and_statistics_show_no_individual(cast, org, brukare, logga_in):
