@@ -236,9 +236,10 @@ def test_follow_up_ends_reminders_for_actions_left_open(org, cast):
 
 
 def test_action_without_owner_reminds_the_approver_once(org, cast):
-    igar = timezone.localdate() - datetime.timedelta(days=1)
+    # Påminnelsen går kl. 07 dagen efter sista dag; två dagar bakåt är den förfallen vid varje klockslag.
+    passerad = timezone.localdate() - datetime.timedelta(days=2)
     analys = RiskanalysFactory(nod=org.e1, skapad_av=cast.erik)
-    AtgardFactory(risk=RiskFactory(analys=analys), klar_senast=igar, text="Ingen ansvarig")
+    AtgardFactory(risk=RiskFactory(analys=analys), klar_senast=passerad, text="Ingen ansvarig")
     services.analys_faststall(analys=analys, av=cast.vera)
     assert bevakningar_svep() == 1 and bevakningar_svep() == 0
     assert Notifikation.objects.get().mottagare == cast.vera
