@@ -134,6 +134,34 @@ class Avvikelse(models.Model):
         return riskmatris.niva(self.riskvarde)
 
 
+class Manadsantal(models.Model):
+    """Antal avvikelser per enhet, kategori och händelsemånad (lokal tid): statistikens sammanställning.
+
+    Skrivs bara av databasen: triggrar på avvikelsetabellen (PostgreSQL, se `avvikelser/sammanstallning.py`)
+    håller den aktuell vid varje INSERT, UPDATE och DELETE, också vid massimport och SQL utanför Django.
+    Statistiken läser hela månader härifrån och periodens kanter ur avvikelserna. På SQLite (demon) finns
+    inga triggrar och tabellen används inte."""
+
+    enhet = models.ForeignKey("kvalitet.OrgNod", on_delete=models.CASCADE, related_name="+")
+    kategori = models.ForeignKey(Kategori, on_delete=models.CASCADE, related_name="+")
+    manad = models.DateField(_("månad"), help_text=_("Första dagen i månaden."))
+    # Positivt heltal (CHECK i databasen): ett negativt antal vore ett fel i triggern, och då hellre ett
+    # avbrutet anrop än fel statistik.
+    antal = models.PositiveIntegerField(_("antal"), default=0)
+
+    objects = AtkomstQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("månadsantal")
+        verbose_name_plural = _("månadsantal")
+        constraints = [
+            models.UniqueConstraint(fields=["enhet", "kategori", "manad"], name="manadsantal_unik"),
+        ]
+
+    def __str__(self):
+        return f"{self.enhet_id}/{self.kategori_id}/{self.manad:%Y-%m}: {self.antal}"
+
+
 class Handelse(models.Model):
     """En rad i avvikelsens tidslinje: statusbyte, anteckning, eskalering. Skrivs bara av tjänsterna."""
 

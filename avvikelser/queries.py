@@ -21,7 +21,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 
-from avvikelser.models import Avvikelse, AvvikelseStatus, Kategori, Klagomal
+from avvikelser.models import Avvikelse, AvvikelseStatus, Kategori, Klagomal, Manadsantal
 from avvikelser.services import paminnelse_dagar
 from kvalitet import access
 from kvalitet.models import OrgNod
@@ -103,15 +103,7 @@ class Periodstatistik:
 def periodstatistik(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> Periodstatistik:
     """Rader i fallande antal (lika antal: i namnordning); månader i tidsordning. Inom användarens scope,
     under noden, händelsedatum i perioden; pensionerade kategorier ingår."""
-    from django.db.models.functions import TruncMonth
-
-    kub = list(
-        _period(user, nod, fran, till)
-        .annotate(manad=TruncMonth("handelsetid"))
-        .values("enhet_id", "kategori_id", "manad")
-        .annotate(antal=Count("pk"))
-        .order_by()
-    )
+    kub = _kub(user, nod, fran, till)
     kategorier = dict(
         Kategori.objects.filter(pk__in={r["kategori_id"] for r in kub}).values_list("pk", "namn")
     )
@@ -189,6 +181,48 @@ def _period(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> Quer
     )
 
 
+def _manadsgranser(fran: datetime.date, till: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """[första, efter) för de hela kalendermånader som ryms i [fran, till]; första >= efter när ingen gör det."""
+    forsta = fran if fran.day == 1 else (fran.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    efter = (till + datetime.timedelta(days=1)).replace(day=1)
+    return forsta, efter
+
+
+def _kub_ur_avvikelser(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> list[dict]:
+    from django.db.models.functions import TruncMonth
+
+    rader = list(
+        _period(user, nod, fran, till)
+        .annotate(manad=TruncMonth("handelsetid"))
+        .values("enhet_id", "kategori_id", "manad")
+        .annotate(antal=Count("pk"))
+        .order_by()
+    )
+    for r in rader:
+        r["manad"] = timezone.localtime(r["manad"]).date()
+    return rader
+
+
+def _kub(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> list[dict]:
+    """Antal per enhet × kategori × månad (date), inom scope (STATISTIK), under noden, händelsedatum i
+    [fran, till]. Hela månader läses ur månadssammanställningen (tusentals rader i stället för en rad per
+    avvikelse); periodens ofullständiga första och sista månad räknas ur avvikelserna. På SQLite (demon)
+    finns ingen sammanställning och allt räknas ur avvikelserna."""
+    forsta, efter = _manadsgranser(fran, till)
+    if connection.vendor != "postgresql" or forsta >= efter:
+        return _kub_ur_avvikelser(user, nod, fran, till)
+    rader = list(
+        access.scope(user, Manadsantal, access.STATISTIK)
+        .filter(enhet__in=_under(nod), manad__gte=forsta, manad__lt=efter, antal__gt=0)
+        .values("enhet_id", "kategori_id", "manad", "antal")
+    )
+    if fran < forsta:
+        rader += _kub_ur_avvikelser(user, nod, fran, forsta - datetime.timedelta(days=1))
+    if efter <= till:
+        rader += _kub_ur_avvikelser(user, nod, efter, till)
+    return rader
+
+
 class _Median(Aggregate):
     # PostgreSQL: percentile_cont räknas i databasen.
     function = "percentile_cont"
@@ -221,7 +255,7 @@ def tid_till_avslut(user, nod: OrgNod, fran: datetime.date, till: datetime.date)
 
 
 def antal_per_manad(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> list[dict]:
-    """[{"manad": första dagen i månaden (lokal tid), "antal": n}] i tidsordning, inom scope."""
+    """[{"manad": första dagen i månaden (date, lokal tid), "antal": n}] i tidsordning, inom scope."""
     return periodstatistik(user, nod, fran, till).per_manad
 
 
@@ -253,18 +287,16 @@ def klagomal_per_tema(user, nod: OrgNod, fran: datetime.date, till: datetime.dat
 
 
 def fyra_ar_per_kategori(user, nod: OrgNod, ar: int) -> list[dict]:
-    """Antal per kategori för åren ar-3 … ar sida vid sida: [{"kategori": namn, "ar": {år: n}}].
-    En enda SQL-fråga (villkorade COUNT)."""
+    """Antal per kategori för åren ar-3 … ar sida vid sida: [{"kategori": namn, "ar": {år: n}}], i
+    namnordning; kategorier utan avvikelser under de fyra åren utelämnas."""
     ar_lista = list(range(ar - 3, ar + 1))
-    qs = access.scope(user, Avvikelse, access.STATISTIK).filter(
-        enhet__in=_under(nod), **dygnsgranser(datetime.date(ar_lista[0], 1, 1), datetime.date(ar, 12, 31))
-    )
-    rader = qs.values("kategori__namn").annotate(
-        **{f"a{a}": Count("pk", filter=Q(handelsetid__year=a)) for a in ar_lista}
-    )
+    summor: Counter = Counter()
+    for r in _kub(user, nod, datetime.date(ar_lista[0], 1, 1), datetime.date(ar, 12, 31)):
+        summor[r["kategori_id"], r["manad"].year] += r["antal"]
+    namn = dict(Kategori.objects.filter(pk__in={k for k, _ in summor}).values_list("pk", "namn"))
     return [
-        {"kategori": r["kategori__namn"], "ar": {a: r[f"a{a}"] for a in ar_lista}}
-        for r in sorted(rader, key=lambda r: r["kategori__namn"])
+        {"kategori": namn[k], "ar": {a: summor[k, a] for a in ar_lista}}
+        for k in sorted(namn, key=lambda k: namn[k])
     ]
 
 
@@ -294,7 +326,7 @@ def tysta_enheter(
     from kvalitet.models import NodTyp
 
     if per_enhet is None:  # statistiksidan skickar med det den redan räknat
-        per_enhet = list(_period(user, nod, fran, till).values("enhet_id").annotate(antal=Count("pk")))
+        per_enhet = periodstatistik(user, nod, fran, till).per_enhet
     antal = {r["enhet_id"]: r["antal"] for r in per_enhet}
     synliga_enheter = access.noder(user, *access.CHEFER, access.KVALITETSSAMORDNARE)
     enheter = list(

@@ -290,6 +290,14 @@ def _regel_avvikelse(user, qs, atgard):
     return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE,), egen_falt="rapporterad_av")
 
 
+@regel("avvikelser.manadsantal")
+def _regel_manadsantal(user, qs, atgard):
+    # Statistikens sammanställning: samma urval som avvikelserna under STATISTIK; skrivs bara av databasen.
+    if atgard == STATISTIK:
+        return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE,))
+    return qs.none()
+
+
 @regel("avvikelser.handelse", "avvikelser.atgard", "avvikelser.bilaga")
 def _regel_avvikelse_del(user, qs, atgard):
     roller = CHEFER if atgard == ANDRA else CHEFER + (KVALITETSSAMORDNARE,)
