@@ -328,7 +328,7 @@ def tysta_enheter(
     if per_enhet is None:  # statistiksidan skickar med det den redan räknat
         per_enhet = periodstatistik(user, nod, fran, till).per_enhet
     antal = {r["enhet_id"]: r["antal"] for r in per_enhet}
-    synliga_enheter = access.noder(user, *access.CHEFER, access.KVALITETSSAMORDNARE)
+    synliga_enheter = access.noder(user, *access.STATISTIK_ROLLER)
     enheter = list(
         OrgNod.objects.filter(
             sokvag__startswith=nod.sokvag, typ=NodTyp.ENHET, antal_platser__gt=0, pk__in=synliga_enheter

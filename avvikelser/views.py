@@ -313,7 +313,7 @@ def statistik(request):
     """Statistik för vald nod och period, inom användarens scope (samma frågor som årsrapporten)."""
     from kvalitet.models import OrgNod
 
-    synliga = access.noder(request.user, *access.CHEFER, access.KVALITETSSAMORDNARE)
+    synliga = access.noder(request.user, *access.STATISTIK_ROLLER)
     noder = list(OrgNod.objects.filter(pk__in=synliga).order_by("sokvag"))
     idag = timezone.localdate()
     fel = []

@@ -53,6 +53,9 @@ LEDNING = "ledning"
 ADMIN = "admin"
 
 CHEFER = (ENHETSCHEF, VERKSAMHETSCHEF)
+# Vilka som räknar avvikelser och klagomål (STATISTIK): cheferna, nämndens kvalitetssamordnare och
+# ledningen, som enligt rolltabellen läser sammanställningar men inga personuppgifter.
+STATISTIK_ROLLER = (*CHEFER, KVALITETSSAMORDNARE, LEDNING)
 ALLA_ROLLER = (PERSONAL, ENHETSCHEF, VERKSAMHETSCHEF, HANDLAGGARE, KVALITETSSAMORDNARE, LEDNING, ADMIN)
 
 
@@ -286,7 +289,7 @@ def _regel_avvikelse(user, qs, atgard):
     if atgard == ANDRA:
         return nodscope(user, qs, roller=CHEFER)
     if atgard == STATISTIK:
-        return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE,))
+        return nodscope(user, qs, roller=STATISTIK_ROLLER)
     return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE,), egen_falt="rapporterad_av")
 
 
@@ -294,7 +297,7 @@ def _regel_avvikelse(user, qs, atgard):
 def _regel_manadsantal(user, qs, atgard):
     # Statistikens sammanställning: samma urval som avvikelserna under STATISTIK; skrivs bara av databasen.
     if atgard == STATISTIK:
-        return nodscope(user, qs, roller=CHEFER + (KVALITETSSAMORDNARE,))
+        return nodscope(user, qs, roller=STATISTIK_ROLLER)
     return qs.none()
 
 
@@ -306,6 +309,8 @@ def _regel_avvikelse_del(user, qs, atgard):
 
 @regel("avvikelser.klagomal")
 def _regel_klagomal(user, qs, atgard):
+    if atgard == STATISTIK:
+        return nodscope(user, qs, roller=STATISTIK_ROLLER)
     roller = CHEFER if atgard == ANDRA else CHEFER + (KVALITETSSAMORDNARE,)
     return nodscope(user, qs, roller=roller, egen_falt="registrerad_av")
 

@@ -279,7 +279,8 @@ def test_counts_per_category_equal_independent_count(org, cast):
     }
     assert {r["kategori__namn"]: r["antal"] for r in resultat} == forvantat
     per_enhet = {r["enhet__namn"]: r["antal"] for r in queries.antal_per_enhet(cast.lars, org.k, idag, idag)}
-    assert per_enhet == {}  # ledning ser inga enskilda poster via scope
+    # Ledningen läser antal för hela kommunen (inga poster; se test_statistik_och_sok).
+    assert per_enhet == {"Enhet E1": 3, "Enhet E2": 2, "Enhet E4": 4}
 
 
 # --- escalering och startsida -----------------------------------------------------------------------

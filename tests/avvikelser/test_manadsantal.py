@@ -173,7 +173,8 @@ def test_each_role_reads_exactly_its_part(org, cast, omsorg):
     assert enheter(cast.vera) == ["E1", "E2"]
     assert enheter(cast.kim) == ["E1", "E2", "E3"]
     assert enheter(cast.sofia) == ["E4"]
-    for user in (cast.pia, cast.hanna, cast.lars, cast.ada, cast.utan):
+    assert enheter(cast.lars) == ["E1", "E2", "E3", "E4"]  # ledningen: antal för hela kommunen
+    for user in (cast.pia, cast.hanna, cast.ada, cast.utan):
         assert enheter(user) == []
     # Sammanställningen skrivs bara av databasen och läses bara som statistik.
     for atgard in (access.LASA, access.ANDRA):

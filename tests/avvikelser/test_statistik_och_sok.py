@@ -133,6 +133,38 @@ def test_statistics_count_only_the_units_one_oversees_not_ones_own_reports(org, 
     assert queries.periodstatistik(cast.pia, org.k, fran, till).totalt == 0
 
 
+def test_management_reads_statistics_for_the_whole_municipality_but_no_records(org, cast, brukare, logga_in):
+    # Ledningen läser sammanställningar men inga personuppgifter (rolltabellen i DESIGN.md).
+    for enhet in (org.e1, org.e3, org.e4):
+        _rapportera(cast.pia, enhet, brukare=brukare.b1)
+    fran, till = _idag_intervall()
+    assert queries.periodstatistik(cast.lars, org.k, fran, till).totalt == 3
+    assert queries.periodstatistik(cast.lars, org.n2, fran, till).totalt == 1
+    assert not Avvikelse.objects.for_user(cast.lars).exists()
+
+    klient = logga_in(cast.lars)
+    svar = klient.get(reverse("avvikelser:statistik"))
+    html = svar.content.decode()
+    assert svar.status_code == 200
+    assert 'href="/avvikelser/statistik/"' in html  # i menyn
+    assert "Kommun K" in html and "Enhet E4" in html
+    assert "1 enskilda." in html  # Greta vid tre enheter: bara antalet visas
+    assert brukare.b1.efternamn not in html and brukare.b1.personnummer not in html
+    assert not Atkomstlogg.objects.filter(anvandare=cast.lars).exists()
+    # Kön och detaljsidan är stängda; exporten har bara rubrikraden.
+    assert klient.get(reverse("avvikelser:index")).url == reverse("avvikelser:mina")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    export = klient.get(reverse("avvikelser:export"))
+    assert (
+        len(list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))) == 1
+    )  # rubriker
+    a = Avvikelse.objects.first()
+    assert klient.get(reverse("avvikelser:detalj", args=[a.pk])).status_code == 404
+
+
 def test_statistics_index_covers_the_grouped_columns(db, postgres):
     from django.db import connection
 
