@@ -101,6 +101,18 @@ class Miljo:
     def epost_antal(self) -> int:
         return sum(f.read_text(errors="ignore").count("\nSubject: ") for f in self.epost.glob("*.log"))
 
+    def epost_amnen(self) -> Counter:
+        """Ämnesraderna (avkodade) i e-postloggen och hur många gånger var och en skickats."""
+        from email import message_from_string, policy
+
+        amnen: Counter = Counter()
+        for f in self.epost.glob("*.log"):
+            # Djangos filbaserade backend skiljer meddelandena åt med en rad av 79 bindestreck.
+            for text in f.read_text(errors="ignore").split("\n" + "-" * 79 + "\n"):
+                if "Subject:" in text:
+                    amnen[str(message_from_string(text.strip(), policy=policy.default)["Subject"])] += 1
+        return amnen
+
 
 class Rapportorer:
     """Trådar som rapporterar avvikelser så fort de kan och noterar varje svar (status, tid)."""
@@ -208,6 +220,25 @@ def _vanta_pa_paminnelser(antal: int, sekunder: int = 120) -> tuple[int, int]:
     return _paminnelser()
 
 
+def _vanta_pa_epost(sekunder: int = 120) -> tuple[int, int]:
+    """Väntar tills utkorgen är tom för feltestets påminnelser: (skickade enligt databasen, väntande)."""
+    from django.db import connection
+
+    from kvalitet.models import Notifikation
+
+    slut = time.monotonic() + sekunder
+    while True:
+        connection.close()
+        qs = Notifikation.objects.filter(nyckel__startswith="bevakning:feltest:", epost=True)
+        skickade, vantande = (
+            qs.filter(epost_skickad__isnull=False).count(),
+            qs.filter(epost_skickad=None).count(),
+        )
+        if not vantande or time.monotonic() > slut:
+            return skickade, vantande
+        time.sleep(1)
+
+
 def fel_redis(args) -> list[str]:
     m = Miljo("kv_fel_redis", privat_pg=False)
     rader, brister = [], []
@@ -269,7 +300,18 @@ def fel_worker(args) -> list[str]:
         notiser, nycklar = _vanta_pa_paminnelser(antal)
         time.sleep(5)
         notiser, nycklar = _paminnelser()
-        rader.append(f"Efter omstart: {notiser} levererade, {nycklar} olika (e-post: {m.epost_antal()}).")
+        rader.append(f"Efter omstart: {notiser} levererade, {nycklar} olika.")
+        # E-posten är "minst en gång" (utkorg_skicka): en dödad worker kan skicka en omgång två gånger, men
+        # ingen notifikation får bli utan e-post.
+        skickade, vantande = _vanta_pa_epost()
+        amnen = {a: n for a, n in m.epost_amnen().items() if re.search(r"\bFeltest \d+\b", a)}
+        rader.append(
+            f"E-post: {skickade} notifikationer markerade skickade, {vantande} väntande; i e-postloggen "
+            f"{len(amnen)} olika påminnelser i {sum(amnen.values())} meddelanden "
+            f"({sum(n - 1 for n in amnen.values())} skickade två gånger eller fler)."
+        )
+        if vantande or len(amnen) < antal:
+            brister.append("e-post saknas")
         if not 0 < mitt_i < antal:
             rader.append("(Workern hann inte dödas mitt i svepet; kör om med fler påminnelser.)")
         if (notiser, nycklar) != (antal, antal):
