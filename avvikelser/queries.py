@@ -108,10 +108,12 @@ def periodstatistik(user, nod: OrgNod, fran: datetime.date, till: datetime.date)
         Kategori.objects.filter(pk__in={r["kategori_id"] for r in kub}).values_list("pk", "namn")
     )
     enheter = {
-        e.pk: e for e in OrgNod.objects.filter(pk__in={r["enhet_id"] for r in kub}).select_related("forelder")
+        e.pk: e
+        for e in OrgNod.objects.filter(pk__in={r["enhet_id"] for r in kub}).select_related(
+            "forelder__forelder"
+        )
     }
-
-    omraden = {e.forelder_id: e.forelder.namn for e in enheter.values() if e.forelder_id}
+    omraden = _omradesnamn({e.forelder for e in enheter.values() if e.forelder_id})
 
     def summera(nyckel, namn, falt: tuple[str, str]) -> list[dict]:
         summor: Counter = Counter()
@@ -133,6 +135,16 @@ def periodstatistik(user, nod: OrgNod, fran: datetime.date, till: datetime.date)
         ),
         per_manad=[{"manad": m, "antal": n} for m, n in sorted(per_manad.items())],
     )
+
+
+def _omradesnamn(omraden: set[OrgNod]) -> dict[int, str]:
+    """Områdets namn; med nämnden inom parentes när två områden heter likadant (varje nämnd har sin
+    äldreomsorg), så att en tabell över hela kommunen går att läsa."""
+    antal = Counter(o.namn for o in omraden)
+    return {
+        o.pk: f"{o.namn} ({o.forelder.namn})" if antal[o.namn] > 1 and o.forelder_id else o.namn
+        for o in omraden
+    }
 
 
 def antal_per_kategori(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> list[dict]:

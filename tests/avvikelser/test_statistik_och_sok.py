@@ -172,3 +172,23 @@ def test_statistics_index_covers_the_grouped_columns(db, postgres):
         c.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'avvikelse_enhet_handelsetid'")
         (definition,) = c.fetchone()
     assert "INCLUDE (id, kategori_id, brukare_id, rapporterad, avslutad)" in definition
+
+
+def test_areas_with_the_same_name_in_two_committees_are_told_apart(org, cast):
+    from kvalitet.models import NodTyp
+    from tests.factories import OrgNodFactory
+
+    # Varje nämnd har sin äldreomsorg: i hela kommunens tabell står nämnden inom parentes.
+    namne = OrgNodFactory(typ=NodTyp.VERKSAMHETSOMRADE, namn="Område A1", kod="A1B", forelder=org.n2)
+    enhet = OrgNodFactory(typ=NodTyp.ENHET, namn="Enhet E5", kod="E5", forelder=namne, antal_platser=10)
+    for e in (org.e1, org.e1, enhet, org.e3):
+        _rapportera(cast.pia, e)
+    fran, till = _idag_intervall()
+    kommunen = {
+        r["enhet__forelder__namn"]: r["antal"] for r in queries.antal_per_omrade(cast.lars, org.k, fran, till)
+    }
+    assert kommunen == {"Område A1 (Nämnd N1)": 2, "Område A1 (Nämnd N2)": 1, "Område A2": 1}
+    namnden = {
+        r["enhet__forelder__namn"]: r["antal"] for r in queries.antal_per_omrade(cast.kim, org.n1, fran, till)
+    }
+    assert namnden == {"Område A1": 2, "Område A2": 1}

@@ -146,3 +146,39 @@ def test_deviation_detail_has_no_serious_accessibility_violations(ny_sida, serve
     sida.goto(f"{server}/avvikelser/{a.pk}/")
     fel = axe_fel(sida)
     assert fel == [], forklara(fel)
+
+
+@pytest.mark.parametrize("mobil", [False, True], ids=["dator", "telefon"])
+def test_management_statistics_fit_the_screen_and_show_only_numbers(
+    ny_sida, server, org, cast, listor, mobil
+):
+    import datetime
+
+    from django.utils import timezone
+
+    # Den första i var och en av de tolv senaste månaderna: tolv staplar, bredare än en telefon om
+    # diagrammet inte skalas.
+    idag = timezone.localdate()
+    for bakat in range(12):
+        ar, manad = divmod(idag.year * 12 + idag.month - 1 - bakat, 12)
+        AvvikelseFactory(
+            enhet=org.e1 if bakat % 2 else org.e4,
+            rapporterad_av=cast.pia,
+            kategori=listor[0],
+            handelsetid=timezone.make_aware(datetime.datetime(ar, manad + 1, 1, 12)),
+        )
+    sida = ny_sida(cast.lars, mobil=mobil)
+    sida.goto(f"{server}/avvikelser/statistik/")
+    assert sida.locator("#totalt").inner_text() == "12"
+    assert sida.locator("svg rect").count() == 12
+    # clientWidth, inte innerWidth: en mobil webbläsare zoomar ut så att innerWidth växer med innehållet.
+    assert sida.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    # Ledningen har ingen kö; inga referensnummer eller länkar till enskilda avvikelser på sidan.
+    assert (
+        sida.locator("a[href^='/avvikelser/']").evaluate_all(
+            "as => as.map(a => a.getAttribute('href')).filter(h => /^\\/avvikelser\\/\\d+\\//.test(h))"
+        )
+        == []
+    )
+    fel = axe_fel(sida)
+    assert fel == [], forklara(fel)
