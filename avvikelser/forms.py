@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Kategori, Klagomal, Orsak
 from kvalitet import access
+from kvalitet.forms import Datumfalt
 from kvalitet.models import NodTyp, OrgNod
 from kvalitet.queries import brukare_sok
 from kvalitet.riskmatris import SKALA_VAL
@@ -182,8 +183,8 @@ class AtgardForm(forms.ModelForm):
 class KoFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Alla")] + AvvikelseStatus.choices, required=False)
     kategori = forms.ModelChoiceField(queryset=Kategori.objects.all(), required=False, empty_label="Alla")
-    fran = forms.DateField(required=False, label="Från", widget=forms.DateInput(attrs={"type": "date"}))
-    till = forms.DateField(required=False, label="Till", widget=forms.DateInput(attrs={"type": "date"}))
+    fran = Datumfalt(required=False, label="Från")
+    till = Datumfalt(required=False, label="Till")
     enhet = forms.ModelChoiceField(queryset=OrgNod.objects.none(), required=False, empty_label="Alla")
     enskild = forms.CharField(required=False, label="Enskild (namn/personnr)", max_length=100)
     sortera = forms.ChoiceField(
@@ -352,3 +353,24 @@ class BilagaForm(forms.Form):
         fil = self.cleaned_data["fil"]
         kontrollera_fil(fil)
         return fil
+
+
+class StatistikForm(forms.Form):
+    """Nod och period för statistiksidan; vyn fyller i standardvärdena (första noden, senaste året)."""
+
+    nod = forms.TypedChoiceField(coerce=int, label="Organisation")
+    fran = Datumfalt(label="Från")
+    till = Datumfalt(label="Till")
+
+    def __init__(self, *args, noder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.noder = {n.pk: n for n in noder}
+        self.fields["nod"].choices = [(n.pk, n.namn) for n in noder]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fran") and data.get("till") and data["fran"] > data["till"]:
+            self.add_error("till", "Till-datumet ligger före från-datumet.")
+        if "nod" in data:
+            data["nod"] = self.noder[data["nod"]]
+        return data

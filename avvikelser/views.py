@@ -22,6 +22,7 @@ from avvikelser.forms import (
     KlagomalOppetForm,
     KlagomalTemaForm,
     KoFilterForm,
+    StatistikForm,
     StatusForm,
     UtredningForm,
 )
@@ -313,20 +314,22 @@ def statistik(request):
     """Statistik för vald nod och period, inom användarens scope (samma frågor som årsrapporten)."""
     from kvalitet.models import OrgNod
 
-    synliga = access.noder(request.user, *access.STATISTIK_ROLLER)
-    noder = list(OrgNod.objects.filter(pk__in=synliga).order_by("sokvag"))
+    noder = list(
+        OrgNod.objects.filter(pk__in=access.noder(request.user, *access.STATISTIK_ROLLER)).order_by("sokvag")
+    )
     idag = timezone.localdate()
-    fel = []
-    try:
-        nod = next((n for n in noder if str(n.pk) == request.GET.get("nod")), noder[0] if noder else None)
-        fran = datetime.date.fromisoformat(
-            request.GET.get("fran") or str(idag - datetime.timedelta(days=365))
-        )
-        till = datetime.date.fromisoformat(request.GET.get("till") or str(idag))
-    except ValueError:
-        fel.append("Ange datum som ÅÅÅÅ-MM-DD.")
-        nod, fran, till = (noder[0] if noder else None), idag - datetime.timedelta(days=365), idag
-    sammanhang = {"noder": noder, "nod": nod, "fran": fran, "till": till, "fel": fel}
+    standard = {"fran": idag - datetime.timedelta(days=365), "till": idag, "nod": noder[0] if noder else None}
+    data = request.GET.copy()
+    for nyckel, varde in standard.items():
+        if not data.get(nyckel) and varde is not None:
+            data[nyckel] = varde.pk if nyckel == "nod" else varde.isoformat()
+    form = StatistikForm(data, noder=noder)
+    # Ogiltigt val: felmeddelandet och det inskrivna står kvar i formuläret; statistiken visas för standardvalet.
+    valt = {**standard, **form.cleaned_data} if form.is_valid() else standard
+    nod, fran, till = valt["nod"], valt["fran"], valt["till"]
+    # Datumfelen står vid fälten; överst bara det som inte hör till ett fält.
+    fel = [*form.non_field_errors(), *form.errors.get("nod", [])] if noder else []
+    sammanhang = {"noder": noder, "nod": nod, "fran": fran, "till": till, "fel": fel, "form": form}
     if nod is not None:
         stat = queries.periodstatistik(request.user, nod, fran, till)
         per_kategori, per_enhet, per_omrade = stat.per_kategori, stat.per_enhet, stat.per_omrade
@@ -354,7 +357,9 @@ def statistik(request):
             tysta=queries.tysta_enheter(request.user, nod, fran, till, per_enhet=per_enhet),
             klagomal_per_tema=queries.klagomal_per_tema(request.user, nod, fran, till),
         )
-    return render(request, "avvikelser/statistik.html", sammanhang, status=400 if fel else 200)
+    return render(
+        request, "avvikelser/statistik.html", sammanhang, status=400 if form.errors and noder else 200
+    )
 
 
 # --- klagomål och synpunkter (personal) ------------------------------------------------------------

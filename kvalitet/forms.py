@@ -1,7 +1,10 @@
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from kvalitet import access
 from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
@@ -13,6 +16,24 @@ class DatumInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+# Utanför de här gränserna är ett datum ett skrivfel, och år 1 eller 9999 ger OverflowError vid
+# tidszonsomräkningen eller "en dag till" (ett 500-svar i stället för ett felmeddelande).
+MINSTA_DATUM = datetime.date(1900, 1, 1)
+STORSTA_DATUM = datetime.date(2100, 12, 31)
+_UTANFOR = f"Ange ett datum mellan {MINSTA_DATUM:%Y-%m-%d} och {STORSTA_DATUM:%Y-%m-%d}."
+
+
+class Datumfalt(forms.DateField):
+    """Datumfält för filter och perioder: datumväljare, ÅÅÅÅ-MM-DD och rimliga gränser."""
+
+    widget = DatumInput
+    default_error_messages = {"invalid": "Ange datumet som ÅÅÅÅ-MM-DD."}
+    default_validators = [
+        MinValueValidator(MINSTA_DATUM, message=_UTANFOR),
+        MaxValueValidator(STORSTA_DATUM, message=_UTANFOR),
+    ]
 
 
 class BrukareForm(forms.ModelForm):

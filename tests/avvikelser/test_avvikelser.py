@@ -418,7 +418,30 @@ def test_statistics_page_matches_independent_counts_and_flags_silent_unit(org, c
 
 def test_statistics_bad_date_returns_swedish_error(org, cast, logga_in):
     svar = logga_in(cast.erik).get(reverse("avvikelser:statistik"), {"fran": "igår"})
-    assert svar.status_code == 400 and "ÅÅÅÅ-MM-DD" in svar.content.decode()
+    html = svar.content.decode()
+    assert svar.status_code == 400 and "Ange datumet som ÅÅÅÅ-MM-DD." in html
+    assert 'value="igår"' in html  # det inskrivna står kvar
+
+
+@pytest.mark.parametrize(
+    ("parametrar", "meddelande"),
+    [
+        ({"fran": "0001-01-01"}, "Ange ett datum mellan 1900-01-01 och 2100-12-31."),
+        ({"till": "9999-12-31"}, "Ange ett datum mellan 1900-01-01 och 2100-12-31."),
+        ({"fran": "2026-05-01", "till": "2026-01-01"}, "Till-datumet ligger före från-datumet."),
+    ],
+)
+def test_statistics_and_queue_refuse_unreasonable_periods_in_swedish(
+    org, cast, logga_in, parametrar, meddelande
+):
+    klient = logga_in(cast.erik)
+    svar = klient.get(reverse("avvikelser:statistik"), parametrar)
+    assert svar.status_code == 400 and meddelande in svar.content.decode()
+    for varde in parametrar.values():
+        assert f'value="{varde}"' in svar.content.decode()
+    if "Till-datumet" not in meddelande:
+        ko = klient.get(reverse("avvikelser:index"), parametrar)
+        assert ko.status_code == 200 and meddelande in ko.content.decode()
 
 
 def test_staff_registers_complaint_and_manager_closes_with_feedback(org, cast, logga_in):
