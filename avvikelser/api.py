@@ -21,7 +21,7 @@ from avvikelser.models import (
     KlagomalStatus,
     KlagomalTyp,
 )
-from kvalitet.api.base import HeltalFilter, LasViewSet, NodFilter
+from kvalitet.api.base import ApiDatumfalt, ApiDatumTidfalt, HeltalFilter, LasViewSet, NodFilter
 from kvalitet.api.brukare import FormSerializer, SkrivMixin
 from kvalitet.models.brukare import Lag
 
@@ -108,7 +108,7 @@ class AvvikelseSkrivSerializer(FormSerializer):
     form_class = AvvikelseHistorikForm
 
     enhet = serializers.IntegerField(**_ID, help_text="En enhet du får rapportera för.")
-    handelsetid = serializers.DateTimeField(help_text="När det hände (inte i framtiden).")
+    handelsetid = ApiDatumTidfalt(help_text="När det hände (inte i framtiden).")
     brukare = serializers.IntegerField(**_ID, required=False, allow_null=True)
     lag = serializers.ChoiceField(choices=Lag.choices)
     kategori = serializers.IntegerField(**_ID, help_text="En avvikelsekategori som erbjuds.")
@@ -116,10 +116,10 @@ class AvvikelseSkrivSerializer(FormSerializer):
     atgard_direkt = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     konsekvens_for_brukaren = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     anonym = serializers.BooleanField(required=False, default=False)
-    rapporterad = serializers.DateTimeField(
+    rapporterad = ApiDatumTidfalt(
         required=False, allow_null=True, help_text="Historik: när avvikelsen rapporterades."
     )
-    avslutad = serializers.DateTimeField(
+    avslutad = ApiDatumTidfalt(
         required=False,
         allow_null=True,
         help_text="Historik: när avvikelsen avslutades; posten skapas avslutad, utan påminnelser.",
@@ -169,15 +169,15 @@ class KlagomalSkrivSerializer(FormSerializer):
     tema = serializers.IntegerField(
         **_ID, required=False, allow_null=True, help_text="En avvikelsekategori som erbjuds (valfritt)."
     )
-    inkommet = serializers.DateTimeField(
+    inkommet = ApiDatumTidfalt(
         required=False, allow_null=True, help_text="Historik: när ärendet kom in (inte i framtiden)."
     )
-    avslutat = serializers.DateTimeField(
+    avslutat = ApiDatumTidfalt(
         required=False,
         allow_null=True,
         help_text="Historik: när ärendet avslutades; det skapas avslutat, utan påminnelse.",
     )
-    aterkoppling_datum = serializers.DateField(required=False, allow_null=True)
+    aterkoppling_datum = ApiDatumfalt(required=False, allow_null=True)
     aterkoppling_hur = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
     def form_kwargs(self):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Kategori, Klagomal, Orsak
 from kvalitet import access
-from kvalitet.forms import Datumfalt
+from kvalitet.forms import Datumfalt, RimligaDatum
 from kvalitet.models import NodTyp, OrgNod
 from kvalitet.queries import brukare_sok
 from kvalitet.riskmatris import SKALA_VAL
@@ -52,7 +52,7 @@ def _inte_i_framtiden(tid):
     return tid
 
 
-class AvvikelseForm(forms.ModelForm):
+class AvvikelseForm(RimligaDatum, forms.ModelForm):
     class Meta:
         model = Avvikelse
         fields = [
@@ -164,7 +164,7 @@ class UtredningForm(forms.Form):
         return data
 
 
-class AtgardForm(forms.ModelForm):
+class AtgardForm(RimligaDatum, forms.ModelForm):
     class Meta:
         model = Atgard
         fields = ["text", "ansvarig", "klar_senast", "klar", "effekt"]
@@ -249,7 +249,7 @@ class KlagomalForm(forms.ModelForm):
         return data
 
 
-class AvslutaKlagomalForm(forms.Form):
+class AvslutaKlagomalForm(RimligaDatum, forms.Form):
     aterkoppling_datum = forms.DateField(
         label="Återkoppling, datum", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -303,7 +303,7 @@ class AvvikelseHistorikForm(AvvikelseForm):
         return data
 
 
-class KlagomalHistorikForm(KlagomalForm):
+class KlagomalHistorikForm(RimligaDatum, KlagomalForm):
     """Registreringsformuläret plus datum för ett historiskt ärende: när det kom in och, för ett
     avslutat ärende, när det avslutades och vilken återkoppling som gavs (API:t)."""
 

@@ -23,6 +23,21 @@ class DatumInput(forms.DateInput):
 MINSTA_DATUM = datetime.date(1900, 1, 1)
 STORSTA_DATUM = datetime.date(2100, 12, 31)
 _UTANFOR = f"Ange ett datum mellan {MINSTA_DATUM:%Y-%m-%d} och {STORSTA_DATUM:%Y-%m-%d}."
+UTANFOR_MEDDELANDE = _UTANFOR  # för API:ts fält (kvalitet.api.base)
+
+
+def inom_granserna(value) -> bool:
+    """Ligger datumet (eller tidpunktens datum, i sin egen tidszon) mellan MINSTA_DATUM och STORSTA_DATUM?
+    Ingen tidszonsomräkning görs, så prövningen kan själv aldrig ge OverflowError."""
+    dag = value.date() if isinstance(value, datetime.datetime) else value
+    return MINSTA_DATUM <= dag <= STORSTA_DATUM
+
+
+def rimligt_datum(value) -> None:
+    """Validator för datum och tidpunkter (formulär, modeller och DRF): utanför gränserna ger det svenska
+    meddelandet i stället för ett 500-svar längre fram."""
+    if isinstance(value, datetime.date) and not inom_granserna(value):
+        raise ValidationError(_UTANFOR, code="utanfor")
 
 
 class Datumfalt(forms.DateField):
@@ -34,6 +49,26 @@ class Datumfalt(forms.DateField):
         MinValueValidator(MINSTA_DATUM, message=_UTANFOR),
         MaxValueValidator(STORSTA_DATUM, message=_UTANFOR),
     ]
+
+
+_DATUMFALT = (forms.DateField, forms.DateTimeField, forms.SplitDateTimeField)
+
+
+def begransa_datum(form) -> None:
+    """Ger varje datum- och tidpunktsfält i formuläret gränserna (även fält som en ModelForm skapat ur
+    modellens DateField/DateTimeField). Felmeddelandena för ett felskrivet datum lämnas orörda."""
+    for falt in form.fields.values():
+        if isinstance(falt, _DATUMFALT) and rimligt_datum not in falt.validators:
+            falt.validators.append(rimligt_datum)
+
+
+class RimligaDatum:
+    """Mixin för formulär (först i basklasserna): alla datum- och tidpunktsfält får rimliga gränser, så
+    att år 1 eller 9999 blir ett formulärfel i stället för ett 500-svar."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        begransa_datum(self)
 
 
 class BrukareForm(forms.ModelForm):
@@ -75,7 +110,7 @@ class BrukareForm(forms.ModelForm):
         return nummer
 
 
-class InsatsForm(forms.ModelForm):
+class InsatsForm(RimligaDatum, forms.ModelForm):
     class Meta:
         model = Insats
         fields = ["typ", "enhet", "beslutsdatum", "startdatum", "slutdatum"]

@@ -58,11 +58,17 @@ def _datum(text: str, radnr: int, falt: str, fel: list[Radfel]) -> datetime.date
     text = (text or "").strip()
     if not text:
         return None
+    from kvalitet.forms import MINSTA_DATUM, STORSTA_DATUM, inom_granserna
+
     try:
-        return datetime.date.fromisoformat(text)
+        datum = datetime.date.fromisoformat(text)
     except ValueError:
         fel.append(Radfel(radnr, falt, "ska vara ett datum ÅÅÅÅ-MM-DD"))
         return None
+    if not inom_granserna(datum):  # samma gränser som formulären: år 1 och 9999 ger 500 längre fram
+        fel.append(Radfel(radnr, falt, f"ska ligga mellan {MINSTA_DATUM} och {STORSTA_DATUM}"))
+        return None
+    return datum
 
 
 def _skriv(rader, resultat, *, torrkorning, strikt, spara):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kvalitet import access
 from kvalitet.bilagor import kontrollera_fil
+from kvalitet.forms import RimligaDatum
 from kvalitet.models import Brukare, NodTyp, OrgNod
 from kvalitet.queries import brukare_sok
 from kvalitet.riskmatris import SKALA_VAL
@@ -83,7 +84,7 @@ def _berorda_clean(form, data) -> None:
         data["ovriga_brukare"] = ovriga.exclude(pk=brukare.pk)
 
 
-class RapportForm(forms.ModelForm):
+class RapportForm(RimligaDatum, forms.ModelForm):
     class Meta:
         model = Rapport
         fields = [
@@ -188,7 +189,7 @@ class PreliminartForm(forms.Form):
     )
 
 
-class IvoAnmalanForm(forms.Form):
+class IvoAnmalanForm(RimligaDatum, forms.Form):
     skickad = forms.DateField(label="Anmälan skickad", widget=_DATUM)
     diarienummer = forms.CharField(label="IVO:s diarienummer", max_length=50, required=False)
 
@@ -199,7 +200,7 @@ class IvoAnmalanForm(forms.Form):
         return d
 
 
-class IvoForm(forms.ModelForm):
+class IvoForm(RimligaDatum, forms.ModelForm):
     class Meta:
         model = Rapport
         fields = [
@@ -226,7 +227,7 @@ class KommentarForm(forms.Form):
     text = forms.CharField(label="Kommentar", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
 
-class AtgardForm(forms.ModelForm):
+class AtgardForm(RimligaDatum, forms.ModelForm):
     class Meta:
         model = Atgard
         fields = ["typ", "text", "ansvarig", "klar_senast"]
@@ -245,7 +246,7 @@ class AtgardForm(forms.ModelForm):
             )
 
 
-class UppfoljningForm(forms.Form):
+class UppfoljningForm(RimligaDatum, forms.Form):
     atgard = forms.IntegerField(widget=forms.HiddenInput)
     datum = forms.DateField(label="Uppföljd", widget=_DATUM)
     resultat = forms.CharField(label="Resultat", widget=forms.Textarea(attrs={"rows": 2}))

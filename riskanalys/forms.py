@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from avvikelser.models import Avvikelse
 from kvalitet import access
+from kvalitet.forms import RimligaDatum
 from kvalitet.models import Brukare, OrgNod
 from kvalitet.riskmatris import SKALA_VAL
 from riskanalys.models import AnalysStatus, Atgard, Mall, Risk, Riskanalys
@@ -32,7 +33,7 @@ def noder_for(user):
     return OrgNod.objects.filter(pk__in=ids, aktiv=True).exclude(typ="kommun").order_by("sokvag")
 
 
-class AnalysForm(forms.ModelForm):
+class AnalysForm(RimligaDatum, forms.ModelForm):
     mall = forms.ModelChoiceField(queryset=Mall.objects.none(), required=False, label="Utgå från mall")
 
     class Meta:
@@ -134,7 +135,7 @@ class RiskForm(forms.ModelForm):
         return data
 
 
-class AtgardForm(forms.ModelForm):
+class AtgardForm(RimligaDatum, forms.ModelForm):
     class Meta:
         model = Atgard
         fields = ["text", "ansvarig", "klar_senast", "uppfoljning", "status", "resultat"]

@@ -14,7 +14,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from kvalitet import access
-from kvalitet.api.base import HeltalFilter, LasViewSet, NodFilter
+from kvalitet.api.base import ApiDatumfalt, HeltalFilter, LasViewSet, NodFilter
 from kvalitet.api.sammanstallning import SammanstallningViewSet
 from kvalitet.models import OrgNod
 from uppfoljning import queries
@@ -265,8 +265,8 @@ class TackningFragaSerializer(serializers.Serializer):
         min_value=1,
         help_text="Organisationsnod (id), med allt under; standard: hela kommunen",
     )
-    fran = serializers.DateField(required=False, help_text="Period från (ÅÅÅÅ-MM-DD)")
-    till = serializers.DateField(required=False, help_text="Period till (ÅÅÅÅ-MM-DD)")
+    fran = ApiDatumfalt(required=False, help_text="Period från (ÅÅÅÅ-MM-DD)")
+    till = ApiDatumfalt(required=False, help_text="Period till (ÅÅÅÅ-MM-DD)")
 
     def validate_nod(self, value):
         nod = OrgNod.objects.filter(pk=value).first()

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from kvalitet import access
+from kvalitet.forms import RimligaDatum
 from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
 from uppfoljning.models import EjVerkstalltBeslut, Forandring, ForandringTyp, Kontakt, Utfall
 
@@ -35,7 +36,7 @@ def _riskanalyser(user):
     return valbara(user)
 
 
-class ForandringForm(forms.ModelForm):
+class ForandringForm(RimligaDatum, forms.ModelForm):
     class Meta:
         model = Forandring
         fields = [
@@ -83,7 +84,7 @@ class ForandringForm(forms.ModelForm):
         return data
 
 
-class UrvalForm(forms.Form):
+class UrvalForm(RimligaDatum, forms.Form):
     datum = forms.DateField(label="Alla med insatsen vid enheterna detta datum", widget=DATUM)
 
     def __init__(self, *args, **kwargs):
@@ -122,7 +123,7 @@ class ArendeForm(forms.Form):
         return data
 
 
-class KontaktForm(forms.ModelForm):
+class KontaktForm(RimligaDatum, forms.ModelForm):
     delaktig = forms.TypedChoiceField(
         label="Delaktig i planeringen",
         choices=JA_NEJ,
@@ -152,7 +153,7 @@ class KontaktForm(forms.ModelForm):
         return datum
 
 
-class BedomningForm(forms.Form):
+class BedomningForm(RimligaDatum, forms.Form):
     behov = forms.CharField(
         label="Behov och risker", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -182,7 +183,7 @@ class BedomningForm(forms.Form):
         return data
 
 
-class UppfoljningForm(forms.Form):
+class UppfoljningForm(RimligaDatum, forms.Form):
     uppfoljning_gjord = forms.DateField(label="Uppföljning gjord", widget=DATUM)
     utfall = forms.ChoiceField(label="Behoven tillgodosedda", choices=Utfall.choices)
     fortsattning = forms.CharField(
@@ -200,7 +201,7 @@ class UppfoljningForm(forms.Form):
         return datum
 
 
-class TackningForm(forms.Form):
+class TackningForm(RimligaDatum, forms.Form):
     nod = forms.ModelChoiceField(
         queryset=OrgNod.objects.none(), label="Nämnd, område eller enhet", required=False
     )
@@ -215,7 +216,7 @@ class TackningForm(forms.Form):
         self.helper.add_input(Submit("visa", "Visa"))
 
 
-class BeslutForm(forms.ModelForm):
+class BeslutForm(RimligaDatum, forms.ModelForm):
     class Meta:
         model = EjVerkstalltBeslut
         fields = ["orsak", "konsekvenser", "under_vantan", "erbjudanden", "verkstallt", "avslutat"]
@@ -254,7 +255,7 @@ class KvartalForm(forms.Form):
         self.helper = _helper("Skapa individrapporter")
 
 
-class AvbrottForm(forms.Form):
+class AvbrottForm(RimligaDatum, forms.Form):
     insats = forms.ModelChoiceField(queryset=Insats.objects.none(), label="Insats")
     fran = forms.DateField(label="Avbrottet började", widget=DATUM)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django_filters import rest_framework as filters
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, viewsets
 
 from kvalitet import access
 from kvalitet.audit import logga_visning
+from kvalitet.forms import UTANFOR_MEDDELANDE, rimligt_datum
 from kvalitet.models import OrgNod
 
 
@@ -28,6 +29,27 @@ class HeltalFilter(filters.NumberFilter):
     """Id-filter: bara heltal (1.5 eller text ger 400, inte en gissning)."""
 
     field_class = forms.IntegerField
+
+
+class ApiDatumfalt(serializers.DateField):
+    """Datum i en skrivning eller fråga: samma gränser och svenska meddelande som formulärens fält
+    (år 1 eller 9999 ger 400, aldrig ett 500-svar längre fram)."""
+
+    default_validators = [rimligt_datum]
+
+
+class ApiDatumTidfalt(serializers.DateTimeField):
+    """Tidpunkt i en skrivning: samma gränser. DRF räknar om tidpunkten till UTC redan vid tolkningen,
+    och där ger år 1 OverflowError; det blir också 400 med det svenska meddelandet."""
+
+    default_validators = [rimligt_datum]
+    default_error_messages = {"overflow": UTANFOR_MEDDELANDE}
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("overflow")
 
 
 class NodFilter(filters.FilterSet):

@@ -9,7 +9,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from kvalitet import access, services
-from kvalitet.api.base import HeltalFilter, LasSkrivViewSet, LasViewSet, nod_och_under
+from kvalitet.api.base import (
+    ApiDatumfalt,
+    HeltalFilter,
+    LasSkrivViewSet,
+    LasViewSet,
+    nod_och_under,
+)
 from kvalitet.forms import BrukareForm, InsatsForm
 from kvalitet.models import Brukare, Insats, Insatstyp, OrgNod
 
@@ -130,9 +136,9 @@ class InsatsSkrivSerializer(FormSerializer):
     brukare = serializers.IntegerField()
     typ = serializers.IntegerField()
     enhet = serializers.IntegerField(required=False, allow_null=True)
-    beslutsdatum = serializers.DateField()
-    startdatum = serializers.DateField(required=False, allow_null=True)
-    slutdatum = serializers.DateField(required=False, allow_null=True)
+    beslutsdatum = ApiDatumfalt()
+    startdatum = ApiDatumfalt(required=False, allow_null=True)
+    slutdatum = ApiDatumfalt(required=False, allow_null=True)
     externt_id = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
 
     def nuvarande(self):

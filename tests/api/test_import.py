@@ -96,6 +96,24 @@ def test_insatser_import_with_history_and_date_rules(org, nummer):
     assert (igen.skapade, igen.oforandrade) == (0, 1)
 
 
+def test_insatser_import_refuses_dates_outside_1900_to_2100(org, nummer):
+    # Samma gränser som formulären och API:t: år 1 och 9999 sparas inte (de ger 500 längre fram).
+    importera_brukare(_brukarfil(f"T1;{nummer[0]};Anna;Ek;N1;;"))
+    insatstyp("Hemtjänst", "SoL")
+    fil = (
+        "externt_id,brukare_externt_id,insatstyp,enhet_kod,beslutsdatum,startdatum,slutdatum\n"
+        "I1,T1,Hemtjänst,E1,0001-01-01,9999-12-31,\n"
+        "I2,T1,Hemtjänst,E1,1900-01-01,2100-12-31,\n"
+    )
+    r = importera_insatser(fil)
+    fel = {(f.rad, f.falt): f.orsak for f in r.fel}
+    assert fel == {
+        (2, "beslutsdatum"): "ska ligga mellan 1900-01-01 och 2100-12-31",
+        (2, "startdatum"): "ska ligga mellan 1900-01-01 och 2100-12-31",
+    }
+    assert r.skapade == 1 and list(Insats.objects.values_list("externt_id", flat=True)) == ["I2"]
+
+
 def test_import_commands(org, nummer, tmp_path):
     fil = tmp_path / "brukare.csv"
     fil.write_text(_brukarfil(f"T1;{nummer[0]};Anna;Ek;N1;;", "T2;fel;Bo;Al;N1;;"), encoding="utf-8")
