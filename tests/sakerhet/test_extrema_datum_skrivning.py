@@ -250,10 +250,8 @@ def lexsarah_uppfoljning(org, cast, brukare):
         {"atgard": atgard.pk, "datum": _idag(), "resultat": "Rutinen fungerar"},
         datum=["datum"],
         objekt=atgard,
-        # Uppföljningen är ett litet handskrivet formulär per åtgärd i tabellen: sidan visar ett samlat
-        # meddelande och fyller inte i fälten igen (mallen, inte formuläret, avgör det).
-        behall=None,
-        meddelande="Ange datum och resultat för uppföljningen.",
+        # Ett litet formulär per åtgärd i tabellen: efter ett fel fylls just den åtgärdens fält i igen.
+        behall="Rutinen fungerar",
     )
 
 
