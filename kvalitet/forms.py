@@ -4,7 +4,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 
 from kvalitet import access
 from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
@@ -22,8 +21,7 @@ class DatumInput(forms.DateInput):
 # tidszonsomräkningen eller "en dag till" (ett 500-svar i stället för ett felmeddelande).
 MINSTA_DATUM = datetime.date(1900, 1, 1)
 STORSTA_DATUM = datetime.date(2100, 12, 31)
-_UTANFOR = f"Ange ett datum mellan {MINSTA_DATUM:%Y-%m-%d} och {STORSTA_DATUM:%Y-%m-%d}."
-UTANFOR_MEDDELANDE = _UTANFOR  # för API:ts fält (kvalitet.api.base)
+UTANFOR_MEDDELANDE = f"Ange ett datum mellan {MINSTA_DATUM:%Y-%m-%d} och {STORSTA_DATUM:%Y-%m-%d}."
 
 
 def inom_granserna(value) -> bool:
@@ -37,7 +35,7 @@ def rimligt_datum(value) -> None:
     """Validator för datum och tidpunkter (formulär, modeller och DRF): utanför gränserna ger det svenska
     meddelandet i stället för ett 500-svar längre fram."""
     if isinstance(value, datetime.date) and not inom_granserna(value):
-        raise ValidationError(_UTANFOR, code="utanfor")
+        raise ValidationError(UTANFOR_MEDDELANDE, code="utanfor")
 
 
 class Datumfalt(forms.DateField):
@@ -45,10 +43,7 @@ class Datumfalt(forms.DateField):
 
     widget = DatumInput
     default_error_messages = {"invalid": "Ange datumet som ÅÅÅÅ-MM-DD."}
-    default_validators = [
-        MinValueValidator(MINSTA_DATUM, message=_UTANFOR),
-        MaxValueValidator(STORSTA_DATUM, message=_UTANFOR),
-    ]
+    default_validators = [rimligt_datum]
 
 
 _DATUMFALT = (forms.DateField, forms.DateTimeField, forms.SplitDateTimeField)
