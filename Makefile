@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := kvalitet.settings
 
-.PHONY: run test install lint check worker beat sweep clean
+.PHONY: run test test-snabb install lint check worker beat sweep clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 krävs ($(PY))"; exit 1; }
@@ -23,8 +23,14 @@ run: install
 	@echo "Demon körs på http://127.0.0.1:8000 (Ctrl-C avslutar)."
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Hela sviten, parallellt i TEST_ARBETARE processer (pytest-xdist; en PostgreSQL- och Redis-databas var).
+TEST_ARBETARE ?= 2
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_ARBETARE) --dist loadfile $(PYTEST_ARGS)
+
+# Utvecklarens snabba väg: utan de långsamma testerna (slow), med testdatabasen kvar mellan körningar.
+test-snabb: install
+	$(BIN)/python -m pytest -n $(TEST_ARBETARE) --dist loadfile -m "not slow" --reuse-db $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

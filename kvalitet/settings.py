@@ -214,6 +214,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kvalitet@kommun.exam
 
 # Redis och Celery. Utan REDIS_URL körs uppgifter direkt i processen (demo).
 REDIS_URL = env.str("REDIS_URL", default="")
+# Parallella tester (pytest-xdist): arbetare gwN får Redis-databas bas + 2N, som tests/conftest.py:redis_db,
+# på samma sätt som pytest-django ger varje arbetare en egen PostgreSQL-databas.
+_TESTARBETARE = env.str("PYTEST_XDIST_WORKER", default="")
+if MILJO == "test" and REDIS_URL and _TESTARBETARE.startswith("gw"):
+    _bas, _, _nr = REDIS_URL.rpartition("/")
+    REDIS_URL = f"{_bas}/{int(_nr or 0) + 2 * int(_TESTARBETARE[2:])}"
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -26,17 +26,36 @@ from django.db import connection
 from kvalitet.models import NodTyp
 from tests.factories import BrukareFactory, InsatsFactory, OrgNodFactory, RollFactory, UserFactory
 
+# Tester som startar processer, går igenom alla URL:er eller gör PDF:er: `make test-snabb` hoppar över dem.
+LANGSAMMA_FIXTURER = {"worker", "server", "pdftotext", "ny_sida", "webblasare"}
+
 
 def pytest_collection_modifyitems(config, items):
     # I CI ska testerna köras mot riktig PostgreSQL; SQLite där är ett konfigurationsfel, inte ett val.
     if os.environ.get("CI") and not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
         raise pytest.UsageError("CI kräver DATABASE_URL mot PostgreSQL.")
+    for item in items:
+        sokvag = item.nodeid.replace("\\", "/")
+        if LANGSAMMA_FIXTURER & set(getattr(item, "fixturenames", ())) or sokvag.startswith(
+            ("tests/sakerhet/", "tests/e2e/", "tests/drift/")
+        ):
+            item.add_marker(pytest.mark.slow)
+
+
+def redis_db(standard: int) -> int:
+    """Redis-databas för en testprocess. Med pytest-xdist får varje arbetare (gw0, gw1 ...) sina egna, så att
+    en worker i en arbetare aldrig tar en uppgift som en annan arbetare köade mot sin testdatabas."""
+    arbetare = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return standard + 2 * int(arbetare.removeprefix("gw") or 0)
 
 
 @pytest.fixture
 def redis_url():
     """Riktig Redis. Saknas den i CI är det ett fel; lokalt hoppas testet över med en tydlig orsak."""
-    url = os.environ.get("REDIS_URL", "")
+    from django.conf import settings
+
+    # Inställningarnas adress: med pytest-xdist har varje arbetare sin egen databas (kvalitet/settings.py).
+    url = settings.REDIS_URL if os.environ.get("REDIS_URL") else ""
     if not url:
         if os.environ.get("CI"):
             pytest.fail("REDIS_URL saknas i CI: testet kräver en riktig Redis.")
@@ -171,7 +190,9 @@ def broker(redis_url, settings):
     from kvalitet.celery import app
 
     # Egen databas (standard 9; KVALITET_TEST_BROKER_DB när flera testkörningar delar samma Redis).
-    url = redis_url.rsplit("/", 1)[0] + "/" + os.environ.get("KVALITET_TEST_BROKER_DB", "9")
+    url = (
+        redis_url.rsplit("/", 1)[0] + "/" + str(redis_db(int(os.environ.get("KVALITET_TEST_BROKER_DB", "9"))))
+    )
     gammal = (app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager = url, url, False
     ny_pool()

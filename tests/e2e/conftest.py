@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import ROT, databas_url
+from tests.conftest import ROT, databas_url, redis_db
 
 # Playwrights synkrona API kör en händelseslinga i tråden; testernas egna ORM-anrop är ändå synkrona.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -45,7 +45,7 @@ def _starta(argv, env) -> subprocess.Popen:
 
 
 @pytest.fixture(scope="session")
-def server(django_db_setup, django_db_blocker):
+def server(django_db_setup, django_db_blocker, tmp_path_factory):
     """gunicorn och en Celery-worker mot testdatabasen, en gång per testkörning; ger bas-URL:en.
 
     Testerna är transaktionella (data committas och töms efter varje test), så servern i sin egen process
@@ -60,8 +60,22 @@ def server(django_db_setup, django_db_blocker):
         _saknas("Redis (REDIS_URL)")
     with django_db_blocker.unblock():
         db = databas_url()
-    broker = redis_url.rsplit("/", 1)[0] + "/" + os.environ.get("KVALITET_TEST_E2E_BROKER_DB", "8")
-    env = {**os.environ, "DATABASE_URL": db, "REDIS_URL": broker, "KVALITET_MILJO": "test", "DEBUG": "false"}
+    broker = (
+        redis_url.rsplit("/", 1)[0]
+        + "/"
+        + str(redis_db(int(os.environ.get("KVALITET_TEST_E2E_BROKER_DB", "8"))))
+    )
+    # Filerna i processens egen tillfälliga katalog: parallella testarbetare skriver aldrig samma fil.
+    filer = tmp_path_factory.mktemp("e2e-filer")
+    env = {
+        **os.environ,
+        "DATABASE_URL": db,
+        "REDIS_URL": broker,
+        "KVALITET_MILJO": "test",
+        "DEBUG": "false",
+        "MEDIA_ROOT": str(filer / "media"),
+        "PRIVAT_MEDIA_ROOT": str(filer / "privat"),
+    }
     port = _ledig_port()
     bas = f"http://127.0.0.1:{port}"
     processer = [
