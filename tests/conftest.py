@@ -154,6 +154,26 @@ def logga_in(client):
 
 
 @pytest.fixture(autouse=True)
+def _grunddata(request, django_db_blocker):
+    """Insatstyper och lagrum ur migrering 0002 finns i varje databastest. Ett transaktionellt test tömmer
+    tabellerna efter sig; utan xdist körs de sist, men med pytest-xdist kan ett vanligt test i samma arbetare
+    komma efter ett sådant."""
+    if not (
+        {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db")
+    ):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    from kvalitet.models import Insatstyp, Lagrum
+
+    with django_db_blocker.unblock():
+        if not (Insatstyp.objects.exists() and Lagrum.objects.exists()):
+            importlib.import_module("kvalitet.migrations.0002_grunddata_och_loggskydd").grunddata(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _privata_filer_i_tmp(settings, tmp_path_factory):
     # Bilagor skrivs aldrig i projektkatalogen under testerna.
     settings.PRIVAT_MEDIA_ROOT = tmp_path_factory.getbasetemp() / "privat"
