@@ -271,6 +271,15 @@ def test_other_officer_cannot_change_identity_fields_of_protected_person(api, ca
             assert "ärendets handläggare" in svar.json()["detail"]
             _utan_identitet(svar.content.decode(), skyddad)
     _oforandrad(skyddad, cast.hanna)
+    # Utan identitetsfälten går en PUT igenom (handläggare och skydd oförändrade).
+    put = api(henrik).put(
+        f"/api/v1/brukare/{skyddad.pk}/",
+        {"namnd": skyddad.namnd_id, "handlaggare": cast.hanna.pk, "skyddad_identitet": True},
+        format="json",
+    )
+    assert put.status_code == 200, put.content
+    _utan_identitet(put.content.decode(), skyddad)
+    _oforandrad(skyddad, cast.hanna)
 
 
 def test_own_officer_changes_name_but_not_officer_or_protection_by_patch(api, cast, skyddad, henrik):

@@ -302,3 +302,14 @@ def test_number_of_hidden_person_gets_one_generic_answer_not_already_exists(
         assert 'value="Märta"' in html
         assert "Gran" not in html and MARKOR_FORNAMN not in html
     assert Brukare.objects.filter(fornamn="Märta").count() == 0
+
+
+def test_duplicate_number_reaching_the_service_gives_generic_message_not_django_unique(org, brukare):
+    from django.core.exceptions import ValidationError
+
+    from kvalitet import services
+
+    ny = Brukare(personnummer=brukare.b4.personnummer, fornamn="A", efternamn="B", namnd=org.n1)
+    with pytest.raises(ValidationError) as fel:
+        services.brukare_spara(brukare=ny, av=None)
+    assert fel.value.messages == [BRUKARE_KAN_INTE_SPARAS]
