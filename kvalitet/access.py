@@ -16,8 +16,10 @@ Roller gäller den nod de är tilldelade och allt under den i organisationsträd
 | ledning              | inga personuppgifter, bara sammanställningar                             |
 | admin                | konfiguration (organisation, användare, kategorier), inga personuppgifter |
 
-Skyddad identitet: namn och personnummer visas bara för den handläggare som har ärendet
-(`visa_identitet`), och sådana brukare hittas inte på namn eller nummer av andra.
+Skyddad identitet: namn och personnummer visas och ändras bara av den handläggare som har ärendet
+(`visa_identitet`), och sådana brukare hittas inte på namn eller nummer av andra. Att lämna över ärendet
+(`far_overlamna`) och häva skyddet (`far_hava_skydd`) är egna åtgärder med motivering, aldrig en bieffekt
+av ett vanligt formulär, en API-ändring eller en import.
 """
 
 from __future__ import annotations
@@ -208,7 +210,9 @@ def _regel_insats(user, qs, atgard):
     if atgard == LASA:
         enheter = beh.noder(*CHEFER)
         if enheter:
-            villkor.append(Q(enhet_id__in=enheter))
+            # Samma gräns som brukarregeln: chefen ser insatser som pågår eller avslutats inom ett år.
+            aktuell = Q(slutdatum__isnull=True) | Q(slutdatum__gte=timezone.localdate() - _ETT_AR)
+            villkor.append(Q(enhet_id__in=enheter) & aktuell)
     return qs.filter(_eller(villkor))
 
 
@@ -532,6 +536,38 @@ def kan(user, obj: models.Model, atgard: str = LASA) -> bool:
 def visa_identitet(user, brukare) -> bool:
     """Får användaren se namn och personnummer? Vid skyddad identitet bara ärendets handläggare."""
     return not brukare.skyddad_identitet or (user is not None and brukare.handlaggare_id == user.pk)
+
+
+# Fälten som bara ärendets handläggare läser och ändrar när identiteten är skyddad.
+IDENTITETSFALT = ("personnummer", "fornamn", "efternamn")
+
+
+def identitet_synlig(user, brukare) -> bool:
+    """Får användaren veta att just den här brukaren finns, med namn och nummer? (I scope och, vid skyddad
+    identitet, ärendets handläggare.) Används när en krock på personnummer ska förklaras."""
+    return kan(user, brukare, LASA) and visa_identitet(user, brukare)
+
+
+def far_overlamna(user, brukare) -> bool:
+    """Får användaren lämna över en brukare med skyddad identitet till en annan handläggare?
+
+    Ärendets egen handläggare får det. Saknar ärendet en aktiv handläggare (hen har slutat, eller ingen är
+    satt) får nämndens kvalitetssamordnare utse en, utan att själv se identiteten. Ett vanligt ärende byter
+    handläggare i det vanliga formuläret.
+    """
+    if not brukare.skyddad_identitet or not kan(user, brukare, ANDRA):
+        return False
+    if brukare.handlaggare_id == user.pk:
+        return True
+    utan_handlaggare = brukare.handlaggare_id is None or not brukare.handlaggare.is_active
+    return utan_handlaggare and brukare.namnd_id in noder(user, KVALITETSSAMORDNARE)
+
+
+def far_hava_skydd(user, brukare) -> bool:
+    """Får användaren häva skyddad identitet? Ärendets handläggare eller nämndens kvalitetssamordnare."""
+    if not brukare.skyddad_identitet or not kan(user, brukare, ANDRA):
+        return False
+    return brukare.handlaggare_id == user.pk or brukare.namnd_id in noder(user, KVALITETSSAMORDNARE)
 
 
 def brukare_visningsnamn(user, brukare) -> str:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from kvalitet import access
 from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
 from kvalitet.personnummer import normalisera_personnummer
+from kvalitet.services import BRUKARE_KAN_INTE_SPARAS
 
 
 class DatumInput(forms.DateInput):
@@ -66,8 +67,33 @@ class RimligaDatum:
         begransa_datum(self)
 
 
+PERSONNUMMER_FINNS = "Det finns redan en brukare med det numret."
+
+
+def personnummer_upptaget(user, nummer: str, *, utom_pk=None) -> str | None:
+    """Meddelandet när numret redan finns hos en annan brukare, annars None.
+
+    "Finns redan" bara om användaren får se den andra brukaren med identitet. Annars (annan nämnd, eller
+    skyddad identitet med en annan handläggare) samma allmänna meddelande som tjänsten ger vid varje dold
+    krock, utan fält: formuläret och importen ska inte gå att använda för att pröva om en person finns.
+    Numret förblir unikt i kommunen (en person, en post), så ett skydd kan inte kringgås med en andra,
+    oskyddad post. `user=None` är kommandot på servern, som ser allt.
+    """
+    annan = Brukare.objects.filter(personnummer=nummer).exclude(pk=utom_pk).first()
+    if annan is None:
+        return None
+    if user is None or access.identitet_synlig(user, annan):
+        return PERSONNUMMER_FINNS
+    return BRUKARE_KAN_INTE_SPARAS
+
+
 class BrukareForm(forms.ModelForm):
-    """Ny eller ändrad brukare. Nämnden begränsas till dem användaren får ändra i."""
+    """Ny eller ändrad brukare. Nämnden begränsas till dem användaren får ändra i.
+
+    Vid skyddad identitet har formuläret varken handläggare eller skyddsmarkering (överlämning och att
+    häva skyddet är egna åtgärder), och för andra än ärendets handläggare inte heller namn och nummer:
+    fälten och deras värden finns då inte i sidan alls.
+    """
 
     personnummer = forms.CharField(
         label="Personnummer eller samordningsnummer",
@@ -81,6 +107,7 @@ class BrukareForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         namnder = access.noder(user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE)
         self.fields["namnd"].queryset = OrgNod.objects.filter(id__in=namnder, typ=NodTyp.NAMND)
         from django.contrib.auth import get_user_model
@@ -92,17 +119,72 @@ class BrukareForm(forms.ModelForm):
             .order_by("last_name", "first_name")
         )
         self.fields["handlaggare"].label_from_instance = lambda u: u.get_full_name() or u.username
-        if self.instance.pk:
+        if self.instance.pk and self.instance.skyddad_identitet:
+            del self.fields["handlaggare"], self.fields["skyddad_identitet"]
+            if not access.visa_identitet(user, self.instance):
+                for falt in access.IDENTITETSFALT:
+                    del self.fields[falt]
+        if self.instance.pk and "personnummer" in self.fields:
             self.initial["personnummer"] = self.instance.personnummer_visning
         self.helper = FormHelper()
         self.helper.add_input(Submit("spara", "Spara"))
 
     def clean_personnummer(self):
         nummer = normalisera_personnummer(self.cleaned_data["personnummer"])
-        dubblett = Brukare.objects.filter(personnummer=nummer).exclude(pk=self.instance.pk)
-        if dubblett.exists():
-            raise ValidationError("Det finns redan en brukare med det numret.")
+        meddelande = personnummer_upptaget(self.user, nummer, utom_pk=self.instance.pk)
+        if meddelande == PERSONNUMMER_FINNS:
+            raise ValidationError(meddelande)
+        # En dold krock är inget fel i fältet: formuläret säger samma sak som tjänsten vid sparandet.
+        self._dold_krock = meddelande is not None
         return nummer
+
+    def clean(self):
+        data = super().clean()
+        if getattr(self, "_dold_krock", False):
+            raise ValidationError(BRUKARE_KAN_INTE_SPARAS, code="krock")
+        return data
+
+    def validate_unique(self):
+        # Numrets unikhet prövas i clean_personnummer; Djangos "finns redan" skulle röja dolda brukare.
+        try:
+            self.instance.validate_unique(exclude={*self._get_validation_exclusions(), "personnummer"})
+        except ValidationError as fel:
+            self._update_errors(fel)
+
+
+class MotiveringForm(forms.Form):
+    """Motivering till en åtgärd som ska gå att granska i efterhand (historiken rymmer 100 tecken)."""
+
+    motivering = forms.CharField(
+        label="Motivering",
+        max_length=100,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 100}),
+        error_messages={"required": "Skriv en motivering."},
+    )
+
+    def __init__(self, *args, knapp: str = "Spara", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("spara", knapp))
+
+
+class OverlamnaForm(MotiveringForm):
+    """Lämna över en brukare med skyddad identitet: till en annan aktiv handläggare i brukarens nämnd."""
+
+    handlaggare = forms.ModelChoiceField(label="Ny handläggare", queryset=None)
+
+    field_order = ["handlaggare", "motivering"]
+
+    def __init__(self, *args, brukare, user, **kwargs):
+        super().__init__(*args, knapp="Lämna över ärendet", **kwargs)
+        from kvalitet import queries
+
+        # Inte till sig själv: den som inte har ärendet utser aldrig sig själv att se identiteten.
+        self.fields["handlaggare"].queryset = (
+            queries.handlaggare_i_namnd(brukare.namnd).exclude(pk=user.pk).exclude(pk=brukare.handlaggare_id)
+        )
+        self.fields["handlaggare"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.order_fields(self.field_order)
 
 
 class InsatsForm(RimligaDatum, forms.ModelForm):

@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kvalitet import services
+from kvalitet import access, services
+from kvalitet.forms import personnummer_upptaget
 from kvalitet.importer import FALSKT, SANT, Radfel, Resultat, _las
 from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
 from kvalitet.personnummer import normalisera_personnummer
@@ -99,6 +100,10 @@ def importera_brukare(
     """Kolumner: externt_id; personnummer; fornamn; efternamn; namnd_kod; skyddad_identitet; handlaggare.
 
     `namnder` begränsar vilka nämnder raderna får gälla (API:t: användarens egna); None = alla (kommandot).
+    Med en användare (`av`, API:t) gäller också webbens regler för befintliga brukare: en rad vars id eller
+    personnummer hör till en brukare utanför användarens scope avvisas med samma allmänna meddelande som
+    för varje annan dold post, och en brukare med skyddad identitet ändras bara av ärendets handläggare och
+    varken byter handläggare eller förlorar skyddet genom en import.
     """
     resultat = Resultat()
     rader_in = _rader(text, BRUKARE_KOLUMNER, resultat)
@@ -106,6 +111,13 @@ def importera_brukare(
         return resultat
     nodkoder = {n.kod: n for n in OrgNod.objects.filter(typ=NodTyp.NAMND)}
     befintliga = {b.externt_id: b for b in Brukare.objects.filter(externt_id__isnull=False)}
+    far_andra = None
+    if av is not None:
+        far_andra = set(
+            access.scope(av, Brukare, access.ANDRA)
+            .filter(externt_id__isnull=False)
+            .values_list("pk", flat=True)
+        )
     anvandare = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
     sedda: set[str] = set()
     sedda_nummer: set[str] = set()
@@ -138,22 +150,30 @@ def importera_brukare(
             handlaggare = anvandare.get(anvandarnamn)
             if handlaggare is None:
                 fel.append(Radfel(radnr, "handlaggare", f"ingen aktiv användare heter {anvandarnamn}"))
+        befintlig = befintliga.get(externt_id)
+        skyddad = bool(skyddad_text) and skyddad_text not in FALSKT
+        if not fel and befintlig is not None and far_andra is not None:
+            fel.extend(_befintlig_fel(radnr, befintlig, av, far_andra, handlaggare, skyddad))
+        if not fel and nummer:
+            upptaget = personnummer_upptaget(av, nummer, utom_pk=befintlig.pk if befintlig else None)
+            if upptaget:
+                falt = "rad" if upptaget == services.BRUKARE_KAN_INTE_SPARAS else "personnummer"
+                fel.append(Radfel(radnr, falt, upptaget))
         if not fel:
-            befintlig = befintliga.get(externt_id)
             ny = Brukare(
                 externt_id=externt_id,
                 personnummer=nummer,
                 fornamn=(rad.get("fornamn") or "").strip(),
                 efternamn=(rad.get("efternamn") or "").strip(),
                 namnd=namnd,
-                skyddad_identitet=bool(skyddad_text) and skyddad_text not in FALSKT,
+                skyddad_identitet=skyddad,
                 handlaggare=handlaggare,
             )
             if befintlig is not None:
-                # Samma rad i databasen: unikhetskontrollen ska inte krocka med sig själv.
                 ny.pk, ny.skapad, ny._state.adding = befintlig.pk, befintlig.skapad, False
             try:
-                ny.full_clean(exclude=["externt_id"] if befintlig else None)
+                # Unikheten är prövad ovan (id:t via befintliga, numret utan att röja dolda brukare).
+                ny.full_clean(validate_unique=False)
             except ValidationError as e:
                 fel.extend(_modellfel(radnr, e))
             else:
@@ -178,6 +198,35 @@ def importera_brukare(
     )
 
 
+def _befintlig_fel(radnr, befintlig, av, far_andra, handlaggare, skyddad) -> list[Radfel]:
+    """Får användaren skriva raden över en befintlig brukare? (Webbens regler, se importera_brukare.)"""
+    if befintlig.pk not in far_andra:
+        # Samma meddelande som för ett dolt personnummer: säger inte var brukaren finns eller vem hen är.
+        return [Radfel(radnr, "rad", services.BRUKARE_KAN_INTE_SPARAS)]
+    if not befintlig.skyddad_identitet:
+        return []
+    if not access.visa_identitet(av, befintlig):
+        return [
+            Radfel(
+                radnr, "rad", "brukaren har skyddad identitet; raden importeras bara av ärendets handläggare"
+            )
+        ]
+    fel = []
+    if (handlaggare.pk if handlaggare else None) != befintlig.handlaggare_id:
+        fel.append(
+            Radfel(
+                radnr, "handlaggare", "skyddad identitet: ärendet lämnas över med åtgärden Lämna över ärendet"
+            )
+        )
+    if not skyddad:
+        fel.append(
+            Radfel(
+                radnr, "skyddad_identitet", "skyddad identitet hävs bara med åtgärden Häv skyddad identitet"
+            )
+        )
+    return fel
+
+
 def importera_insatser(
     text: str, *, torrkorning: bool = False, strikt: bool = False, av=None, namnder: set[int] | None = None
 ) -> Resultat:
@@ -200,13 +249,11 @@ def importera_insatser(
         elif externt_id in sedda:
             fel.append(Radfel(radnr, "externt_id", f"{externt_id} förekommer flera gånger i filen"))
         b = brukare.get((rad.get("brukare_externt_id") or "").strip())
+        if b is not None and namnder is not None and b.namnd_id not in namnder:
+            b = None  # samma svar som för ett okänt id: importen ska inte röja brukare i andra nämnder
         if b is None:
             fel.append(
                 Radfel(radnr, "brukare_externt_id", "ingen brukare har det id:t (importera brukarna först)")
-            )
-        elif namnder is not None and b.namnd_id not in namnder:
-            fel.append(
-                Radfel(radnr, "brukare_externt_id", "brukaren tillhör en nämnd du inte får importera till")
             )
         typ = typer.get((rad.get("insatstyp") or "").strip().lower())
         if typ is None:

@@ -30,6 +30,28 @@ def brukare_sok(user, fraga: str = "", atgard: str = access.LASA) -> QuerySet:
     return qs.filter(villkor & synliga)
 
 
+def handlaggare_i_namnd(namnd: OrgNod) -> QuerySet:
+    """Aktiva användare med en giltig handläggarroll på nämnden eller en nod ovanför den."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    idag = timezone.localdate()
+    noder = [int(x) for x in namnd.sokvag.strip("/").split("/") if x]
+    # Ett enda filter(): villkoren ska gälla samma rolltilldelning.
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(roller__giltig_fran__isnull=True) | Q(roller__giltig_fran__lte=idag),
+            Q(roller__giltig_till__isnull=True) | Q(roller__giltig_till__gte=idag),
+            is_active=True,
+            roller__roll=access.HANDLAGGARE,
+            roller__nod__in=noder,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def organisationstrad() -> list[OrgNod]:
     """Hela trädet i sökvägsordning (ett anrop); `djup` ger indraget."""
     return list(OrgNod.objects.filter(aktiv=True).order_by("sokvag"))

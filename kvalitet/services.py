@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from kvalitet.audit import logga_atkomst
 from kvalitet.models import (
     Bevakning,
     BevakningStatus,
@@ -73,12 +75,81 @@ def roll_tilldela(*, anvandare, roll: str, nod: OrgNod, av=None, giltig_fran=Non
 # --- brukare och insatser ---------------------------------------------------------------------------
 
 
+# Svaret när personnumret eller källsystemets id redan finns hos en brukare som användaren inte får se
+# (annan nämnd, eller skyddad identitet med en annan handläggare). Numret är unikt i hela kommunen: en
+# person har en post, så att ett skydd inte kan kringgås med en andra, oskyddad post. Meddelandet är
+# detsamma för varje dold krock och säger inte vilket fält, vilken nämnd eller om identiteten är skyddad.
+BRUKARE_KAN_INTE_SPARAS = (
+    "Brukaren kunde inte sparas med de här uppgifterna. Kontakta registratorn eller systemadministratören."
+)
+
+
+def _dolj_unikhetsfel(fel: ValidationError) -> ValidationError:
+    """Djangos "finns redan" (kod unique) avslöjar en dold post; det blir det allmänna meddelandet."""
+    if not hasattr(fel, "error_dict"):
+        return fel
+    if any(e.code == "unique" for lista in fel.error_dict.values() for e in lista):
+        return ValidationError(BRUKARE_KAN_INTE_SPARAS, code="krock")
+    return fel
+
+
 @transaction.atomic
 def brukare_spara(*, brukare: Brukare, av) -> Brukare:
-    """Skapar eller ändrar en brukare efter validering; historiken får `av` som författare."""
-    brukare.full_clean()
+    """Skapar eller ändrar en brukare efter validering; historiken får `av` som författare.
+
+    En krock med en annan brukares personnummer eller externa id (även en samtidig) ger ValidationError med
+    BRUKARE_KAN_INTE_SPARAS, aldrig ett fel som röjer den andra posten. Formuläret och importen säger
+    "finns redan" själva när användaren får se den andra posten.
+    """
+    try:
+        brukare.full_clean()
+    except ValidationError as fel:
+        raise _dolj_unikhetsfel(fel) from None
     brukare._history_user = av
-    brukare.save()
+    try:
+        with transaction.atomic():
+            brukare.save()
+    except IntegrityError:
+        raise ValidationError(BRUKARE_KAN_INTE_SPARAS, code="krock") from None
+    return brukare
+
+
+@transaction.atomic
+def brukare_overlamna(*, brukare: Brukare, till, motivering: str, av) -> Brukare:
+    """Lämnar över en brukare med skyddad identitet till en annan handläggare.
+
+    Anroparen har prövat `access.far_overlamna` och att `till` är handläggare i brukarens nämnd. Bytet
+    står i historiken med motiveringen och i åtkomstloggen (syns i loggkontrollen).
+    """
+    brukare = Brukare.objects.select_for_update().get(pk=brukare.pk)
+    brukare.handlaggare = till
+    brukare._history_user = av
+    brukare._change_reason = motivering[:100]
+    brukare.save(update_fields=["handlaggare"])
+    logga_atkomst(
+        anvandare=av,
+        brukare_ids=[brukare.pk],
+        vad=f"skyddad identitet: ärendet överlämnat till {till.get_username()}",
+        kanal="överlämning",
+    )
+    return brukare
+
+
+@transaction.atomic
+def brukare_hav_skydd(*, brukare: Brukare, motivering: str, av) -> Brukare:
+    """Häver skyddad identitet (anroparen har prövat `access.far_hava_skydd`). Historik och åtkomstlogg
+    får motiveringen; därefter visas namn och nummer för alla som ser brukaren."""
+    brukare = Brukare.objects.select_for_update().get(pk=brukare.pk)
+    brukare.skyddad_identitet = False
+    brukare._history_user = av
+    brukare._change_reason = motivering[:100]
+    brukare.save(update_fields=["skyddad_identitet"])
+    logga_atkomst(
+        anvandare=av,
+        brukare_ids=[brukare.pk],
+        vad=f"skyddad identitet hävd: {motivering}",
+        kanal="häv skydd",
+    )
     return brukare
 
 

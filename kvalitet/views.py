@@ -1,11 +1,19 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kvalitet import access, queries, services
 from kvalitet.audit import logga_visning
-from kvalitet.forms import BrukareForm, InsatsForm, LoggkontrollForm, SokForm
+from kvalitet.forms import (
+    BrukareForm,
+    InsatsForm,
+    LoggkontrollForm,
+    MotiveringForm,
+    OverlamnaForm,
+    SokForm,
+)
 from kvalitet.models import Brukare, Insats
 from kvalitet.uppgifter import mina_uppgifter
 
@@ -48,16 +56,26 @@ def brukare_detalj(request, pk: int):
             "brukare": brukare,
             "insatser": insatser,
             "kan_andra": access.kan(request.user, brukare, access.ANDRA),
+            "kan_overlamna": access.far_overlamna(request.user, brukare),
+            "kan_hava_skydd": access.far_hava_skydd(request.user, brukare),
         },
     )
+
+
+def _spara_brukare(request, form) -> Brukare | None:
+    """Sparar formulärets brukare; en krock som upptäcks först vid sparandet blir ett fel i formuläret."""
+    try:
+        return services.brukare_spara(brukare=form.save(commit=False), av=request.user)
+    except ValidationError as fel:
+        form.add_error(None, fel.messages)
+        return None
 
 
 def brukare_ny(request):
     if not access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE):
         return render(request, "403.html", status=403)
     form = BrukareForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        brukare = services.brukare_spara(brukare=form.save(commit=False), av=request.user)
+    if request.method == "POST" and form.is_valid() and (brukare := _spara_brukare(request, form)):
         messages.success(request, "Brukaren är sparad.")
         return redirect("kvalitet:brukare", pk=brukare.pk)
     return render(request, "kvalitet/brukare_form.html", {"form": form, "rubrik": "Ny brukare"})
@@ -66,13 +84,53 @@ def brukare_ny(request):
 def brukare_andra(request, pk: int):
     brukare = access.hamta(request.user, Brukare, access.ANDRA, pk=pk)
     form = BrukareForm(request.POST or None, instance=brukare, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.brukare_spara(brukare=form.save(commit=False), av=request.user)
+    if request.method == "POST" and form.is_valid() and _spara_brukare(request, form):
         messages.success(request, "Ändringarna är sparade.")
         return redirect("kvalitet:brukare", pk=brukare.pk)
     logga_visning(request, brukare, "brukare: ändra")
     return render(
         request, "kvalitet/brukare_form.html", {"form": form, "rubrik": "Ändra brukare", "brukare": brukare}
+    )
+
+
+def brukare_overlamna(request, pk: int):
+    """Lämna över en brukare med skyddad identitet till en annan handläggare (med motivering)."""
+    brukare = access.hamta(request.user, Brukare.objects.select_related("handlaggare"), access.ANDRA, pk=pk)
+    if not access.far_overlamna(request.user, brukare):
+        return render(request, "403.html", status=403)
+    form = OverlamnaForm(request.POST or None, brukare=brukare, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.brukare_overlamna(
+            brukare=brukare,
+            till=form.cleaned_data["handlaggare"],
+            motivering=form.cleaned_data["motivering"],
+            av=request.user,
+        )
+        messages.success(request, "Ärendet är överlämnat.")
+        return redirect("kvalitet:brukare", pk=brukare.pk)
+    return render(
+        request,
+        "kvalitet/brukare_atgard.html",
+        {"form": form, "brukare": brukare, "rubrik": "Lämna över ärendet"},
+    )
+
+
+def brukare_hav_skydd(request, pk: int):
+    """Häv skyddad identitet (med motivering). Sidan visar aldrig identiteten."""
+    brukare = access.hamta(request.user, Brukare, access.ANDRA, pk=pk)
+    if not access.far_hava_skydd(request.user, brukare):
+        return render(request, "403.html", status=403)
+    form = MotiveringForm(request.POST or None, knapp="Häv skyddad identitet")
+    if request.method == "POST" and form.is_valid():
+        services.brukare_hav_skydd(
+            brukare=brukare, motivering=form.cleaned_data["motivering"], av=request.user
+        )
+        messages.success(request, "Den skyddade identiteten är hävd.")
+        return redirect("kvalitet:brukare", pk=brukare.pk)
+    return render(
+        request,
+        "kvalitet/brukare_atgard.html",
+        {"form": form, "brukare": brukare, "rubrik": "Häv skyddad identitet"},
     )
 
 

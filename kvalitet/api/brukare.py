@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from kvalitet import access, services
@@ -16,7 +19,7 @@ from kvalitet.api.base import (
     LasViewSet,
     nod_och_under,
 )
-from kvalitet.forms import BrukareForm, InsatsForm
+from kvalitet.forms import BrukareForm, InsatsForm, MotiveringForm, OverlamnaForm
 from kvalitet.models import Brukare, Insats, Insatstyp, OrgNod
 
 # --- läsning -----------------------------------------------------------------------------------------
@@ -98,7 +101,40 @@ class FormSerializer(serializers.Serializer):
         return attrs
 
 
-class BrukareSkrivSerializer(FormSerializer):
+def _relations_id(instance, namn: str):
+    """Fältets värde i en skriv-serializers representation: id för relationer (som i skrivningen)."""
+    falt = instance._meta.get_field(namn)
+    return getattr(instance, falt.attname)
+
+
+class ModellRepresentation:
+    """Skriv-serializerns representation av en befintlig post: samma fält som skrivningen tar, relationer
+    som id. Webbläsarvyn (BrowsableAPIRenderer) fyller sina PUT-formulär med den; utan den blev
+    relationsfälten (IntegerField mot ett objekt) ett 500-svar."""
+
+    def to_representation(self, instance):
+        data = {}
+        for namn, falt in self.fields.items():
+            if falt.write_only:
+                continue
+            varde = _relations_id(instance, namn)
+            data[namn] = None if varde is None else falt.to_representation(varde)
+        return data
+
+
+SKYDDAD_IDENTITET_ANDRAS_INTE = (
+    "Namn och personnummer för en brukare med skyddad identitet ändras bara av ärendets handläggare."
+)
+SKYDDAD_OVERLAMNAS_MED_ATGARD = (
+    "En brukare med skyddad identitet byter handläggare bara genom åtgärden "
+    "POST /api/v1/brukare/{id}/overlamna/ (med motivering)."
+)
+SKYDDAD_HAVS_MED_ATGARD = (
+    "Skyddad identitet hävs bara genom åtgärden POST /api/v1/brukare/{id}/hav-skydd/ (med motivering)."
+)
+
+
+class BrukareSkrivSerializer(ModellRepresentation, FormSerializer):
     form_class = BrukareForm
 
     personnummer = serializers.CharField(max_length=13, allow_blank=True, help_text="ÅÅÅÅMMDD-NNNN")
@@ -109,9 +145,29 @@ class BrukareSkrivSerializer(FormSerializer):
     handlaggare = serializers.IntegerField(required=False, allow_null=True)
     externt_id = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self._dold_identitet():
+            # Den som inte ser identiteten skickar den inte heller (PUT utan namn och nummer går bra).
+            for namn in access.IDENTITETSFALT:
+                self.fields[namn].required = False
+
+    def _dold_identitet(self) -> bool:
+        b = self.instance
+        return isinstance(b, Brukare) and not access.visa_identitet(self.context["request"].user, b)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not access.visa_identitet(self.context["request"].user, instance):
+            for namn in access.IDENTITETSFALT:
+                data.pop(namn, None)
+        else:
+            data["personnummer"] = instance.personnummer_visning
+        return data
+
     def nuvarande(self):
         b = self.instance
-        return {
+        data = {
             "personnummer": b.personnummer,
             "fornamn": b.fornamn,
             "efternamn": b.efternamn,
@@ -119,18 +175,63 @@ class BrukareSkrivSerializer(FormSerializer):
             "namnd": b.namnd_id,
             "handlaggare": b.handlaggare_id,
         }
+        if self._dold_identitet():
+            for namn in access.IDENTITETSFALT:
+                del data[namn]
+        return data
 
     def form_kwargs(self):
         return {"user": self.context["request"].user}
+
+    def _prova_skyddet(self, attrs) -> None:
+        """Vid skyddad identitet: identiteten ändras bara av handläggaren, och varken handläggarbyte eller
+        hävt skydd sker som en bieffekt av PUT/PATCH (403 med svenskt meddelande, inget eko av uppgifterna)."""
+        b = self.instance
+        if b is None or not b.skyddad_identitet:
+            return
+        if self._dold_identitet() and any(namn in attrs for namn in access.IDENTITETSFALT):
+            raise PermissionDenied(SKYDDAD_IDENTITET_ANDRAS_INTE)
+        if "handlaggare" in attrs and attrs["handlaggare"] != b.handlaggare_id:
+            raise PermissionDenied(SKYDDAD_OVERLAMNAS_MED_ATGARD)
+        if "skyddad_identitet" in attrs and not attrs["skyddad_identitet"]:
+            raise PermissionDenied(SKYDDAD_HAVS_MED_ATGARD)
+
+    def validate_externt_id(self, value):
+        if value:
+            annan = Brukare.objects.filter(externt_id=value)
+            if self.instance is not None:
+                annan = annan.exclude(pk=self.instance.pk)
+            annan = annan.first()
+            if annan is not None:
+                if access.identitet_synlig(self.context["request"].user, annan):
+                    raise serializers.ValidationError("Det finns redan en brukare med det id:t.")
+                raise serializers.ValidationError(services.BRUKARE_KAN_INTE_SPARAS)
+        return value
+
+    def validate(self, attrs):
+        self._prova_skyddet(attrs)
+        return super().validate(attrs)
 
     def save(self, **kwargs):
         brukare = self.form.save(commit=False)
         if "externt_id" in self.validated_data:
             brukare.externt_id = self.validated_data["externt_id"] or None
-        return services.brukare_spara(brukare=brukare, av=self.context["request"].user)
+        try:
+            return services.brukare_spara(brukare=brukare, av=self.context["request"].user)
+        except DjangoValidationError as fel:
+            raise serializers.ValidationError({"non_field_errors": fel.messages}) from None
 
 
-class InsatsSkrivSerializer(FormSerializer):
+class OverlamnaSerializer(serializers.Serializer):
+    handlaggare = serializers.IntegerField(help_text="Den nya handläggarens användar-id")
+    motivering = serializers.CharField(max_length=100, allow_blank=True)
+
+
+class HavSkyddSerializer(serializers.Serializer):
+    motivering = serializers.CharField(max_length=100, allow_blank=True)
+
+
+class InsatsSkrivSerializer(ModellRepresentation, FormSerializer):
     form_class = InsatsForm
 
     brukare = serializers.IntegerField()
@@ -266,6 +367,45 @@ class BrukareViewSet(SkrivMixin, LasSkrivViewSet):
 
     def get_queryset(self):
         return super().get_queryset().order_by("pk")
+
+    def _formfel(self, form):
+        return serializers.ValidationError(
+            {("non_field_errors" if k == "__all__" else k): v for k, v in form.errors.items()}
+        )
+
+    @extend_schema(request=OverlamnaSerializer, responses={200: BrukareSerializer})
+    @action(detail=True, methods=["post"], url_path="overlamna")
+    def overlamna(self, request, pk=None):
+        """Lämna över en brukare med skyddad identitet till en annan handläggare i nämnden (med motivering).
+        Ärendets handläggare får det, och nämndens kvalitetssamordnare när ärendet saknar aktiv handläggare."""
+        brukare = self.get_object()
+        if not access.far_overlamna(request.user, brukare):
+            raise PermissionDenied("Du får inte lämna över det här ärendet.")
+        form = OverlamnaForm(data=request.data, brukare=brukare, user=request.user)
+        if not form.is_valid():
+            raise self._formfel(form)
+        brukare = services.brukare_overlamna(
+            brukare=brukare,
+            till=form.cleaned_data["handlaggare"],
+            motivering=form.cleaned_data["motivering"],
+            av=request.user,
+        )
+        return self._svara(brukare, status.HTTP_200_OK)
+
+    @extend_schema(request=HavSkyddSerializer, responses={200: BrukareSerializer})
+    @action(detail=True, methods=["post"], url_path="hav-skydd")
+    def hav_skydd(self, request, pk=None):
+        """Häv skyddad identitet (med motivering): ärendets handläggare eller nämndens kvalitetssamordnare."""
+        brukare = self.get_object()
+        if not access.far_hava_skydd(request.user, brukare):
+            raise PermissionDenied("Du får inte häva skyddet för den här brukaren.")
+        form = MotiveringForm(data=request.data)
+        if not form.is_valid():
+            raise self._formfel(form)
+        brukare = services.brukare_hav_skydd(
+            brukare=brukare, motivering=form.cleaned_data["motivering"], av=request.user
+        )
+        return self._svara(brukare, status.HTTP_200_OK)
 
 
 class InsatsFilter(filters.FilterSet):

@@ -1,9 +1,20 @@
 """Organisation, brukare och insatser: varje roll ser sin del, skrivningar valideras som formulären."""
 
+import datetime
+
 import pytest
 
+from kvalitet import access
 from kvalitet.models import Atkomstlogg, Brukare, Insats
-from tests.factories import giltigt_personnummer, insatstyp
+from kvalitet.services import BRUKARE_KAN_INTE_SPARAS
+from tests.factories import (
+    BrukareFactory,
+    InsatsFactory,
+    RollFactory,
+    UserFactory,
+    giltigt_personnummer,
+    insatstyp,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +197,164 @@ def test_insats_for_other_councils_brukare_is_refused(api, cast, brukare):
 
 def test_delete_is_not_allowed(api, cast, brukare):
     assert api(cast.hanna).delete(f"/api/v1/brukare/{brukare.b1.pk}/").status_code == 405
+
+
+# --- skyddad identitet i skrivvägarna ----------------------------------------------------------------
+
+MARKOR_FORNAMN, MARKOR_EFTERNAMN = "Zelmamarkor", "Qvistmarkor"
+
+
+@pytest.fixture
+def henrik(org):
+    """En andra handläggare i N1, som inte har det skyddade ärendet."""
+    return RollFactory(
+        anvandare=UserFactory(username="henrik", first_name="Henrik"), roll="handlaggare", nod=org.n1
+    ).anvandare
+
+
+@pytest.fixture
+def skyddad(org, cast):
+    """Hannas ärende med skyddad identitet, med en insats vid E1; namn och nummer är markörer."""
+    b = BrukareFactory(
+        namnd=org.n1,
+        handlaggare=cast.hanna,
+        skyddad_identitet=True,
+        fornamn=MARKOR_FORNAMN,
+        efternamn=MARKOR_EFTERNAMN,
+        personnummer=giltigt_personnummer(datetime.date(1937, 3, 14)),
+    )
+    InsatsFactory(brukare=b, enhet=org.e1)
+    return b
+
+
+def _utan_identitet(body: str, b) -> None:
+    for markor in (
+        MARKOR_FORNAMN,
+        MARKOR_EFTERNAMN,
+        b.personnummer[:8],
+        b.personnummer[2:8],
+        b.personnummer[8:],
+    ):
+        assert markor not in body, markor
+
+
+def _oforandrad(b, handlaggare) -> None:
+    b.refresh_from_db()
+    assert (b.fornamn, b.efternamn, b.handlaggare, b.skyddad_identitet) == (
+        MARKOR_FORNAMN,
+        MARKOR_EFTERNAMN,
+        handlaggare,
+        True,
+    )
+
+
+def test_other_officer_cannot_take_over_protected_case_by_patch(api, cast, skyddad, henrik):
+    svar = api(henrik).patch(f"/api/v1/brukare/{skyddad.pk}/", {"handlaggare": henrik.pk}, format="json")
+    assert svar.status_code == 403
+    assert "overlamna" in svar.json()["detail"]
+    _utan_identitet(svar.content.decode(), skyddad)
+    _oforandrad(skyddad, cast.hanna)
+
+
+def test_coordinator_cannot_lift_protection_by_patch(api, cast, skyddad):
+    svar = api(cast.kim).patch(f"/api/v1/brukare/{skyddad.pk}/", {"skyddad_identitet": False}, format="json")
+    assert svar.status_code == 403 and "hav-skydd" in svar.json()["detail"]
+    _utan_identitet(svar.content.decode(), skyddad)
+    _oforandrad(skyddad, cast.hanna)
+
+
+def test_other_officer_cannot_change_identity_fields_of_protected_person(api, cast, skyddad, henrik):
+    for user in (cast.kim, henrik):
+        for data in ({"fornamn": "Ny"}, {"personnummer": giltigt_personnummer()}):
+            svar = api(user).patch(f"/api/v1/brukare/{skyddad.pk}/", data, format="json")
+            assert svar.status_code == 403, (user, data)
+            assert "ärendets handläggare" in svar.json()["detail"]
+            _utan_identitet(svar.content.decode(), skyddad)
+    _oforandrad(skyddad, cast.hanna)
+    # Utan identitetsfälten går en PUT igenom (handläggare och skydd oförändrade).
+    put = api(henrik).put(
+        f"/api/v1/brukare/{skyddad.pk}/",
+        {"namnd": skyddad.namnd_id, "handlaggare": cast.hanna.pk, "skyddad_identitet": True},
+        format="json",
+    )
+    assert put.status_code == 200, put.content
+    _utan_identitet(put.content.decode(), skyddad)
+    _oforandrad(skyddad, cast.hanna)
+
+
+def test_own_officer_changes_name_but_not_officer_or_protection_by_patch(api, cast, skyddad, henrik):
+    klient = api(cast.hanna)
+    url = f"/api/v1/brukare/{skyddad.pk}/"
+    assert klient.patch(url, {"handlaggare": henrik.pk}, format="json").status_code == 403
+    assert klient.patch(url, {"skyddad_identitet": False}, format="json").status_code == 403
+    assert klient.patch(url, {"fornamn": "Zelma"}, format="json").status_code == 200
+    skyddad.refresh_from_db()
+    assert (skyddad.fornamn, skyddad.handlaggare, skyddad.skyddad_identitet) == ("Zelma", cast.hanna, True)
+
+
+def test_handover_and_lifting_protection_through_api_actions_are_logged(api, cast, skyddad, henrik):
+    fel = api(henrik).post(
+        f"/api/v1/brukare/{skyddad.pk}/overlamna/",
+        {"handlaggare": henrik.pk, "motivering": "x"},
+        format="json",
+    )
+    assert fel.status_code == 403
+    utan_motivering = api(cast.hanna).post(
+        f"/api/v1/brukare/{skyddad.pk}/overlamna/", {"handlaggare": henrik.pk}, format="json"
+    )
+    assert utan_motivering.status_code == 400 and utan_motivering.json()["motivering"] == [
+        "Skriv en motivering."
+    ]
+    svar = api(cast.hanna).post(
+        f"/api/v1/brukare/{skyddad.pk}/overlamna/",
+        {"handlaggare": henrik.pk, "motivering": "Byter arbetsområde"},
+        format="json",
+    )
+    assert svar.status_code == 200, svar.content
+    # Svaret går till Hanna, som inte längre har ärendet.
+    _utan_identitet(svar.content.decode(), skyddad)
+    skyddad.refresh_from_db()
+    assert skyddad.handlaggare == henrik
+    assert skyddad.history.first().history_change_reason == "Byter arbetsområde"
+    hav = api(cast.kim).post(
+        f"/api/v1/brukare/{skyddad.pk}/hav-skydd/", {"motivering": "Upphört"}, format="json"
+    )
+    assert hav.status_code == 200, hav.content
+    skyddad.refresh_from_db()
+    assert not skyddad.skyddad_identitet
+    assert set(
+        Atkomstlogg.objects.filter(brukare=skyddad, vad__startswith="skyddad identitet").values_list(
+            "anvandare__username", flat=True
+        )
+    ) == {"hanna", "kim"}
+
+
+def test_number_of_hidden_person_gets_generic_answer_through_api(api, cast, org, brukare, skyddad):
+    for user, nummer, namnd in (
+        (cast.hugo, brukare.b1.personnummer, org.n2),
+        (cast.kim, skyddad.personnummer, org.n1),
+    ):
+        svar = api(user).post(
+            "/api/v1/brukare/",
+            {"personnummer": nummer, "fornamn": "A", "efternamn": "B", "namnd": namnd.pk},
+            format="json",
+        )
+        assert svar.status_code == 400
+        assert svar.json() == {"non_field_errors": [BRUKARE_KAN_INTE_SPARAS]}
+    assert not Brukare.objects.filter(fornamn="A", efternamn="B").exists()
+
+
+@pytest.mark.parametrize(
+    "vem", ["hanna", "henrik", "kim", "erik", "vera", "elsa", "hugo", "sofia", "pia", "lars"]
+)
+def test_browsable_api_detail_pages_render_for_each_role(api, cast, brukare, skyddad, henrik, vem):
+    user = henrik if vem == "henrik" else getattr(cast, vem)
+    klient = api(user)
+    for b in (brukare.b1, skyddad):
+        for url in (f"/api/v1/brukare/{b.pk}/", f"/api/v1/insatser/{b.insatser.first().pk}/"):
+            svar = klient.get(url, HTTP_ACCEPT="text/html")
+            synlig = access.scope(user, Brukare).filter(pk=b.pk).exists()
+            assert svar.status_code == (200 if synlig else 404), url
+            assert svar["Content-Type"].startswith("text/html")
+            if b == skyddad and user != cast.hanna:
+                _utan_identitet(svar.content.decode(), skyddad)

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 
 from kvalitet.import_brukare import importera_brukare, importera_insatser
 from kvalitet.models import Brukare, Insats
+from kvalitet.services import BRUKARE_KAN_INTE_SPARAS
 from tests.factories import giltigt_personnummer, insatstyp
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +164,87 @@ def test_import_file_upload(api, cast, org, nummer):
     fil = SimpleUploadedFile("b.csv", _brukarfil(f"T1;{nummer[0]};Anna;Ek;N1;;").encode("utf-8-sig"))
     svar = api(cast.hanna).post("/api/v1/import/brukare/", {"fil": fil}, format="multipart")
     assert svar.status_code == 200 and svar.json()["skapade"] == 1
+
+
+# --- importen och andra nämnders brukare --------------------------------------------------------------
+
+
+def _fel(svar):
+    assert svar.status_code == 200, svar.content
+    return svar.json()["fel"]
+
+
+def test_import_refuses_row_whose_id_belongs_to_another_committees_person(api, cast, org, brukare, nummer):
+    b4 = brukare.b4
+    b4.externt_id = "N2-4"
+    b4.save()
+    svar = api(cast.hanna).post(
+        "/api/v1/import/brukare/", {"csv": _brukarfil(f"N2-4;{nummer[0]};Ny;Person;N1;;hanna")}, format="json"
+    )
+    assert _fel(svar) == [{"rad": 2, "falt": "rad", "orsak": BRUKARE_KAN_INTE_SPARAS}]
+    assert "Björk" not in svar.content.decode() and b4.personnummer[:8] not in svar.content.decode()
+    b4.refresh_from_db()
+    assert (b4.namnd, b4.fornamn, b4.efternamn, b4.handlaggare) == (org.n2, "Bo", "Björk", cast.hugo)
+
+
+def test_import_gives_one_generic_answer_for_numbers_of_hidden_people(api, cast, org, brukare):
+    # b4 finns i N2; skyddad_annan i N1 har skyddad identitet utan Hanna som handläggare.
+    fil = _brukarfil(
+        f"T1;{brukare.b4.personnummer};A;B;N1;;",
+        f"T2;{brukare.skyddad_annan.personnummer};C;D;N1;;",
+    )
+    for dry_run in (True, False):
+        fel = _fel(
+            api(cast.hanna).post("/api/v1/import/brukare/", {"csv": fil, "dry_run": dry_run}, format="json")
+        )
+        assert fel == [
+            {"rad": 2, "falt": "rad", "orsak": BRUKARE_KAN_INTE_SPARAS},
+            {"rad": 3, "falt": "rad", "orsak": BRUKARE_KAN_INTE_SPARAS},
+        ]
+    assert not Brukare.objects.filter(externt_id__in=["T1", "T2"]).exists()
+    # Den som ser brukaren får fortfarande veta att numret finns.
+    synlig = _fel(
+        api(cast.hanna).post(
+            "/api/v1/import/brukare/",
+            {"csv": _brukarfil(f"T3;{brukare.b3.personnummer};E;F;N1;;")},
+            format="json",
+        )
+    )
+    assert synlig == [
+        {"rad": 2, "falt": "personnummer", "orsak": "Det finns redan en brukare med det numret."}
+    ]
+
+
+def test_import_neither_hands_over_nor_unprotects_nor_lets_others_touch_protected_person(
+    api, cast, org, brukare
+):
+    skyddad = brukare.skyddad
+    skyddad.externt_id = "S1"
+    skyddad.save()
+    nr = skyddad.personnummer
+    egen = _fel(
+        api(cast.hanna).post(
+            "/api/v1/import/brukare/", {"csv": _brukarfil(f"S1;{nr};Hemlig;Person;N1;nej;kim")}, format="json"
+        )
+    )
+    assert {f["falt"] for f in egen} == {"handlaggare", "skyddad_identitet"}
+    annan = _fel(
+        api(cast.kim).post(
+            "/api/v1/import/brukare/",
+            {"csv": _brukarfil(f"S1;{nr};Hemlig;Person;N1;ja;hanna")},
+            format="json",
+        )
+    )
+    assert [f["falt"] for f in annan] == ["rad"] and "Hemlig" not in annan[0]["orsak"]
+    skyddad.refresh_from_db()
+    assert (skyddad.handlaggare, skyddad.skyddad_identitet) == (cast.hanna, True)
+
+
+def test_insatser_import_answers_as_for_unknown_id_for_other_committees_person(api, cast, brukare):
+    brukare.b4.externt_id = "N2-4"
+    brukare.b4.save()
+    insatstyp("Hemtjänst", "SoL")
+    fil = "externt_id;brukare_externt_id;insatstyp;beslutsdatum\nI1;N2-4;Hemtjänst;2020-01-01\nI2;FINNS-EJ;Hemtjänst;2020-01-01\n"
+    fel = _fel(api(cast.hanna).post("/api/v1/import/insatser/", {"csv": fil}, format="json"))
+    assert fel[0]["orsak"] == fel[1]["orsak"] == "ingen brukare har det id:t (importera brukarna först)"
+    assert not Insats.objects.filter(externt_id="I1").exists()

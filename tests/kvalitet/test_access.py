@@ -130,3 +130,33 @@ def test_anonymous_gets_nothing(brukare):
 def test_anonymous_is_sent_to_login(client, brukare):
     svar = client.get(reverse("kvalitet:brukare", args=[brukare.b1.pk]))
     assert svar.status_code == 302 and svar.url.startswith("/login/")
+
+
+def test_unit_manager_sees_insatser_ended_within_a_year_like_brukare(cast, org):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import BrukareFactory, InsatsFactory
+
+    idag = timezone.localdate()
+    b = BrukareFactory(namnd=org.n1)
+    beslut = idag - datetime.timedelta(days=900)
+    nyss = InsatsFactory(
+        brukare=b,
+        enhet=org.e1,
+        beslutsdatum=beslut,
+        startdatum=beslut,
+        slutdatum=idag - datetime.timedelta(days=100),
+    )
+    gammal = InsatsFactory(
+        brukare=b,
+        enhet=org.e1,
+        beslutsdatum=beslut,
+        startdatum=beslut,
+        slutdatum=idag - datetime.timedelta(days=400),
+    )
+    synliga_insatser = set(access.scope(cast.erik, Insats).values_list("pk", flat=True))
+    assert nyss.pk in synliga_insatser and gammal.pk not in synliga_insatser
+    # Kvalitetssamordnaren (nämnden) ser fortfarande båda.
+    assert {nyss.pk, gammal.pk} <= set(access.scope(cast.kim, Insats).values_list("pk", flat=True))
