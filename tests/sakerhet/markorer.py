@@ -25,6 +25,7 @@ from kvalitet.models import Rolltilldelning
 from lexsarah import services as lexsarah_services
 from lexsarah.models import Bilaga as LexSarahBilaga
 from lexsarah.models import Rapport
+from riskanalys import services as riskanalys_services
 from riskanalys.models import Atgard as RiskAtgard
 from riskanalys.models import Handelse as RiskHandelse
 from riskanalys.models import Risk, Riskanalys
@@ -229,8 +230,12 @@ def _namnd(m: Markorer, c: str, *, namnd, enhet, hl, ks, chef, rapportor, fodd):
         text=m.ny(f, "riskanalys.atgard.text"),
         resultat=m.ny(f, "riskanalys.atgard.resultat"),
         uppfoljning=m.ny(f, "riskanalys.atgard.uppfoljning"),
+        ansvarig=chef or ks,
+        klar_senast=idag - datetime.timedelta(days=10),
     )
     RiskHandelse.objects.create(analys=analys, av=ks, text=m.ny(f, "riskanalys.handelse.text"))
+    # Fastställd: påminnelsen om den försenade åtgärden (med åtgärdens text och analysens titel) e-postas.
+    riskanalys_services.analys_faststall(analys=analys, av=ks)
     spara("riskanalys", analys)
     spara("risk", risk)
     spara("riskanalys_atgard", ra_atgard)

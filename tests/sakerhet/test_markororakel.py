@@ -442,13 +442,18 @@ def test_no_email_contains_a_marker_the_recipient_may_not_see(data, settings):
     m, ids, poster, personer = data
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
-    services.bevakningar_svep(nu=timezone.now() + datetime.timedelta(days=400))
+    from uppfoljning import services as uppfoljning_services
+
+    nu = timezone.now() + datetime.timedelta(days=400)
+    uppfoljning_services.svep(nu=nu)
+    services.bevakningar_svep(nu=nu)
     services.utkorg_skicka()
     epost = {p.email.lower(): namn for namn, p in personer.items() if p.email}
     assert mail.outbox, "ingen e-post skickades, så inget prövades"
-    lackor = []
+    lackor, med_markor = [], 0
     for brev in mail.outbox:
         text = "\n".join([brev.subject, brev.body] + [str(a[0]) for a in getattr(brev, "alternatives", [])])
+        med_markor += bool(m.hitta(text))
         for mottagare in brev.to + brev.cc + brev.bcc:
             namn = epost.get(mottagare.lower())
             tillatet = TILLATET.get(namn, set())
@@ -458,6 +463,8 @@ def test_no_email_contains_a_marker_the_recipient_may_not_see(data, settings):
                         f"{namn or mottagare} | e-post {brev.subject!r} | {familj} ({', '.join(sorted(var))})"
                     )
     assert not lackor, "\n".join(lackor)
+    # Riskanalysens påminnelse bär åtgärdens text och analysens titel: innehållet prövades alltså.
+    assert med_markor, "ingen e-post innehöll någon markör, så innehållet prövades inte"
 
 
 def test_user_whose_role_has_expired_sees_nothing_of_the_committee(data, client):
