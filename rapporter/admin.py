@@ -7,8 +7,8 @@ from rapporter.models import Kvalitetsberattelse, PubliceradVersion
 class KvalitetsberattelseAdmin(admin.ModelAdmin):
     list_display = ["ar", "nod", "pdf_status", "andrad"]
     list_filter = ["ar"]
-    # Texterna skrivs i redigeraren (som rensar html); admin visar bara.
-    readonly_fields = ["nod", "ar", "texter", "ivo_tillsyn", "skapad_av", "pdf_status", "pdf", "pdf_fel"]
+    # Admin ser bara läget: utkastets texter och IVO:s tillsyn läser bara kvalitetssamordnaren, i redigeraren.
+    readonly_fields = ["nod", "ar", "skapad_av", "pdf_status", "pdf_fel"]
     fields = readonly_fields
 
 

@@ -80,6 +80,7 @@ class MalViewSet(LasViewSet):
 class IndikatorSerializer(MalindikatorSerializer):
     class Meta(MalindikatorSerializer.Meta):
         fields = ["id", "mal", *MalindikatorSerializer.Meta.fields[1:]]
+        read_only_fields = fields
 
 
 class IndikatorvardeSkrivSerializer(serializers.Serializer):
@@ -120,7 +121,8 @@ class MalindikatorViewSet(LasViewSet):
         )
 
     @extend_schema(request=IndikatorvardeSkrivSerializer, responses={201: IndikatorvardeSerializer})
-    @action(detail=True, methods=["post"])
+    # Egen serializer: annars ritar det bläddringsbara API:t ett formulär med målen i alla nämnder.
+    @action(detail=True, methods=["post"], serializer_class=IndikatorvardeSkrivSerializer)
     def varden(self, request, pk=None, format=None):
         indikator = access.hamta(request.user, Malindikator, access.ANDRA, pk=pk)
         s = IndikatorvardeSkrivSerializer(data=request.data)
