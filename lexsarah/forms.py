@@ -14,6 +14,7 @@ from kvalitet.forms import RimligaDatum
 from kvalitet.models import Brukare, NodTyp, OrgNod
 from kvalitet.queries import brukare_sok
 from kvalitet.riskmatris import SKALA_VAL
+from kvalitet.samtidighet import MedVersion
 from lexsarah.models import Atgard, Beslut, Rapport, Status
 
 _DATUMTID = {"type": "datetime-local"}
@@ -129,7 +130,7 @@ class RapportForm(RimligaDatum, forms.ModelForm):
         return data
 
 
-class BerordaForm(forms.ModelForm):
+class BerordaForm(MedVersion, forms.ModelForm):
     """Utredarens arbetsyta: vilka enskilda ärendet berör (samma val och regler som i rapporten)."""
 
     class Meta:
@@ -150,7 +151,7 @@ class BerordaForm(forms.ModelForm):
         return data
 
 
-class UtredningForm(forms.ModelForm):
+class UtredningForm(MedVersion, forms.ModelForm):
     class Meta:
         model = Rapport
         fields = [
@@ -165,7 +166,7 @@ class UtredningForm(forms.ModelForm):
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in fields}
 
 
-class BedomningForm(forms.Form):
+class BedomningForm(MedVersion, forms.Form):
     konsekvens = forms.TypedChoiceField(
         label="Konsekvens för den enskilde (1–4)", choices=SKALA_VAL, coerce=int
     )
@@ -200,7 +201,7 @@ class IvoAnmalanForm(RimligaDatum, forms.Form):
         return d
 
 
-class IvoForm(RimligaDatum, forms.ModelForm):
+class IvoForm(MedVersion, RimligaDatum, forms.ModelForm):
     class Meta:
         model = Rapport
         fields = [

@@ -115,6 +115,9 @@ class Rapport(models.Model):
     )
 
     avslutad = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    # Optimistisk låsning (kvalitet.samtidighet): utredning, bedömning, berörda och IVO-uppgifter sparas
+    # bara mot den version formuläret visade, så att två utredare inte skriver över varandra.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[ovriga_brukare])

@@ -79,6 +79,9 @@ class Riskanalys(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapad av")
     )
     skapad = models.DateTimeField(_("skapad"), auto_now_add=True)
+    # Optimistisk låsning av analysens uppgifter (kvalitet.samtidighet); `version` ovan är dokumentets
+    # version (en ny efter fastställandet), det här räknar sparningar.
+    andringsnummer = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["skapad"])

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kvalitet.arbetsflode import kontrollera_overgang
+from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg
 from riskanalys.models import (
     AnalysStatus,
@@ -125,10 +126,21 @@ def analys_skapa(
     return analys
 
 
+# Analysens egna uppgifter (formuläret); status, fastställande och uppföljning skrivs av sina tjänster.
+_UPPGIFTER = ("nod", "titel", "forandring", "deltagare", "datum", "uppfoljning_senast")
+
+
 @transaction.atomic
-def analys_spara(*, analys: Riskanalys, av, avvikelser=None, brukare=None) -> Riskanalys:
-    _kontrollera_redigerbar(analys)
-    analys.save()
+def analys_spara(*, analys: Riskanalys, av, version: int | None, avvikelser=None, brukare=None) -> Riskanalys:
+    """Sparar analysens uppgifter mot `version` (andringsnumret formuläret visade; krävs). Har någon annan
+    sparat sedan dess sparas ingenting (`Krock`, kvalitet.samtidighet)."""
+    sparad = las_for_andring(
+        Riskanalys.objects, pk=analys.pk, version=version, av=av, vad="Analysen", falt="andringsnummer"
+    )
+    _kontrollera_redigerbar(sparad)
+    analys.andringsnummer = sparad.andringsnummer
+    analys._history_user = av
+    analys.save(update_fields=[*_UPPGIFTER, ny_version(analys, "andringsnummer")])
     if avvikelser is not None:
         analys.avvikelser.set(avvikelser)
     if brukare is not None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kvalitet import access, riskmatris
 from kvalitet.audit import logga_visning
 from kvalitet.paginering import BegransadPaginator
+from kvalitet.samtidighet import Krock, sparat_nu
 from riskanalys import queries, services
 from riskanalys.forms import AnalysForm, AtgardForm, FilterForm, FoljUppForm, MallForm, RiskForm
 from riskanalys.models import Atgard, Mall, Risk, Riskanalys
@@ -106,18 +107,31 @@ def redigera(request, pk):
         messages.error(request, "Analysen är fastställd. Skapa en ny version för att ändra den.")
         return redirect("riskanalys:detalj", analys.pk)
     form = AnalysForm(request.POST or None, instance=analys, user=request.user)
+    sparat = None
     if request.method == "POST" and form.is_valid():
         try:
             services.analys_spara(
                 analys=form.save(commit=False),
                 av=request.user,
+                version=form.cleaned_data["version"],
                 avvikelser=form.cleaned_data["avvikelser"],
                 brukare=form.cleaned_data["brukare"],
             )
+        except Krock as krock:
+            # Ingenting sparades: det inskrivna står kvar, med det sparade bredvid.
+            form.efter_krock(krock)
+            sparat = sparat_nu(form, Riskanalys.objects.get(pk=analys.pk))
         except ValidationError as e:
             _fel(request, e)
-        return redirect("riskanalys:detalj", analys.pk)
-    return render(request, "riskanalys/form.html", {"form": form, "rubrik": f"Ändra {analys.titel}"})
+            return redirect("riskanalys:detalj", analys.pk)
+        else:
+            return redirect("riskanalys:detalj", analys.pk)
+    return render(
+        request,
+        "riskanalys/form.html",
+        {"form": form, "rubrik": f"Ändra {analys.titel}", "sparat_nu": sparat},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _editor_htmx(request, analys, **kw):
