@@ -94,7 +94,7 @@ class AnalysForm(MedVersion, RimligaDatum, forms.ModelForm):
         return data
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(MedVersion, forms.ModelForm):
     konsekvens = forms.TypedChoiceField(label="Konsekvens (1–4)", choices=SKALA_VAL, coerce=int)
     sannolikhet = forms.TypedChoiceField(label="Sannolikhet (1–4)", choices=SKALA_VAL, coerce=int)
     konsekvens_efter = forms.TypedChoiceField(
@@ -137,7 +137,7 @@ class RiskForm(forms.ModelForm):
         return data
 
 
-class AtgardForm(RimligaDatum, forms.ModelForm):
+class AtgardForm(MedVersion, RimligaDatum, forms.ModelForm):
     class Meta:
         model = Atgard
         fields = ["text", "ansvarig", "klar_senast", "uppfoljning", "status", "resultat"]

@@ -112,6 +112,8 @@ class Risk(models.Model):
     sannolikhet_efter = models.PositiveSmallIntegerField(
         _("sannolikhet efter åtgärder"), null=True, blank=True
     )
+    # Optimistisk låsning (kvalitet.samtidighet): två i editorn skriver inte över varandras risk.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()
@@ -166,6 +168,8 @@ class Atgard(models.Model):
         _("status"), max_length=10, choices=AtgardStatus.choices, default=AtgardStatus.PLANERAD
     )
     resultat = models.TextField(_("resultat"), blank=True)
+    # Optimistisk låsning (kvalitet.samtidighet), som för risken.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()

@@ -163,7 +163,7 @@ def risk_ny(request, pk):
     form = RiskForm(request.POST, prefix="risk", instance=Risk(analys=analys))
     if form.is_valid():
         try:
-            services.risk_spara(risk=form.save(commit=False), av=request.user)
+            services.risk_spara(risk=form.save(commit=False), av=request.user, version=None)
         except ValidationError as e:
             form.add_error(None, e)
             return _editor_svar(request, analys, risk_form=form)
@@ -178,8 +178,13 @@ def risk_redigera(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.risk_spara(risk=form.save(commit=False), av=request.user)
+                services.risk_spara(
+                    risk=form.save(commit=False), av=request.user, version=form.cleaned_data["version"]
+                )
                 return _editor_svar(request, analys)
+            except Krock as krock:
+                form.efter_krock(krock)
+                form.sparat_nu = sparat_nu(form, Risk.objects.get(pk=risk.pk))
             except ValidationError as e:
                 form.add_error(None, e)
         return _editor_svar(request, analys, redigera_risk=(risk.pk, form))
@@ -210,7 +215,7 @@ def atgard_ny(request, pk):
     form = AtgardForm(request.POST, analys=analys, prefix=f"atgard-{risk.pk}", instance=Atgard(risk=risk))
     if form.is_valid():
         try:
-            services.atgard_spara(atgard=form.save(commit=False), av=request.user)
+            services.atgard_spara(atgard=form.save(commit=False), av=request.user, version=None)
             return _editor_svar(request, analys)
         except ValidationError as e:
             form.add_error(None, e)
@@ -231,14 +236,25 @@ def atgard_redigera(request, pk):
         prefix=f"a{atgard.pk}",
         bara_uppfoljning=bara_uppfoljning,
     )
+    sparat = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.atgard_spara(atgard=form.save(commit=False), av=request.user)
+            services.atgard_spara(
+                atgard=form.save(commit=False), av=request.user, version=form.cleaned_data["version"]
+            )
             messages.success(request, "Åtgärden är sparad.")
             return redirect(analys_url(analys) + "#risker")
+        except Krock as krock:
+            form.efter_krock(krock)
+            sparat = sparat_nu(form, Atgard.objects.get(pk=atgard.pk))
         except ValidationError as e:
             form.add_error(None, e)
-    return render(request, "riskanalys/atgard.html", {"form": form, "atgard": atgard, "analys": analys})
+    return render(
+        request,
+        "riskanalys/atgard.html",
+        {"form": form, "atgard": atgard, "analys": analys, "sparat_nu": sparat},
+        status=400 if sparat else 200,
+    )
 
 
 @require_POST

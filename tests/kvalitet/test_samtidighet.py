@@ -16,7 +16,7 @@ from tests.avvikelser.test_avvikelser import _rapportera
 from tests.factories import RollFactory, UserFactory
 from tests.lexsarah.factories import RapportFactory
 from tests.rapporter.factories import KvalitetsberattelseFactory
-from tests.riskanalys.factories import RiskanalysFactory
+from tests.riskanalys.factories import RiskanalysFactory, RiskFactory
 from tests.uppfoljning.factories import arende
 from uppfoljning.models import EjVerkstalltBeslut
 
@@ -119,6 +119,21 @@ def test_stale_risk_analysis_edit_saves_nothing_and_keeps_input(org, cast):
     assert "Veras titel" in html and "Eriks titel" in html
     analys.refresh_from_db()
     assert analys.titel == "Eriks titel" and analys.andringsnummer == 1
+
+
+def test_stale_risk_edit_in_the_editor_saves_nothing(org, cast):
+    risk = RiskFactory(analys=RiskanalysFactory(nod=org.e1), beskrivning="Fall i trappan")
+    url = reverse("riskanalys:risk", args=[risk.pk])
+    p = f"r{risk.pk}"
+    data = {f"{p}-konsekvens": "3", f"{p}-sannolikhet": "2", f"{p}-version": "0"}
+    erik, vera = _klient(cast.erik), _klient(cast.vera)
+    assert erik.post(url, {**data, f"{p}-beskrivning": "Eriks risk"}).status_code == 302
+    svar = vera.post(url, {**data, f"{p}-beskrivning": "Veras risk"}, HTTP_HX_REQUEST="true")
+    html = svar.content.decode()
+    assert "Risken har ändrats av Erik" in html and MEDDELANDE in html
+    assert "Veras risk" in html and "Eriks risk" in html
+    risk.refresh_from_db()
+    assert risk.beskrivning == "Eriks risk" and risk.version == 1
 
 
 def test_stale_quality_report_text_saves_nothing(org, cast, karin):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from kvalitet.models import Notifikation
 from lexsarah import services
 from lexsarah.models import Beslut, Rapport, Status
+from tests.factories import aktuell_version
 from tests.lexsarah.factories import AtgardFactory, RapportFactory
 from tests.lexsarah.test_tjanster import UTREDNING
 
@@ -138,9 +139,10 @@ def test_ivo_document_contains_every_required_part(cast, org, brukare, logga_in,
     rapport = services.rapport_lamna(
         rapport=RapportFactory.build(enhet=org.e1, brukare=brukare.b1), av=cast.pia
     )
-    services.utredning_spara(rapport=rapport, av=cast.kim, **UTREDNING)
+    services.utredning_spara(rapport=rapport, version=aktuell_version(rapport), av=cast.kim, **UTREDNING)
     services.bedom(
         rapport=rapport,
+        version=aktuell_version(rapport),
         av=cast.kim,
         konsekvens=4,
         sannolikhet=3,
@@ -241,15 +243,14 @@ def test_ivo_report_supplement_decision_and_informing_the_individual_are_recorde
     )
     assert svar.status_code == 302
     # Kompletteringen kan inte registreras innan utredningen är klar.
-    svar = klient.post(
-        ivo, {"version": "1", "ivo_diarienummer": "3.1-4711/2026", "ivo_komplettering": idag}
-    )
+    svar = klient.post(ivo, {"version": "1", "ivo_diarienummer": "3.1-4711/2026", "ivo_komplettering": idag})
     assert (
         svar.status_code == 400 and "Kompletteringen skickas när utredningen är klar" in svar.content.decode()
     )
-    services.utredning_spara(rapport=rapport, av=cast.kim, **UTREDNING)
+    services.utredning_spara(rapport=rapport, version=aktuell_version(rapport), av=cast.kim, **UTREDNING)
     services.bedom(
         rapport=rapport,
+        version=aktuell_version(rapport),
         av=cast.kim,
         konsekvens=4,
         sannolikhet=2,
@@ -260,6 +261,7 @@ def test_ivo_report_supplement_decision_and_informing_the_individual_are_recorde
     svar = klient.post(
         ivo,
         {
+            "version": str(aktuell_version(rapport)),
             "ivo_diarienummer": "3.1-4711/2026",
             "ivo_komplettering": idag,
             "ivo_beslut_datum": idag,
