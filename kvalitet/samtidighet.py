@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
@@ -108,6 +109,27 @@ class MedVersion:
         self.data[self.add_prefix("version")] = str(krock.version)
         if som_fel:
             self.add_error(None, krock)
+
+
+def spara_formular(form, *, av, vad: str):
+    """`ModelForm.save()` under samma låsning, för poster som sparas direkt av formuläret (ingen egen
+    tjänst): en ändrad post sparas bara mot den version formuläret visade, annars `Krock`."""
+    post = form.instance
+    if post.pk is None:
+        return form.save()
+    with transaction.atomic():
+        sparad = las_for_andring(
+            type(post)._default_manager,
+            pk=post.pk,
+            version=form.cleaned_data.get("version"),
+            av=av,
+            vad=vad,
+            falt=form.versionsfalt,
+        )
+        setattr(post, form.versionsfalt, getattr(sparad, form.versionsfalt))
+        ny_version(post, form.versionsfalt)
+        post._history_user = av
+        return form.save()
 
 
 def sparat_nu(form, post) -> list[tuple[str, str]]:

@@ -15,7 +15,12 @@ from lexsarah import services as lexsarah_services
 from tests.avvikelser.test_avvikelser import _rapportera
 from tests.factories import RollFactory, UserFactory
 from tests.lexsarah.factories import RapportFactory
-from tests.rapporter.factories import KvalitetsberattelseFactory
+from tests.rapporter.factories import (
+    ForbattringsatgardFactory,
+    KontrollplanFactory,
+    KontrollpunktFactory,
+    KvalitetsberattelseFactory,
+)
 from tests.riskanalys.factories import RiskanalysFactory, RiskFactory
 from tests.uppfoljning.factories import arende
 from uppfoljning.models import EjVerkstalltBeslut
@@ -180,6 +185,42 @@ def test_stale_decision_documentation_saves_nothing(org, cast, brukare):
     assert "Kims orsak" in html and "Hannas orsak" in html
     beslut.refresh_from_db()
     assert beslut.orsak == "Hannas orsak" and beslut.version == 1
+
+
+def test_stale_control_point_and_improvement_saves_nothing(org, cast, karin):
+    punkt = KontrollpunktFactory(plan=KontrollplanFactory(nod=org.n1))
+    forbattring = ForbattringsatgardFactory(nod=org.n1)
+    fall = [
+        (
+            reverse("kvalitetsarbete:kontrollpunkt", args=[punkt.pk]),
+            {"aktivitet": "Journalgranskning", "ansvarig": "MAS", "nar": "Oktober"},
+            "iakttagelser",
+            "Kontrollpunkten",
+        ),
+        (
+            reverse("kvalitetsarbete:forbattring", args=[forbattring.pk]),
+            {
+                "nod": org.n1.pk,
+                "ar": "2025",
+                "omrade": "Avvikelser",
+                "ansvarig": "KS",
+                "uppfoljning": "Kvartal",
+            },
+            "atgard",
+            "Förbättringen",
+        ),
+    ]
+    kim, karins = _klient(cast.kim), _klient(karin)
+    for url, data, falt, vad in fall:
+        v_kim, v_karin = _version(kim.get(url).content.decode()), _version(karins.get(url).content.decode())
+        assert kim.post(url, {**data, falt: "Kims text", "version": v_kim}).status_code == 302
+        svar = karins.post(url, {**data, falt: "Karins text", "version": v_karin})
+        html = svar.content.decode()
+        assert svar.status_code == 400 and f"{vad} har ändrats av Kim" in html
+        assert "Karins text" in html and "Kims text" in html
+    punkt.refresh_from_db()
+    forbattring.refresh_from_db()
+    assert (punkt.iakttagelser, forbattring.atgard) == ("Kims text", "Kims text")
 
 
 # --- två samtidiga sparningar av samma version: bara en går igenom ---------------------------------------
