@@ -1,5 +1,7 @@
 """Formulär för lex Sarah. Ogiltig inmatning ger svenska fel och behåller värdena."""
 
+import uuid
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -86,6 +88,9 @@ def _berorda_clean(form, data) -> None:
 
 
 class RapportForm(RimligaDatum, forms.ModelForm):
+    # Engångsnyckel som skapas när formuläret visas (services.rapport_lamna): dubbelklick ger en rapport.
+    inlamningsnyckel = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Rapport
         fields = [
@@ -113,6 +118,8 @@ class RapportForm(RimligaDatum, forms.ModelForm):
         ).order_by("namn")
         self.fields["enhet"].empty_label = None
         _berorda_falt(self, user)
+        if not self.is_bound:
+            self.initial.setdefault("inlamningsnyckel", uuid.uuid4())
         self.helper = FormHelper()
         self.helper.add_input(Submit("skicka", "Skicka rapporten"))
 

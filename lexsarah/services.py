@@ -5,7 +5,7 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kvalitet import access, helgdagar
@@ -145,17 +145,40 @@ def _satt_ovriga(rapport: Rapport, av, ovriga_brukare) -> None:
     rapport.ovriga_brukare.set(sorted(ids))
 
 
+def _redan_lamnad(nyckel, av) -> Rapport | None:
+    """Rapporten som redan lämnats med formulärets engångsnyckel (av samma person), eller None."""
+    if nyckel is None:
+        return None
+    befintlig = Rapport.objects.filter(inlamningsnyckel=nyckel).first()
+    if befintlig is not None and befintlig.rapporterad_av_id != av.pk:
+        raise ValidationError("Formuläret har redan skickats. Ladda om sidan och fyll i det igen.")
+    return befintlig
+
+
 @transaction.atomic
-def rapport_lamna(*, rapport: Rapport, av, ovriga_brukare=()) -> Rapport:
+def rapport_lamna(*, rapport: Rapport, av, ovriga_brukare=(), inlamningsnyckel=None) -> Rapport:
     """Sparar en ny rapport, ger den referensnummer och frist, meddelar utredare och chef.
 
-    `ovriga_brukare`: fler enskilda som berörs, utöver `rapport.brukare`."""
+    `ovriga_brukare`: fler enskilda som berörs, utöver `rapport.brukare`. Samma `inlamningsnyckel`
+    (formulärets engångsnyckel) igen ger den redan lämnade rapporten: ett dubbelklick ger en rapport."""
+    befintlig = _redan_lamnad(inlamningsnyckel, av)
+    if befintlig is not None:
+        return befintlig
     rapport.rapporterad_av = av
     rapport.rapportor_chef = access.har_roll(av, *access.CHEFER)
     rapport.status = S.RAPPORT
+    rapport.inlamningsnyckel = inlamningsnyckel
     rapport.referensnummer = f"tmp-{timezone.now().timestamp()}"[:20]
     rapport._history_user = av
-    rapport.save()
+    try:
+        with transaction.atomic():
+            rapport.save()
+    except IntegrityError:
+        # Ett samtidigt klick med samma nyckel hann först (den unika nyckeln stoppar det andra).
+        befintlig = _redan_lamnad(inlamningsnyckel, av)
+        if befintlig is None:
+            raise
+        return befintlig
     rapport.referensnummer = f"LS-{timezone.localdate():%Y}-{rapport.pk:06d}"
     rapport.bedomning_senast = bedomning_frist(rapport.rapporterad)
     rapport.save(update_fields=["referensnummer", "bedomning_senast"])

@@ -73,16 +73,22 @@ def mina(request):
 def rapportera(request):
     form = RapportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        rapport = services.rapport_lamna(
-            rapport=form.save(commit=False),
-            av=request.user,
-            ovriga_brukare=form.cleaned_data["ovriga_brukare"],
-        )
-        messages.success(
-            request,
-            f"Tack! Rapporten har referensnummer {rapport.referensnummer}. Utredarna och chefen har meddelats.",
-        )
-        return redirect("lexsarah:mina")
+        try:
+            rapport = services.rapport_lamna(
+                rapport=form.save(commit=False),
+                av=request.user,
+                ovriga_brukare=form.cleaned_data["ovriga_brukare"],
+                inlamningsnyckel=form.cleaned_data.get("inlamningsnyckel"),
+            )
+        except ValidationError as fel:
+            form.add_error(None, fel)
+        else:
+            messages.success(
+                request,
+                f"Tack! Rapporten har referensnummer {rapport.referensnummer}. "
+                "Utredarna och chefen har meddelats.",
+            )
+            return redirect("lexsarah:mina")
     return render(request, "lexsarah/rapportera.html", {"form": form})
 
 
