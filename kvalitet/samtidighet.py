@@ -50,7 +50,8 @@ def krockmeddelande(post: Model, av, vad: str, *, falt: str = "version", saknas:
             f"Det gick inte att se vilken version av {vad.lower()} du utgick från. Dina ändringar är inte "
             "sparade: jämför med det sparade nedan och spara igen om dina uppgifter ska gälla."
         )
-    vem, nar = _senaste_andring(post, falt)
+    # Version 0 har aldrig sparats genom formuläret: då finns ingen "som ändrade" att nämna.
+    vem, nar = _senaste_andring(post, falt) if getattr(post, falt) else (None, None)
     if vem is None:
         namn = ""
     elif av is not None and vem.pk == av.pk:
