@@ -4,6 +4,8 @@ svenska meddelanden) och sparas av tjänsterna i avvikelser.services."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -101,6 +103,15 @@ def _tjanstefel(fel: DjangoValidationError):
     return serializers.ValidationError({"non_field_errors": fel.messages})
 
 
+def _idempotensnyckel(request) -> uuid.UUID | None:
+    """Rubriken Idempotency-Key (valfri) som inlämningsnyckel, per användare: samma nyckel igen ger den
+    redan registrerade avvikelsen i stället för en till (t.ex. när en integration skickar om)."""
+    nyckel = (request.headers.get("Idempotency-Key") or "").strip()[:200]
+    if not nyckel:
+        return None
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"kvalitet:avvikelse:{request.user.pk}:{nyckel}")
+
+
 class AvvikelseSkrivSerializer(FormSerializer):
     """Rapportera en avvikelse, eller för in en historisk: `rapporterad` (inte i framtiden, inte före
     händelsen) och, för en avslutad, `avslutad` (efter rapporterad) med `slutsats`."""
@@ -140,6 +151,7 @@ class AvvikelseSkrivSerializer(FormSerializer):
                 rapporterad=data.get("rapporterad"),
                 avslutad=data.get("avslutad"),
                 slutsats=data.get("slutsats") or "",
+                inlamningsnyckel=_idempotensnyckel(self.context["request"]),
             )
         except DjangoValidationError as fel:
             raise _tjanstefel(fel) from fel

@@ -1,5 +1,7 @@
 """Formulär för avvikelser och klagomål. Ogiltig inmatning ger svenska fel och behåller värdena."""
 
+import uuid
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -14,6 +16,7 @@ from kvalitet.forms import Datumfalt, RimligaDatum
 from kvalitet.models import NodTyp, OrgNod
 from kvalitet.queries import brukare_sok
 from kvalitet.riskmatris import SKALA_VAL
+from kvalitet.samtidighet import MedVersion
 
 
 class BrukareVal(forms.ModelChoiceField):
@@ -53,6 +56,10 @@ def _inte_i_framtiden(tid):
 
 
 class AvvikelseForm(RimligaDatum, forms.ModelForm):
+    # Engångsnyckel som skapas när formuläret visas och följer med när det visas igen efter ett fel:
+    # samma nyckel två gånger (dubbelklick) ger en avvikelse (services.avvikelse_rapportera).
+    inlamningsnyckel = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Avvikelse
         fields = [
@@ -108,6 +115,7 @@ class AvvikelseForm(RimligaDatum, forms.ModelForm):
         self.fields["handelsetid"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         if not self.is_bound:
             self.initial.setdefault("handelsetid", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+            self.initial.setdefault("inlamningsnyckel", uuid.uuid4())
         self.helper = FormHelper()
         self.helper.add_input(Submit("spara", "Skicka avvikelsen"))
 
@@ -126,7 +134,7 @@ class StatusForm(forms.Form):
     motivering = forms.CharField(label="Motivering (krävs vid återöppning)", required=False, max_length=2000)
 
 
-class UtredningForm(forms.Form):
+class UtredningForm(MedVersion, forms.Form):
     orsaker = forms.ModelMultipleChoiceField(
         queryset=Orsak.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Orsaker"
     )
@@ -145,17 +153,11 @@ class UtredningForm(forms.Form):
         empty_value=None,
     )
     slutsats = forms.CharField(label="Slutsats", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("spara", "Spara utredningen"))
-
-    def ny_version(self, version: int) -> None:
-        """Efter en krock: behåll det användaren skrev men räkna med den sparade versionen vid nästa spara."""
-        self.data = self.data.copy()
-        self.data["version"] = str(version)
 
     def clean(self):
         data = super().clean()

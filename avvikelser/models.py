@@ -99,6 +99,11 @@ class Avvikelse(models.Model):
     avslutad = models.DateTimeField(_("avslutad"), null=True, blank=True)
     # Optimistisk låsning av utredningen: två chefer som sparar samma version skriver inte över varandra.
     version = models.PositiveIntegerField(default=0, editable=False)
+    # Formulärets engångsnyckel (skapas när formuläret visas): ett dubbelklick på Skicka, eller samma
+    # formulär skickat igen, ger samma avvikelse i stället för en till.
+    inlamningsnyckel = models.UUIDField(
+        _("inlämningsnyckel"), null=True, blank=True, unique=True, editable=False
+    )
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()

@@ -5,7 +5,7 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from kvalitet import access
 from kvalitet.arbetsflode import kontrollera_overgang
 from kvalitet.bilagor import kontrollera_fil
 from kvalitet.models import Rolltilldelning
+from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg
 
 S = AvvikelseStatus
@@ -81,16 +82,48 @@ def _lagg_paminnelser(avvikelse: Avvikelse) -> None:
         )
 
 
+def _redan_inlamnad(nyckel, av) -> Avvikelse | None:
+    """Avvikelsen som redan skickats med formulärets engångsnyckel (av samma person), eller None."""
+    if nyckel is None:
+        return None
+    befintlig = Avvikelse.objects.filter(inlamningsnyckel=nyckel).first()
+    if befintlig is not None and befintlig.rapporterad_av_id != av.pk:
+        raise ValidationError("Formuläret har redan skickats. Ladda om sidan och fyll i det igen.")
+    return befintlig
+
+
+def _spara_ny(avvikelse: Avvikelse, av, nyckel) -> Avvikelse | None:
+    """Sparar den nya raden; None om samma nyckel redan sparats (också av ett samtidigt dubbelklick, som
+    den unika nyckeln stoppar i databasen)."""
+    avvikelse.inlamningsnyckel = nyckel
+    avvikelse.referensnummer = f"tmp-{timezone.now().timestamp()}"[:20]
+    avvikelse._history_user = av
+    try:
+        with transaction.atomic():
+            avvikelse.save()
+    except IntegrityError:
+        if _redan_inlamnad(nyckel, av) is None:
+            raise
+        avvikelse.pk = None
+        return None
+    return avvikelse
+
+
 @transaction.atomic
-def avvikelse_rapportera(*, avvikelse: Avvikelse, av) -> Avvikelse:
-    """Sparar en ny avvikelse, ger den ett referensnummer och lägger påminnelserna."""
+def avvikelse_rapportera(*, avvikelse: Avvikelse, av, inlamningsnyckel=None) -> Avvikelse:
+    """Sparar en ny avvikelse, ger den ett referensnummer och lägger påminnelserna.
+
+    Med `inlamningsnyckel` (formulärets engångsnyckel) ger samma nyckel igen den redan sparade
+    avvikelsen, inte en till: ett dubbelklick på Skicka skapar en avvikelse."""
+    befintlig = _redan_inlamnad(inlamningsnyckel, av)
+    if befintlig is not None:
+        return befintlig
     avvikelse.rapporterad_av = av
     avvikelse.status = S.RAPPORTERAD
     if not settings.AVVIKELSER_ANONYM_TILLATEN:
         avvikelse.anonym = False
-    avvikelse.referensnummer = f"tmp-{timezone.now().timestamp()}"[:20]
-    avvikelse._history_user = av
-    avvikelse.save()
+    if _spara_ny(avvikelse, av, inlamningsnyckel) is None:
+        return _redan_inlamnad(inlamningsnyckel, av)
     avvikelse.referensnummer = _referensnummer("AV", Avvikelse, avvikelse.pk)
     avvikelse.save(update_fields=["referensnummer"])
     _handelse(avvikelse, av, "Avvikelsen rapporterades.", till=S.RAPPORTERAD)
@@ -107,7 +140,7 @@ def _tid(t) -> str:
 
 @transaction.atomic
 def avvikelse_registrera_historisk(
-    *, avvikelse: Avvikelse, av, rapporterad=None, avslutad=None, slutsats: str = ""
+    *, avvikelse: Avvikelse, av, rapporterad=None, avslutad=None, slutsats: str = "", inlamningsnyckel=None
 ) -> Avvikelse:
     """För in en avvikelse i efterhand (t.ex. kommunens historik via API:t).
 
@@ -115,10 +148,15 @@ def avvikelse_registrera_historisk(
     Med `avslutad` skapas den direkt som avslutad med slutsatsen, tidslinjen säger att den registrerats
     i efterhand, och inga påminnelser läggs. Formuläret (AvvikelseHistorikForm) har redan prövat datumen;
     här kontrolleras bara det som måste gälla oavsett anropare."""
+    befintlig = _redan_inlamnad(inlamningsnyckel, av)
+    if befintlig is not None:
+        return befintlig
     if rapporterad is not None:
         avvikelse.rapporterad = rapporterad
     if avslutad is None:
-        avvikelse = avvikelse_rapportera(avvikelse=avvikelse, av=av)
+        sparad = avvikelse_rapportera(avvikelse=avvikelse, av=av, inlamningsnyckel=inlamningsnyckel)
+        if sparad is not avvikelse:
+            return sparad  # ett samtidigt anrop med samma nyckel hann först
         if rapporterad is not None:
             _handelse(avvikelse, av, f"{HISTORIK_TEXT} (rapporterad {_tid(avvikelse.rapporterad)}).")
         return avvikelse
@@ -132,10 +170,9 @@ def avvikelse_registrera_historisk(
     avvikelse.status = S.AVSLUTAD
     avvikelse.slutsats = slutsats.strip()
     avvikelse.avslutad = avslutad
-    avvikelse.referensnummer = f"tmp-{timezone.now().timestamp()}"[:20]
-    avvikelse._history_user = av
     avvikelse._change_reason = HISTORIK_TEXT
-    avvikelse.save()
+    if _spara_ny(avvikelse, av, inlamningsnyckel) is None:
+        return _redan_inlamnad(inlamningsnyckel, av)
     avvikelse.referensnummer = _referensnummer("AV", Avvikelse, avvikelse.pk)
     avvikelse.save(update_fields=["referensnummer"])
     _handelse(
@@ -184,30 +221,20 @@ def avvikelse_byt_status(*, avvikelse: Avvikelse, till: str, av, motivering: str
 
 @transaction.atomic
 def avvikelse_utred(
-    *, avvikelse: Avvikelse, av, orsaker, konsekvens, sannolikhet, slutsats: str, version: int | None = None
+    *, avvikelse: Avvikelse, av, orsaker, konsekvens, sannolikhet, slutsats: str, version: int | None
 ) -> Avvikelse:
     """Sparar utredningen: orsaker, konsekvens och sannolikhet (riskvärde) och slutsats.
 
-    `version` är den version formuläret visade. Har någon annan sparat sedan dess avbryts sparandet med
-    ett meddelande i stället för att skriva över (optimistisk låsning)."""
-    avvikelse = Avvikelse.objects.select_for_update().get(pk=avvikelse.pk)
+    `version` är den version formuläret visade och krävs. Saknas den, eller har någon annan sparat sedan
+    dess, sparas ingenting (`Krock`, se kvalitet.samtidighet)."""
+    avvikelse = las_for_andring(Avvikelse.objects, pk=avvikelse.pk, version=version, av=av, vad="Utredningen")
     if avvikelse.status == S.AVSLUTAD:
         raise ValidationError("En avslutad avvikelse ändras inte; öppna den igen först.")
-    if version is not None and version != avvikelse.version:
-        senast = avvikelse.handelser.select_related("av").order_by("-tidpunkt", "-pk").first()
-        vem = f" av {senast.av.get_full_name() or senast.av.username}" if senast and senast.av else ""
-        nar = f" {timezone.localtime(senast.tidpunkt):%Y-%m-%d %H:%M}" if senast else ""
-        raise ValidationError(
-            f"Utredningen har ändrats{vem}{nar} sedan du öppnade sidan. Dina ändringar är inte sparade: "
-            "jämför med det sparade nedan och spara igen om dina uppgifter ska gälla.",
-            code="krock",
-        )
     avvikelse.konsekvens = konsekvens
     avvikelse.sannolikhet = sannolikhet
     avvikelse.slutsats = slutsats
-    avvikelse.version += 1
     avvikelse._history_user = av
-    avvikelse.save(update_fields=["konsekvens", "sannolikhet", "slutsats", "version"])
+    avvikelse.save(update_fields=["konsekvens", "sannolikhet", "slutsats", ny_version(avvikelse)])
     avvikelse.orsaker.set(orsaker)
     _handelse(avvikelse, av, f"Utredningen uppdaterades (riskvärde {avvikelse.riskvarde or '–'}).")
     return avvikelse

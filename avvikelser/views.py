@@ -32,6 +32,7 @@ from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
+from kvalitet.samtidighet import Krock
 
 
 def index(request):
@@ -72,9 +73,17 @@ def enskild_sok(request):
 def rapportera(request):
     form = AvvikelseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        avvikelse = services.avvikelse_rapportera(avvikelse=form.save(commit=False), av=request.user)
-        messages.success(request, f"Tack! Avvikelsen har referensnummer {avvikelse.referensnummer}.")
-        return redirect("avvikelser:mina")
+        try:
+            avvikelse = services.avvikelse_rapportera(
+                avvikelse=form.save(commit=False),
+                av=request.user,
+                inlamningsnyckel=form.cleaned_data.get("inlamningsnyckel"),
+            )
+        except ValidationError as fel:
+            form.add_error(None, fel)
+        else:
+            messages.success(request, f"Tack! Avvikelsen har referensnummer {avvikelse.referensnummer}.")
+            return redirect("avvikelser:mina")
     return render(request, "avvikelser/rapportera.html", {"form": form})
 
 
@@ -189,12 +198,12 @@ def utred(request, pk):
             services.avvikelse_utred(avvikelse=avvikelse, av=request.user, **form.cleaned_data)
             messages.success(request, "Utredningen är sparad.")
             return redirect("avvikelser:detalj", pk=pk)
+        except Krock as krock:
+            form.efter_krock(krock)
+            avvikelse.refresh_from_db()
+            return _detalj(request, avvikelse, utredning=form, krock=True)
         except ValidationError as fel:
             form.add_error(None, fel)
-            if fel.code == "krock":
-                avvikelse.refresh_from_db()
-                form.ny_version(avvikelse.version)
-                return _detalj(request, avvikelse, utredning=form, krock=True)
     return _detalj(request, avvikelse, utredning=form)
 
 

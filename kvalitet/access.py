@@ -582,6 +582,41 @@ def brukare_visningsnummer(user, brukare) -> str:
     return "************"
 
 
+# --- vem gjorde det (tidslinjer, historik, krockmeddelanden) -------------------------------------------
+
+# En anonym avvikelserapportör namnges för ingen utom hen själv, inte heller för kvalitetssamordnaren:
+# "dölj mitt namn" ska gå att lita på, och utredningen behöver inte namnet (det finns kvar i posten, så att
+# rapportören ser sina egna rapporter). En lex Sarah-rapportör namnges bara för utredarna
+# (`lexsarah_ar_utredare`) och för hen själv. Regeln gäller varje händelse rapportören står för, inte bara
+# själva rapporten: annars röjer en senare rad namnet.
+ANONYM_RAPPORTOR = "Anonym rapportör"
+DOLD_RAPPORTOR = "Rapportören (namnet visas bara för utredarna)"
+
+
+def rapportor_dold(user, post) -> str:
+    """Tom sträng om användaren får se vem som rapporterat posten, annars det som visas i stället."""
+    if user is not None and post.rapporterad_av_id == user.pk:
+        return ""
+    etikett = post._meta.label_lower
+    if etikett == "avvikelser.avvikelse":
+        return ANONYM_RAPPORTOR if post.anonym else ""
+    if etikett == "lexsarah.rapport":
+        return "" if user is not None and lexsarah_ar_utredare(user, post) else DOLD_RAPPORTOR
+    return ""
+
+
+def aktor_visningsnamn(user, post, aktor) -> str:
+    """Namnet på den som gjorde något i `post` (en rad i tidslinjen, en historikrad, "ändrat av"), som
+    `user` får se det: rapportören döljs enligt `rapportor_dold`."""
+    if aktor is None:
+        return "systemet"
+    if getattr(post, "rapporterad_av_id", None) == aktor.pk:
+        dold = rapportor_dold(user, post)
+        if dold:
+            return dold
+    return aktor.get_full_name() or aktor.username
+
+
 class AtkomstQuerySet(models.QuerySet):
     """QuerySet med `for_user`, så att varje läsning börjar i åtkomstregeln."""
 

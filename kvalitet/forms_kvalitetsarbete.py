@@ -14,6 +14,7 @@ from kvalitet.models.kvalitetsarbete import (
     Mal,
     Malindikator,
 )
+from kvalitet.samtidighet import MedVersion
 
 
 def noder_for_samordnare(user):
@@ -99,13 +100,13 @@ class KontrollplanForm(_NodForm):
         fields = ["nod", "ar", "rubrik"]
 
 
-class KontrollpunktForm(forms.ModelForm):
+class KontrollpunktForm(MedVersion, forms.ModelForm):
     class Meta:
         model = Kontrollpunkt
         fields = ["aktivitet", "ansvarig", "nar", "uppfoljning", "iakttagelser", "genomford"]
 
 
-class ForbattringsatgardForm(_NodForm):
+class ForbattringsatgardForm(MedVersion, _NodForm):
     class Meta:
         model = Forbattringsatgard
         fields = ["nod", "ar", "omrade", "atgard", "ansvarig", "uppfoljning", "klar"]

@@ -1,7 +1,7 @@
 """Tunna vyer för mål, indikatorer, intern kontrollplan och förbättringsplan."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from kvalitet import access
@@ -22,6 +22,7 @@ from kvalitet.models.kvalitetsarbete import (
     Mal,
     Malindikator,
 )
+from kvalitet.samtidighet import Krock, spara_formular, sparat_nu
 
 
 def _ar(request) -> int | None:
@@ -147,13 +148,17 @@ def kontrollpunkt(request, pk):
     punkt = access.hamta(request.user, Kontrollpunkt, access.ANDRA, pk=pk)
     form = KontrollpunktForm(request.POST or None, instance=punkt)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Kontrollpunkten är sparad.")
-        return redirect("kvalitetsarbete:kontrollplan", punkt.plan_id)
+        try:
+            spara_formular(form, av=request.user, vad="Kontrollpunkten")
+        except Krock as krock:
+            form.efter_krock(krock)
+        else:
+            messages.success(request, "Kontrollpunkten är sparad.")
+            return redirect("kvalitetsarbete:kontrollplan", punkt.plan_id)
     return render(
         request,
         "kvalitetsarbete/formular.html",
-        {"form": form, "rubrik": "Kontrollpunkt"},
+        {"form": form, "rubrik": "Kontrollpunkt", "sparat_nu": _sparat_efter_krock(form)},
         status=400 if form.errors else 200,
     )
 
@@ -178,15 +183,26 @@ def forbattring(request, pk):
     obj = access.hamta(request.user, Forbattringsatgard, access.ANDRA, pk=pk)
     form = ForbattringsatgardForm(request.POST or None, instance=obj, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Sparat.")
-        return redirect("kvalitetsarbete:index")
+        try:
+            spara_formular(form, av=request.user, vad="Förbättringen")
+        except Krock as krock:
+            form.efter_krock(krock)
+        else:
+            messages.success(request, "Sparat.")
+            return redirect("kvalitetsarbete:index")
     return render(
         request,
         "kvalitetsarbete/formular.html",
-        {"form": form, "rubrik": "Förbättring"},
+        {"form": form, "rubrik": "Förbättring", "sparat_nu": _sparat_efter_krock(form)},
         status=400 if form.errors else 200,
     )
+
+
+def _sparat_efter_krock(form):
+    """Efter en krock: det som är sparat i posten, att visa bredvid det inskrivna."""
+    if not form.is_bound or not form.has_error(NON_FIELD_ERRORS, code="krock"):
+        return None
+    return sparat_nu(form, type(form.instance)._default_manager.get(pk=form.instance.pk))
 
 
 def kolada_import(request):

@@ -1,5 +1,7 @@
 """Formulär för lex Sarah. Ogiltig inmatning ger svenska fel och behåller värdena."""
 
+import uuid
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -14,6 +16,7 @@ from kvalitet.forms import RimligaDatum
 from kvalitet.models import Brukare, NodTyp, OrgNod
 from kvalitet.queries import brukare_sok
 from kvalitet.riskmatris import SKALA_VAL
+from kvalitet.samtidighet import MedVersion
 from lexsarah.models import Atgard, Beslut, Rapport, Status
 
 _DATUMTID = {"type": "datetime-local"}
@@ -85,6 +88,9 @@ def _berorda_clean(form, data) -> None:
 
 
 class RapportForm(RimligaDatum, forms.ModelForm):
+    # Engångsnyckel som skapas när formuläret visas (services.rapport_lamna): dubbelklick ger en rapport.
+    inlamningsnyckel = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Rapport
         fields = [
@@ -112,6 +118,8 @@ class RapportForm(RimligaDatum, forms.ModelForm):
         ).order_by("namn")
         self.fields["enhet"].empty_label = None
         _berorda_falt(self, user)
+        if not self.is_bound:
+            self.initial.setdefault("inlamningsnyckel", uuid.uuid4())
         self.helper = FormHelper()
         self.helper.add_input(Submit("skicka", "Skicka rapporten"))
 
@@ -129,7 +137,7 @@ class RapportForm(RimligaDatum, forms.ModelForm):
         return data
 
 
-class BerordaForm(forms.ModelForm):
+class BerordaForm(MedVersion, forms.ModelForm):
     """Utredarens arbetsyta: vilka enskilda ärendet berör (samma val och regler som i rapporten)."""
 
     class Meta:
@@ -150,7 +158,7 @@ class BerordaForm(forms.ModelForm):
         return data
 
 
-class UtredningForm(forms.ModelForm):
+class UtredningForm(MedVersion, forms.ModelForm):
     class Meta:
         model = Rapport
         fields = [
@@ -165,7 +173,7 @@ class UtredningForm(forms.ModelForm):
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in fields}
 
 
-class BedomningForm(forms.Form):
+class BedomningForm(MedVersion, forms.Form):
     konsekvens = forms.TypedChoiceField(
         label="Konsekvens för den enskilde (1–4)", choices=SKALA_VAL, coerce=int
     )
@@ -200,7 +208,7 @@ class IvoAnmalanForm(RimligaDatum, forms.Form):
         return d
 
 
-class IvoForm(RimligaDatum, forms.ModelForm):
+class IvoForm(MedVersion, RimligaDatum, forms.ModelForm):
     class Meta:
         model = Rapport
         fields = [

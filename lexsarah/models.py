@@ -115,6 +115,13 @@ class Rapport(models.Model):
     )
 
     avslutad = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    # Optimistisk låsning (kvalitet.samtidighet): utredning, bedömning, berörda och IVO-uppgifter sparas
+    # bara mot den version formuläret visade, så att två utredare inte skriver över varandra.
+    version = models.PositiveIntegerField(default=0, editable=False)
+    # Rapportformulärets engångsnyckel: ett dubbelklick på Skicka ger en rapport (som för avvikelser).
+    inlamningsnyckel = models.UUIDField(
+        _("inlämningsnyckel"), null=True, blank=True, unique=True, editable=False
+    )
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[ovriga_brukare])

@@ -5,13 +5,14 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kvalitet import access, helgdagar
 from kvalitet.arbetsflode import kontrollera_overgang
 from kvalitet.bilagor import kontrollera_fil
 from kvalitet.models import Rolltilldelning
+from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg, notifikation_skapa
 from lexsarah.models import Atgard, Beslut, Bilaga, Handelse, Rapport, Status
 
@@ -144,17 +145,40 @@ def _satt_ovriga(rapport: Rapport, av, ovriga_brukare) -> None:
     rapport.ovriga_brukare.set(sorted(ids))
 
 
+def _redan_lamnad(nyckel, av) -> Rapport | None:
+    """Rapporten som redan lämnats med formulärets engångsnyckel (av samma person), eller None."""
+    if nyckel is None:
+        return None
+    befintlig = Rapport.objects.filter(inlamningsnyckel=nyckel).first()
+    if befintlig is not None and befintlig.rapporterad_av_id != av.pk:
+        raise ValidationError("Formuläret har redan skickats. Ladda om sidan och fyll i det igen.")
+    return befintlig
+
+
 @transaction.atomic
-def rapport_lamna(*, rapport: Rapport, av, ovriga_brukare=()) -> Rapport:
+def rapport_lamna(*, rapport: Rapport, av, ovriga_brukare=(), inlamningsnyckel=None) -> Rapport:
     """Sparar en ny rapport, ger den referensnummer och frist, meddelar utredare och chef.
 
-    `ovriga_brukare`: fler enskilda som berörs, utöver `rapport.brukare`."""
+    `ovriga_brukare`: fler enskilda som berörs, utöver `rapport.brukare`. Samma `inlamningsnyckel`
+    (formulärets engångsnyckel) igen ger den redan lämnade rapporten: ett dubbelklick ger en rapport."""
+    befintlig = _redan_lamnad(inlamningsnyckel, av)
+    if befintlig is not None:
+        return befintlig
     rapport.rapporterad_av = av
     rapport.rapportor_chef = access.har_roll(av, *access.CHEFER)
     rapport.status = S.RAPPORT
+    rapport.inlamningsnyckel = inlamningsnyckel
     rapport.referensnummer = f"tmp-{timezone.now().timestamp()}"[:20]
     rapport._history_user = av
-    rapport.save()
+    try:
+        with transaction.atomic():
+            rapport.save()
+    except IntegrityError:
+        # Ett samtidigt klick med samma nyckel hann först (den unika nyckeln stoppar det andra).
+        befintlig = _redan_lamnad(inlamningsnyckel, av)
+        if befintlig is None:
+            raise
+        return befintlig
     rapport.referensnummer = f"LS-{timezone.localdate():%Y}-{rapport.pk:06d}"
     rapport.bedomning_senast = bedomning_frist(rapport.rapporterad)
     rapport.save(update_fields=["referensnummer", "bedomning_senast"])
@@ -191,10 +215,16 @@ def _las(rapport) -> Rapport:
     return Rapport.objects.select_for_update().get(pk=rapport.pk)
 
 
+def _las_version(rapport, version, av, vad) -> Rapport:
+    """Låser ärendet och kräver den version formuläret visade (kvalitet.samtidighet)."""
+    return las_for_andring(Rapport.objects, pk=rapport.pk, version=version, av=av, vad=vad)
+
+
 @transaction.atomic
-def utredning_spara(*, rapport: Rapport, av, **falt) -> Rapport:
-    """Sparar utredningens textfält. En utredning påbörjas automatiskt när den först sparas."""
-    rapport = _las(rapport)
+def utredning_spara(*, rapport: Rapport, av, version: int | None, **falt) -> Rapport:
+    """Sparar utredningens textfält mot `version` (krävs; en annans sparning däremellan ger `Krock`).
+    En utredning påbörjas automatiskt när den först sparas."""
+    rapport = _las_version(rapport, version, av, "Utredningen")
     if rapport.status == S.AVSLUTAD:
         raise ValidationError("Ett avslutat ärende ändras inte.")
     tillatna = {
@@ -210,6 +240,7 @@ def utredning_spara(*, rapport: Rapport, av, **falt) -> Rapport:
         if namn not in tillatna:
             raise TypeError(namn)
         setattr(rapport, namn, varde)
+    ny_version(rapport)
     rapport._history_user = av
     rapport.save()
     _handelse(rapport, av, "Utredningen uppdaterades.")
@@ -219,10 +250,10 @@ def utredning_spara(*, rapport: Rapport, av, **falt) -> Rapport:
 
 
 @transaction.atomic
-def berorda_spara(*, rapport: Rapport, av, brukare, ovriga_brukare) -> Rapport:
+def berorda_spara(*, rapport: Rapport, av, brukare, ovriga_brukare, version: int | None) -> Rapport:
     """Vilka enskilda ärendet berör: den som främst berörs och övriga. Tidslinjen får antalet, inga namn
-    (den läses av fler än de som får se en skyddad identitet)."""
-    rapport = _las(rapport)
+    (den läses av fler än de som får se en skyddad identitet). Sparas mot `version` (krävs)."""
+    rapport = _las_version(rapport, version, av, "Ärendet")
     if rapport.status == S.AVSLUTAD:
         raise ValidationError("Ett avslutat ärende ändras inte.")
     ovriga = list(ovriga_brukare or ())
@@ -231,23 +262,26 @@ def berorda_spara(*, rapport: Rapport, av, brukare, ovriga_brukare) -> Rapport:
     fore = (rapport.brukare_id, set(rapport.ovriga_brukare.values_list("pk", flat=True)))
     rapport.brukare = brukare
     rapport._history_user = av
-    if rapport.brukare_id != fore[0]:
-        rapport.save()
     _satt_ovriga(rapport, av, ovriga)
     efter = (rapport.brukare_id, set(rapport.ovriga_brukare.values_list("pk", flat=True)))
     if efter != fore:
+        ny_version(rapport)
+        rapport.save()
         antal = len(efter[1]) + (1 if efter[0] else 0)
         _handelse(rapport, av, f"Berörda enskilda ändrades (nu {antal}).")
     return rapport
 
 
 @transaction.atomic
-def bedom(*, rapport: Rapport, av, konsekvens, sannolikhet, beslut, allvarligt, motivering) -> Rapport:
+def bedom(
+    *, rapport: Rapport, av, konsekvens, sannolikhet, beslut, allvarligt, motivering, version: int | None
+) -> Rapport:
     """Bedömningen: riskmatrisen, beslutet och om det är allvarligt, med motivering, vem och när.
+    Sparas mot `version` (krävs; en annans sparning däremellan ger `Krock`).
 
     Från utredning går ärendet till "bedömd". Är det redan anmält till IVO (före utredningen var klar)
     ligger statusen kvar; då är det här utredningens slutliga ställningstagande som ska kompletteras."""
-    rapport = _las(rapport)
+    rapport = _las_version(rapport, version, av, "Bedömningen")
     if rapport.status in (S.RAPPORT, S.ATGARDER_UPPFOLJDA, S.AVSLUTAD):
         raise ValidationError("Bedömningen görs när ärendet utreds.")
     if not (motivering or "").strip():
@@ -269,6 +303,7 @@ def bedom(*, rapport: Rapport, av, konsekvens, sannolikhet, beslut, allvarligt, 
     rapport.konsekvens, rapport.sannolikhet = konsekvens, sannolikhet
     rapport.beslut, rapport.allvarligt, rapport.motivering = beslut, allvarligt, motivering.strip()
     rapport.beslutad_av, rapport.beslutad = av, timezone.now()
+    ny_version(rapport)
     rapport._history_user = av
     rapport.save()
     text = f"Bedömning: {Beslut(beslut).label}" + (", allvarligt" if allvarligt else "")
@@ -328,9 +363,9 @@ def markera_allvarligt_preliminart(*, rapport: Rapport, av, motivering: str) -> 
 
 
 @transaction.atomic
-def ivo_uppdatera(*, rapport: Rapport, av, **falt) -> Rapport:
-    """Diarienummer, komplettering, IVO:s beslut och information till den enskilde."""
-    rapport = _las(rapport)
+def ivo_uppdatera(*, rapport: Rapport, av, version: int | None, **falt) -> Rapport:
+    """Diarienummer, komplettering, IVO:s beslut och information till den enskilde; mot `version`."""
+    rapport = _las_version(rapport, version, av, "Uppgifterna om anmälan")
     if not rapport.ivo_skickad:
         raise ValidationError("Ärendet är inte anmält till IVO.")
     tillatna = {
@@ -347,6 +382,7 @@ def ivo_uppdatera(*, rapport: Rapport, av, **falt) -> Rapport:
         setattr(rapport, namn, varde)
     if rapport.ivo_komplettering and not rapport.utredning_klar:
         raise ValidationError("Kompletteringen skickas när utredningen är klar (bedömningen gjord).")
+    ny_version(rapport)
     rapport._history_user = av
     rapport.save()
     _handelse(rapport, av, "Uppgifterna om anmälan till IVO uppdaterades.")

@@ -13,6 +13,7 @@ from kvalitet import access
 from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
 from kvalitet.paginering import BegransadPaginator
+from kvalitet.samtidighet import Krock, sparat_nu
 from lexsarah import queries, services
 from lexsarah.forms import (
     AtgardForm,
@@ -72,16 +73,22 @@ def mina(request):
 def rapportera(request):
     form = RapportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        rapport = services.rapport_lamna(
-            rapport=form.save(commit=False),
-            av=request.user,
-            ovriga_brukare=form.cleaned_data["ovriga_brukare"],
-        )
-        messages.success(
-            request,
-            f"Tack! Rapporten har referensnummer {rapport.referensnummer}. Utredarna och chefen har meddelats.",
-        )
-        return redirect("lexsarah:mina")
+        try:
+            rapport = services.rapport_lamna(
+                rapport=form.save(commit=False),
+                av=request.user,
+                ovriga_brukare=form.cleaned_data["ovriga_brukare"],
+                inlamningsnyckel=form.cleaned_data.get("inlamningsnyckel"),
+            )
+        except ValidationError as fel:
+            form.add_error(None, fel)
+        else:
+            messages.success(
+                request,
+                f"Tack! Rapporten har referensnummer {rapport.referensnummer}. "
+                "Utredarna och chefen har meddelats.",
+            )
+            return redirect("lexsarah:mina")
     return render(request, "lexsarah/rapportera.html", {"form": form})
 
 
@@ -115,7 +122,8 @@ def _detalj(request, rapport, **formular):
         "atgarder": rapport.atgarder.select_related("ansvarig"),
         "handelser": rapport.handelser.select_related("av"),
         "utredning_form": formular.get("utredning_form") or UtredningForm(instance=rapport),
-        "bedomning_form": formular.get("bedomning_form") or BedomningForm(initial=bedomning_initial),
+        "bedomning_form": formular.get("bedomning_form")
+        or BedomningForm(initial=bedomning_initial, version=rapport.version),
         "preliminart_form": formular.get("preliminart_form") or PreliminartForm(),
         "ivo_anmalan_form": formular.get("ivo_anmalan_form")
         or IvoAnmalanForm(initial={"skickad": timezone.localdate()}),
@@ -126,6 +134,7 @@ def _detalj(request, rapport, **formular):
         "bilagor": rapport.bilagor.all(),
         "bilaga_form": formular.get("bilaga_form") or BilagaForm(),
         "fel": formular.get("fel", ""),
+        "sparat_nu": formular.get("sparat_nu"),
         "lagrum": settings.LEXSARAH_LAGRUM,
     }
     return render(request, "lexsarah/detalj.html", kontext, status=400 if formular else 200)
@@ -146,6 +155,13 @@ def _fel(fel: ValidationError) -> str:
     return " ".join(fel.messages)
 
 
+def _krock(request, rapport, nyckel, form, krock):
+    """Ingenting sparades: formuläret med det användaren skrev, meddelandet och det sparade bredvid."""
+    form.efter_krock(krock, som_fel=False)
+    sparad = _hamta_innehall(request, rapport.pk)
+    return _detalj(request, sparad, **{nyckel: form}, fel=_fel(krock), sparat_nu=sparat_nu(form, sparad))
+
+
 @require_POST
 def utredning(request, pk):
     rapport = _andra(request, pk)
@@ -155,10 +171,13 @@ def utredning(request, pk):
             services.utredning_spara(
                 rapport=rapport,
                 av=request.user,
+                version=form.cleaned_data["version"],
                 **{f: form.cleaned_data[f] for f in UtredningForm.Meta.fields},
             )
             messages.success(request, "Utredningen är sparad.")
             return redirect(rapport)
+        except Krock as krock:
+            return _krock(request, rapport, "utredning_form", form, krock)
         except ValidationError as fel:
             return _detalj(request, rapport, utredning_form=form, fel=_fel(fel))
     return _detalj(request, rapport, utredning_form=form)
@@ -176,9 +195,12 @@ def berorda(request, pk):
                 av=request.user,
                 brukare=form.cleaned_data["brukare"],
                 ovriga_brukare=form.cleaned_data["ovriga_brukare"],
+                version=form.cleaned_data["version"],
             )
             messages.success(request, "De berörda enskilda är sparade.")
             return redirect(rapport)
+        except Krock as krock:
+            return _krock(request, rapport, "berorda_form", form, krock)
         except ValidationError as fel:
             return _detalj(request, rapport, berorda_form=form, fel=_fel(fel))
     return _detalj(request, rapport, berorda_form=form)
@@ -193,6 +215,8 @@ def bedomning(request, pk):
             services.bedom(rapport=rapport, av=request.user, **form.cleaned_data)
             messages.success(request, "Bedömningen är sparad.")
             return redirect(rapport)
+        except Krock as krock:
+            return _krock(request, rapport, "bedomning_form", form, krock)
         except ValidationError as fel:
             return _detalj(request, rapport, bedomning_form=form, fel=_fel(fel))
     return _detalj(request, rapport, bedomning_form=form)
@@ -233,10 +257,15 @@ def ivo(request, pk):
     if form.is_valid():
         try:
             services.ivo_uppdatera(
-                rapport=rapport, av=request.user, **{f: form.cleaned_data[f] for f in IvoForm.Meta.fields}
+                rapport=rapport,
+                av=request.user,
+                version=form.cleaned_data["version"],
+                **{f: form.cleaned_data[f] for f in IvoForm.Meta.fields},
             )
             messages.success(request, "Uppgifterna om anmälan är sparade.")
             return redirect(rapport)
+        except Krock as krock:
+            return _krock(request, rapport, "ivo_form", form, krock)
         except ValidationError as fel:
             return _detalj(request, rapport, ivo_form=form, fel=_fel(fel))
     return _detalj(request, rapport, ivo_form=form)

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils import timezone
 
+from kvalitet.samtidighet import MedVersion
 from rapporter import queries
 
 # Redigeraren tar emot html; skript och händelseattribut avvisas med ett fel i stället för att tyst rensas,
@@ -24,7 +25,7 @@ class SkapaForm(forms.Form):
         self.initial.setdefault("ar", timezone.localdate().year - 1)
 
 
-class TextForm(forms.Form):
+class TextForm(MedVersion, forms.Form):
     text = forms.CharField(
         label="Text",
         required=False,

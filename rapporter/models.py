@@ -51,6 +51,8 @@ class Kvalitetsberattelse(models.Model):
     skapad = models.DateTimeField(auto_now_add=True)
     skapad_av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     andrad = models.DateTimeField(auto_now=True)
+    # Optimistisk låsning av texterna (kvalitet.samtidighet): två samordnare skriver inte över varandra.
+    version = models.PositiveIntegerField(default=0, editable=False)
     # Utkast-PDF: byggs av en Celery-uppgift; sidan frågar efter läget.
     pdf_status = models.CharField(max_length=10, choices=Pdfstatus.choices, default=Pdfstatus.INGEN)
     pdf_framsteg = models.PositiveSmallIntegerField(default=0)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from kvalitet import access
+from kvalitet.samtidighet import las_for_andring, ny_version
 from rapporter import pdf as rapport_pdf
 from rapporter import queries
 from rapporter.models import AVSNITT_NAMN, Bestallning, Kvalitetsberattelse, Pdfstatus, PubliceradVersion
@@ -35,24 +36,31 @@ def berattelse_skapa(*, nod, ar: int, av) -> Kvalitetsberattelse:
     return b
 
 
-def berattelse_spara_text(*, berattelse: Kvalitetsberattelse, avsnitt: str, text: str, av) -> None:
-    """Sparar avsnittets text (rensad). Avsnittet "externa" har dessutom IVO:s tillsyn i ett eget fält."""
+def berattelse_spara_text(
+    *,
+    berattelse: Kvalitetsberattelse,
+    avsnitt: str,
+    text: str,
+    av,
+    version: int | None,
+    ivo_tillsyn: str | None = None,
+) -> None:
+    """Sparar avsnittets text (rensad) mot `version` (den formuläret visade; krävs): har en annan samordnare
+    sparat sedan dess sparas ingenting (`Krock`, kvalitet.samtidighet). Avsnittet "externa" har dessutom
+    IVO:s tillsyn i ett eget fält (`ivo_tillsyn`), som sparas i samma transaktion."""
     if avsnitt not in AVSNITT_NAMN:
         raise ValidationError("Okänt avsnitt.")
     with transaction.atomic():
-        b = Kvalitetsberattelse.objects.select_for_update().get(pk=berattelse.pk)
+        b = las_for_andring(
+            Kvalitetsberattelse.objects, pk=berattelse.pk, version=version, av=av, vad="Berättelsen"
+        )
         b.texter = {**b.texter, avsnitt: rensa_html(text)}
+        falt = ["texter", "andrad", ny_version(b)]
+        if ivo_tillsyn is not None:
+            b.ivo_tillsyn = ivo_tillsyn.strip()
+            falt.append("ivo_tillsyn")
         b._history_user = av
-        b.save(update_fields=["texter", "andrad"])
-    berattelse.refresh_from_db()
-
-
-def berattelse_spara_ivo_tillsyn(*, berattelse: Kvalitetsberattelse, text: str, av) -> None:
-    with transaction.atomic():
-        b = Kvalitetsberattelse.objects.select_for_update().get(pk=berattelse.pk)
-        b.ivo_tillsyn = text.strip()
-        b._history_user = av
-        b.save(update_fields=["ivo_tillsyn", "andrad"])
+        b.save(update_fields=falt)
     berattelse.refresh_from_db()
 
 

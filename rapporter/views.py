@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kvalitet import access
+from kvalitet.samtidighet import Krock
 from rapporter import pdf as rapport_pdf
 from rapporter import queries, services
 from rapporter.forms import ExternaForm, JamforForm, SkapaForm, TextForm
@@ -62,20 +63,34 @@ def text(request, pk, avsnitt):
         raise Http404
     formklass = ExternaForm if avsnitt == "externa" else TextForm
     initial = {"text": b.texter.get(avsnitt, ""), "ivo_tillsyn": b.ivo_tillsyn}
-    form = formklass(request.POST or None, initial=initial)
+    form = formklass(request.POST or None, initial=initial, version=b.version)
+    sparat = None
     if request.method == "POST" and form.is_valid():
-        services.berattelse_spara_text(
-            berattelse=b, avsnitt=avsnitt, text=form.cleaned_data["text"], av=request.user
-        )
-        if avsnitt == "externa":
-            services.berattelse_spara_ivo_tillsyn(
-                berattelse=b, text=form.cleaned_data["ivo_tillsyn"], av=request.user
+        try:
+            services.berattelse_spara_text(
+                berattelse=b,
+                avsnitt=avsnitt,
+                text=form.cleaned_data["text"],
+                av=request.user,
+                version=form.cleaned_data["version"],
+                ivo_tillsyn=form.cleaned_data["ivo_tillsyn"] if avsnitt == "externa" else None,
             )
-        messages.success(request, "Texten är sparad.")
-        return redirect(f"{b.get_absolute_url()}#avsnitt-{avsnitt}")
+        except Krock as krock:
+            # Ingenting sparades: det inskrivna står kvar, med det sparade bredvid.
+            form.efter_krock(krock)
+            b.refresh_from_db()
+            sparat = [("Text", b.texter.get(avsnitt, ""))]
+            if avsnitt == "externa":
+                sparat.append(("IVO:s tillsyn", b.ivo_tillsyn))
+        else:
+            messages.success(request, "Texten är sparad.")
+            return redirect(f"{b.get_absolute_url()}#avsnitt-{avsnitt}")
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "rapporter/text.html", {"b": b, "form": form, "rubrik": AVSNITT_NAMN[avsnitt]}, status=status
+        request,
+        "rapporter/text.html",
+        {"b": b, "form": form, "rubrik": AVSNITT_NAMN[avsnitt], "sparat_nu": sparat},
+        status=status,
     )
 
 

@@ -11,6 +11,7 @@ from kvalitet import access
 from kvalitet.forms import RimligaDatum
 from kvalitet.models import Brukare, OrgNod
 from kvalitet.riskmatris import SKALA_VAL
+from kvalitet.samtidighet import MedVersion
 from riskanalys.models import AnalysStatus, Atgard, Mall, Risk, Riskanalys
 
 SKALA_VAL_TOM = [("", "–")] + SKALA_VAL
@@ -33,7 +34,8 @@ def noder_for(user):
     return OrgNod.objects.filter(pk__in=ids, aktiv=True).exclude(typ="kommun").order_by("sokvag")
 
 
-class AnalysForm(RimligaDatum, forms.ModelForm):
+class AnalysForm(MedVersion, RimligaDatum, forms.ModelForm):
+    versionsfalt = "andringsnummer"
     mall = forms.ModelChoiceField(queryset=Mall.objects.none(), required=False, label="Utgå från mall")
 
     class Meta:
@@ -92,7 +94,7 @@ class AnalysForm(RimligaDatum, forms.ModelForm):
         return data
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(MedVersion, forms.ModelForm):
     konsekvens = forms.TypedChoiceField(label="Konsekvens (1–4)", choices=SKALA_VAL, coerce=int)
     sannolikhet = forms.TypedChoiceField(label="Sannolikhet (1–4)", choices=SKALA_VAL, coerce=int)
     konsekvens_efter = forms.TypedChoiceField(
@@ -135,7 +137,7 @@ class RiskForm(forms.ModelForm):
         return data
 
 
-class AtgardForm(RimligaDatum, forms.ModelForm):
+class AtgardForm(MedVersion, RimligaDatum, forms.ModelForm):
     class Meta:
         model = Atgard
         fields = ["text", "ansvarig", "klar_senast", "uppfoljning", "status", "resultat"]

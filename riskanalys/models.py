@@ -79,6 +79,9 @@ class Riskanalys(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapad av")
     )
     skapad = models.DateTimeField(_("skapad"), auto_now_add=True)
+    # Optimistisk låsning av analysens uppgifter (kvalitet.samtidighet); `version` ovan är dokumentets
+    # version (en ny efter fastställandet), det här räknar sparningar.
+    andringsnummer = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["skapad"])
@@ -109,6 +112,8 @@ class Risk(models.Model):
     sannolikhet_efter = models.PositiveSmallIntegerField(
         _("sannolikhet efter åtgärder"), null=True, blank=True
     )
+    # Optimistisk låsning (kvalitet.samtidighet): två i editorn skriver inte över varandras risk.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()
@@ -163,6 +168,8 @@ class Atgard(models.Model):
         _("status"), max_length=10, choices=AtgardStatus.choices, default=AtgardStatus.PLANERAD
     )
     resultat = models.TextField(_("resultat"), blank=True)
+    # Optimistisk låsning (kvalitet.samtidighet), som för risken.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()

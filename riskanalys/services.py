@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kvalitet.arbetsflode import kontrollera_overgang
+from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg
 from riskanalys.models import (
     AnalysStatus,
@@ -125,10 +126,21 @@ def analys_skapa(
     return analys
 
 
+# Analysens egna uppgifter (formuläret); status, fastställande och uppföljning skrivs av sina tjänster.
+_UPPGIFTER = ("nod", "titel", "forandring", "deltagare", "datum", "uppfoljning_senast")
+
+
 @transaction.atomic
-def analys_spara(*, analys: Riskanalys, av, avvikelser=None, brukare=None) -> Riskanalys:
-    _kontrollera_redigerbar(analys)
-    analys.save()
+def analys_spara(*, analys: Riskanalys, av, version: int | None, avvikelser=None, brukare=None) -> Riskanalys:
+    """Sparar analysens uppgifter mot `version` (andringsnumret formuläret visade; krävs). Har någon annan
+    sparat sedan dess sparas ingenting (`Krock`, kvalitet.samtidighet)."""
+    sparad = las_for_andring(
+        Riskanalys.objects, pk=analys.pk, version=version, av=av, vad="Analysen", falt="andringsnummer"
+    )
+    _kontrollera_redigerbar(sparad)
+    analys.andringsnummer = sparad.andringsnummer
+    analys._history_user = av
+    analys.save(update_fields=[*_UPPGIFTER, ny_version(analys, "andringsnummer")])
     if avvikelser is not None:
         analys.avvikelser.set(avvikelser)
     if brukare is not None:
@@ -216,9 +228,14 @@ def analys_ny_version(*, analys: Riskanalys, av) -> Riskanalys:
 
 
 @transaction.atomic
-def risk_spara(*, risk: Risk, av) -> Risk:
+def risk_spara(*, risk: Risk, av, version: int | None) -> Risk:
+    """Sparar en ny risk, eller en ändrad mot `version` (den formuläret visade; krävs): har någon annan
+    sparat risken sedan dess sparas ingenting (`Krock`)."""
     _kontrollera_redigerbar(risk.analys)
     ny = risk.pk is None
+    if not ny:
+        risk.version = las_for_andring(Risk.objects, pk=risk.pk, version=version, av=av, vad="Risken").version
+        ny_version(risk)
     risk.save()
     if ny:
         _handelse(risk.analys, av, f"Risk tillagd: {risk.beskrivning[:80]}")
@@ -237,15 +254,19 @@ _PLANERING = ("text", "ansvarig_id", "klar_senast", "uppfoljning")
 
 
 @transaction.atomic
-def atgard_spara(*, atgard: Atgard, av) -> Atgard:
-    """Utkast ändras fritt; i en fastställd analys får åtgärdens status och resultat följas upp."""
+def atgard_spara(*, atgard: Atgard, av, version: int | None) -> Atgard:
+    """Utkast ändras fritt; i en fastställd analys får åtgärdens status och resultat följas upp. En
+    ändrad åtgärd sparas mot `version` (den formuläret visade; krävs), annars `Krock`."""
     analys = atgard.risk.analys
     if not analys.aktuell:
         raise ValidationError("Det här är en äldre version. Den går att läsa men inte ändra.")
     if atgard.pk is None:
         _kontrollera_redigerbar(analys)
-    elif analys.status != S.UTKAST:
-        fore = Atgard.objects.get(pk=atgard.pk)
+    else:
+        fore = las_for_andring(Atgard.objects, pk=atgard.pk, version=version, av=av, vad="Åtgärden")
+        atgard.version = fore.version
+        ny_version(atgard)
+    if atgard.pk is not None and analys.status != S.UTKAST:
         if any(getattr(fore, f) != getattr(atgard, f) for f in _PLANERING):
             raise ValidationError(
                 "Analysen är fastställd: följ upp åtgärdens status och resultat, "

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kvalitet import access, riskmatris
 from kvalitet.audit import logga_visning
 from kvalitet.paginering import BegransadPaginator
+from kvalitet.samtidighet import Krock, sparat_nu
 from riskanalys import queries, services
 from riskanalys.forms import AnalysForm, AtgardForm, FilterForm, FoljUppForm, MallForm, RiskForm
 from riskanalys.models import Atgard, Mall, Risk, Riskanalys
@@ -106,18 +107,31 @@ def redigera(request, pk):
         messages.error(request, "Analysen är fastställd. Skapa en ny version för att ändra den.")
         return redirect("riskanalys:detalj", analys.pk)
     form = AnalysForm(request.POST or None, instance=analys, user=request.user)
+    sparat = None
     if request.method == "POST" and form.is_valid():
         try:
             services.analys_spara(
                 analys=form.save(commit=False),
                 av=request.user,
+                version=form.cleaned_data["version"],
                 avvikelser=form.cleaned_data["avvikelser"],
                 brukare=form.cleaned_data["brukare"],
             )
+        except Krock as krock:
+            # Ingenting sparades: det inskrivna står kvar, med det sparade bredvid.
+            form.efter_krock(krock)
+            sparat = sparat_nu(form, Riskanalys.objects.get(pk=analys.pk))
         except ValidationError as e:
             _fel(request, e)
-        return redirect("riskanalys:detalj", analys.pk)
-    return render(request, "riskanalys/form.html", {"form": form, "rubrik": f"Ändra {analys.titel}"})
+            return redirect("riskanalys:detalj", analys.pk)
+        else:
+            return redirect("riskanalys:detalj", analys.pk)
+    return render(
+        request,
+        "riskanalys/form.html",
+        {"form": form, "rubrik": f"Ändra {analys.titel}", "sparat_nu": sparat},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _editor_htmx(request, analys, **kw):
@@ -149,7 +163,7 @@ def risk_ny(request, pk):
     form = RiskForm(request.POST, prefix="risk", instance=Risk(analys=analys))
     if form.is_valid():
         try:
-            services.risk_spara(risk=form.save(commit=False), av=request.user)
+            services.risk_spara(risk=form.save(commit=False), av=request.user, version=None)
         except ValidationError as e:
             form.add_error(None, e)
             return _editor_svar(request, analys, risk_form=form)
@@ -164,8 +178,13 @@ def risk_redigera(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.risk_spara(risk=form.save(commit=False), av=request.user)
+                services.risk_spara(
+                    risk=form.save(commit=False), av=request.user, version=form.cleaned_data["version"]
+                )
                 return _editor_svar(request, analys)
+            except Krock as krock:
+                form.efter_krock(krock)
+                form.sparat_nu = sparat_nu(form, Risk.objects.get(pk=risk.pk))
             except ValidationError as e:
                 form.add_error(None, e)
         return _editor_svar(request, analys, redigera_risk=(risk.pk, form))
@@ -196,7 +215,7 @@ def atgard_ny(request, pk):
     form = AtgardForm(request.POST, analys=analys, prefix=f"atgard-{risk.pk}", instance=Atgard(risk=risk))
     if form.is_valid():
         try:
-            services.atgard_spara(atgard=form.save(commit=False), av=request.user)
+            services.atgard_spara(atgard=form.save(commit=False), av=request.user, version=None)
             return _editor_svar(request, analys)
         except ValidationError as e:
             form.add_error(None, e)
@@ -217,14 +236,25 @@ def atgard_redigera(request, pk):
         prefix=f"a{atgard.pk}",
         bara_uppfoljning=bara_uppfoljning,
     )
+    sparat = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.atgard_spara(atgard=form.save(commit=False), av=request.user)
+            services.atgard_spara(
+                atgard=form.save(commit=False), av=request.user, version=form.cleaned_data["version"]
+            )
             messages.success(request, "Åtgärden är sparad.")
             return redirect(analys_url(analys) + "#risker")
+        except Krock as krock:
+            form.efter_krock(krock)
+            sparat = sparat_nu(form, Atgard.objects.get(pk=atgard.pk))
         except ValidationError as e:
             form.add_error(None, e)
-    return render(request, "riskanalys/atgard.html", {"form": form, "atgard": atgard, "analys": analys})
+    return render(
+        request,
+        "riskanalys/atgard.html",
+        {"form": form, "atgard": atgard, "analys": analys, "sparat_nu": sparat},
+        status=400 if sparat else 200,
+    )
 
 
 @require_POST

@@ -86,3 +86,8 @@ class InsatsFactory(factory.django.DjangoModelFactory):
     lag = factory.LazyAttribute(lambda i: i.typ.lag)
     beslutsdatum = datetime.date(2026, 1, 15)
     startdatum = datetime.date(2026, 2, 1)
+
+
+def aktuell_version(post, falt: str = "version") -> int:
+    """Postens sparade version (kvalitet.samtidighet), för tester som anropar tjänsterna direkt."""
+    return type(post)._default_manager.filter(pk=post.pk).values_list(falt, flat=True).get()

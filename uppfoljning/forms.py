@@ -8,6 +8,7 @@ from django.utils import timezone
 from kvalitet import access
 from kvalitet.forms import RimligaDatum
 from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
+from kvalitet.samtidighet import MedVersion
 from uppfoljning.models import EjVerkstalltBeslut, Forandring, ForandringTyp, Kontakt, Utfall
 
 DATUM = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -153,7 +154,7 @@ class KontaktForm(RimligaDatum, forms.ModelForm):
         return datum
 
 
-class BedomningForm(RimligaDatum, forms.Form):
+class BedomningForm(MedVersion, RimligaDatum, forms.Form):
     behov = forms.CharField(
         label="Behov och risker", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -183,7 +184,7 @@ class BedomningForm(RimligaDatum, forms.Form):
         return data
 
 
-class UppfoljningForm(RimligaDatum, forms.Form):
+class UppfoljningForm(MedVersion, RimligaDatum, forms.Form):
     uppfoljning_gjord = forms.DateField(label="Uppföljning gjord", widget=DATUM)
     utfall = forms.ChoiceField(label="Behoven tillgodosedda", choices=Utfall.choices)
     fortsattning = forms.CharField(
@@ -216,7 +217,7 @@ class TackningForm(RimligaDatum, forms.Form):
         self.helper.add_input(Submit("visa", "Visa"))
 
 
-class BeslutForm(RimligaDatum, forms.ModelForm):
+class BeslutForm(MedVersion, RimligaDatum, forms.ModelForm):
     class Meta:
         model = EjVerkstalltBeslut
         fields = ["orsak", "konsekvenser", "under_vantan", "erbjudanden", "verkstallt", "avslutat"]

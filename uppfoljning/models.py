@@ -109,6 +109,8 @@ class Uppfoljningsarende(models.Model):
     uppfoljning_gjord = models.DateField(_("uppföljning gjord"), null=True, blank=True)
     utfall = models.CharField(_("behoven tillgodosedda"), max_length=6, choices=Utfall.choices, blank=True)
     fortsattning = models.TextField(_("vad händer sedan"), blank=True)
+    # Optimistisk låsning (kvalitet.samtidighet): två handläggare skriver inte över varandras bedömning.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()
@@ -229,6 +231,8 @@ class EjVerkstalltBeslut(models.Model):
     verkstallt = models.DateField(_("verkställt"), null=True, blank=True)
     avslutat = models.DateField(_("avslutat utan verkställighet"), null=True, blank=True)
     skapad = models.DateTimeField(auto_now_add=True)
+    # Optimistisk låsning av dokumentationen (kvalitet.samtidighet).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()

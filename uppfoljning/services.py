@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from kvalitet import access
 from kvalitet.models import Brukare, Insats, Notifikation, OrgNod, Rolltilldelning
+from kvalitet.samtidighet import las_for_andring, ny_version
 from uppfoljning.models import (
     BeslutTyp,
     EjVerkstalltBeslut,
@@ -182,14 +183,16 @@ def kontakt_registrera(*, kontakt: Kontakt, av) -> Kontakt:
 
 
 @transaction.atomic
-def arende_bedom(*, arende: Uppfoljningsarende, av, **falt) -> Uppfoljningsarende:
-    """Sparar behov och risker, beslutade åtgärder och planerad uppföljning."""
-    arende = Uppfoljningsarende.objects.select_for_update().get(pk=arende.pk)
+def arende_bedom(*, arende: Uppfoljningsarende, av, version: int | None, **falt) -> Uppfoljningsarende:
+    """Sparar behov och risker, beslutade åtgärder och planerad uppföljning, mot `version` (den
+    formuläret visade; krävs): har någon annan sparat sedan dess sparas ingenting (`Krock`)."""
+    arende = las_for_andring(Uppfoljningsarende.objects, pk=arende.pk, version=version, av=av, vad="Ärendet")
     for namn in ("behov", "behov_bedomt", "atgarder_behovs", "atgarder", "uppfoljning_planerad"):
         if namn in falt:
             setattr(arende, namn, falt[namn])
     if arende.atgarder_behovs and not arende.atgarder.strip():
         raise ValidationError({"atgarder": "Beskriv vilka åtgärder som beslutats."})
+    ny_version(arende)
     arende._history_user = av
     arende.save()
     return arende
@@ -197,10 +200,17 @@ def arende_bedom(*, arende: Uppfoljningsarende, av, **falt) -> Uppfoljningsarend
 
 @transaction.atomic
 def arende_folj_upp(
-    *, arende: Uppfoljningsarende, av, uppfoljning_gjord: datetime.date, utfall: str, fortsattning: str = ""
+    *,
+    arende: Uppfoljningsarende,
+    av,
+    uppfoljning_gjord: datetime.date,
+    utfall: str,
+    fortsattning: str = "",
+    version: int | None,
 ) -> Uppfoljningsarende:
-    """Registrerar uppföljningen (datum, om behoven tillgodosetts och vad som händer sedan)."""
-    arende = Uppfoljningsarende.objects.select_for_update().get(pk=arende.pk)
+    """Registrerar uppföljningen (datum, om behoven tillgodosetts och vad som händer sedan), mot
+    `version` (krävs, som i arende_bedom)."""
+    arende = las_for_andring(Uppfoljningsarende.objects, pk=arende.pk, version=version, av=av, vad="Ärendet")
     if arende.forsta_kontakt is None:
         raise ValidationError("Registrera en kontakt innan uppföljningen.")
     if uppfoljning_gjord > timezone.localdate():
@@ -208,6 +218,7 @@ def arende_folj_upp(
     arende.uppfoljning_gjord = uppfoljning_gjord
     arende.utfall = utfall
     arende.fortsattning = fortsattning
+    ny_version(arende)
     arende._history_user = av
     arende.save()
     return arende
@@ -306,9 +317,12 @@ def avbrott_registrera(*, insats: Insats, fran: datetime.date, av) -> EjVerkstal
 
 
 @transaction.atomic
-def beslut_dokumentera(*, beslut: EjVerkstalltBeslut, av, **falt) -> EjVerkstalltBeslut:
-    """Orsak, konsekvenser, vad den enskilde får under väntan, erbjudanden; verkställt eller avslutat."""
-    beslut = EjVerkstalltBeslut.objects.select_for_update().get(pk=beslut.pk)
+def beslut_dokumentera(*, beslut: EjVerkstalltBeslut, av, version: int | None, **falt) -> EjVerkstalltBeslut:
+    """Orsak, konsekvenser, vad den enskilde får under väntan, erbjudanden; verkställt eller avslutat.
+    Sparas mot `version` (den formuläret visade; krävs), annars `Krock` och ingenting sparat."""
+    beslut = las_for_andring(
+        EjVerkstalltBeslut.objects, pk=beslut.pk, version=version, av=av, vad="Dokumentationen"
+    )
     for namn in ("orsak", "konsekvenser", "under_vantan", "erbjudanden", "verkstallt", "avslutat"):
         if namn in falt:
             setattr(beslut, namn, falt[namn])
@@ -317,6 +331,7 @@ def beslut_dokumentera(*, beslut: EjVerkstalltBeslut, av, **falt) -> EjVerkstall
         varde = getattr(beslut, namn)
         if varde and (varde > idag or varde < beslut.fran):
             raise ValidationError({namn: "Datumet måste ligga mellan beslutet och idag."})
+    ny_version(beslut)
     beslut._history_user = av
     beslut.save()
     return beslut

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kvalitet import access
 from kvalitet.audit import logga_visning
 from kvalitet.paginering import BegransadPaginator
+from kvalitet.samtidighet import Krock, sparat_nu
 from uppfoljning import queries, services
 from uppfoljning.forms import (
     ArendeForm,
@@ -135,7 +136,8 @@ def _arende_sida(request, arende, *, kontakt=None, bedomning=None, uppfoljning=N
                 "atgarder_behovs": {True: "true", False: "false"}.get(arende.atgarder_behovs, ""),
                 "atgarder": arende.atgarder,
                 "uppfoljning_planerad": arende.uppfoljning_planerad,
-            }
+            },
+            version=arende.version,
         )
     return render(
         request,
@@ -153,7 +155,8 @@ def _arende_sida(request, arende, *, kontakt=None, bedomning=None, uppfoljning=N
                     "uppfoljning_gjord": arende.uppfoljning_gjord,
                     "utfall": arende.utfall,
                     "fortsattning": arende.fortsattning,
-                }
+                },
+                version=arende.version,
             ),
         },
         status=status,
@@ -195,6 +198,8 @@ def arende_bedom(request, pk):
     if form.is_valid():
         try:
             services.arende_bedom(arende=arende, av=request.user, **form.cleaned_data)
+        except Krock as krock:
+            form.efter_krock(krock)  # det sparade står överst på sidan
         except ValidationError as fel:
             _fel(form, fel)
         else:
@@ -210,6 +215,8 @@ def arende_folj_upp(request, pk):
     if form.is_valid():
         try:
             services.arende_folj_upp(arende=arende, av=request.user, **form.cleaned_data)
+        except Krock as krock:
+            form.efter_krock(krock)  # det sparade står överst på sidan
         except ValidationError as fel:
             _fel(form, fel)
         else:
@@ -312,12 +319,16 @@ def beslut(request, pk):
     )
     kan_andra = access.kan(request.user, beslut, access.ANDRA)
     form = BeslutForm(request.POST or None, instance=beslut)
+    sparat = None
     if request.method == "POST":
         if not kan_andra:
             raise Http404
         if form.is_valid():
             try:
                 services.beslut_dokumentera(beslut=beslut, av=request.user, **form.cleaned_data)
+            except Krock as krock:
+                form.efter_krock(krock)
+                sparat = sparat_nu(form, EjVerkstalltBeslut.objects.get(pk=beslut.pk))
             except ValidationError as fel:
                 _fel(form, fel)
             else:
@@ -334,6 +345,7 @@ def beslut(request, pk):
             "namn": access.brukare_visningsnamn(request.user, beslut.brukare),
             "grans": services.tremanadersgrans(beslut.fran),
             "rapporter": beslut.rapporter.all(),
+            "sparat_nu": sparat,
         },
         status=400 if request.method == "POST" else 200,
     )

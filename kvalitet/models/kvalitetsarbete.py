@@ -143,6 +143,8 @@ class Kontrollpunkt(models.Model):
     uppfoljning = models.CharField(_("uppföljning"), max_length=300, blank=True)
     iakttagelser = models.TextField(_("iakttagelser"), blank=True)
     genomford = models.BooleanField(_("genomförd"), default=False)
+    # Optimistisk låsning (kvalitet.samtidighet): två samordnare skriver inte över varandra.
+    version = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     objects = AtkomstQuerySet.as_manager()
@@ -171,6 +173,8 @@ class Forbattringsatgard(models.Model):
     skapad_av = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Optimistisk låsning (kvalitet.samtidighet), som för kontrollpunkten.
+    version = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     objects = AtkomstQuerySet.as_manager()

@@ -22,3 +22,9 @@ def parametrar_utan_sida(context):
     fraga = context["request"].GET.copy()
     fraga.pop("sida", None)
     return fraga.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def aktor(context, post, anvandare):
+    """Vem som gjorde något i posten, som den inloggade får se det (en anonym rapportör namnges inte)."""
+    return access.aktor_visningsnamn(context["request"].user, post, anvandare)

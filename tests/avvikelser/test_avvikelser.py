@@ -148,7 +148,13 @@ def test_full_lifecycle_records_every_transition_with_who(org, cast, kategori, l
     orsak = OrsakFactory(namn="Bemanning")
     klient.post(
         reverse("avvikelser:utred", args=[a.pk]),
-        {"orsaker": [orsak.pk], "konsekvens": "3", "sannolikhet": "3", "slutsats": "Rutinen följdes inte."},
+        {
+            "orsaker": [orsak.pk],
+            "konsekvens": "3",
+            "sannolikhet": "3",
+            "slutsats": "Rutinen följdes inte.",
+            "version": "0",
+        },
     )
     klient.post(reverse("avvikelser:atgard", args=[a.pk]), {"text": "Ny rutin för nyckelhantering"})
     klient.post(reverse("avvikelser:status", args=[a.pk]), {"till": S.ATGARDAD})

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from rapporter import services
 from rapporter.models import Kvalitetsberattelse, Pdfstatus
 from tests.e2e.conftest import axe_fel, forklara
+from tests.factories import aktuell_version
 from tests.rapporter.factories import (
     ForbattringsatgardFactory,
     IndikatorvardeFactory,
@@ -128,7 +129,11 @@ def berattelse(org, cast, kvalitetsarbete, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     b = KvalitetsberattelseFactory(nod=org.n1, ar=AR, skapad_av=cast.kim)
     services.berattelse_spara_text(
-        berattelse=b, avsnitt="sammanfattning", text="<p>Året i korthet.</p>", av=cast.kim
+        berattelse=b,
+        version=aktuell_version(b),
+        avsnitt="sammanfattning",
+        text="<p>Året i korthet.</p>",
+        av=cast.kim,
     )
     return b
 

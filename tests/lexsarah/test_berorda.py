@@ -157,7 +157,9 @@ def test_investigator_changes_the_individuals_in_the_workspace(cast, org, brukar
     html = klient.get(reverse("lexsarah:detalj", args=[rapport.pk])).content.decode()
     assert "Spara de berörda" in html and f'value="{brukare.b4.pk}" selected' in html
 
-    svar = klient.post(url, {"brukare": brukare.b1.pk, "ovriga_brukare": [brukare.b4.pk, brukare.b3.pk]})
+    svar = klient.post(
+        url, {"brukare": brukare.b1.pk, "ovriga_brukare": [brukare.b4.pk, brukare.b3.pk], "version": "0"}
+    )
     assert svar.status_code == 302
     rapport.refresh_from_db()
     assert set(rapport.ovriga_brukare.all()) == {brukare.b3, brukare.b4}
@@ -168,13 +170,16 @@ def test_investigator_changes_the_individuals_in_the_workspace(cast, org, brukar
     assert set(senaste.ovriga_brukare.values_list("brukare_id", flat=True)) == {brukare.b3.pk, brukare.b4.pk}
 
     # Tas b4 bort kan den inte läggas tillbaka av den som inte får välja den.
-    assert klient.post(url, {"brukare": brukare.b1.pk, "ovriga_brukare": [brukare.b3.pk]}).status_code == 302
-    svar = klient.post(url, {"brukare": brukare.b1.pk, "ovriga_brukare": [brukare.b3.pk, brukare.b4.pk]})
+    ny = {"brukare": brukare.b1.pk, "ovriga_brukare": [brukare.b3.pk], "version": "1"}
+    assert klient.post(url, ny).status_code == 302
+    svar = klient.post(
+        url, {"brukare": brukare.b1.pk, "ovriga_brukare": [brukare.b3.pk, brukare.b4.pk], "version": "2"}
+    )
     assert svar.status_code == 400 and UTANFOR_URVAL in svar.content.decode()
     assert list(rapport.ovriga_brukare.all()) == [brukare.b3]
 
     # Chefen läser men ändrar inte.
-    svar = logga_in(cast.erik).post(url, {"brukare": brukare.b1.pk, "ovriga_brukare": []})
+    svar = logga_in(cast.erik).post(url, {"brukare": brukare.b1.pk, "ovriga_brukare": [], "version": "2"})
     assert svar.status_code == 404
     assert list(rapport.ovriga_brukare.all()) == [brukare.b3]
 
@@ -182,7 +187,8 @@ def test_investigator_changes_the_individuals_in_the_workspace(cast, org, brukar
 def test_closed_case_keeps_its_individuals(cast, org, brukare, logga_in):
     rapport = _rapport_med_tre(org, cast, brukare, status=Status.AVSLUTAD)
     svar = logga_in(cast.kim).post(
-        reverse("lexsarah:berorda", args=[rapport.pk]), {"brukare": brukare.b1.pk, "ovriga_brukare": []}
+        reverse("lexsarah:berorda", args=[rapport.pk]),
+        {"brukare": brukare.b1.pk, "ovriga_brukare": [], "version": "0"},
     )
     assert svar.status_code == 400 and "Ett avslutat ärende ändras inte." in svar.content.decode()
     assert rapport.ovriga_brukare.count() == 2

@@ -8,6 +8,7 @@ from kvalitet.models import Bevakning, Notifikation
 from lexsarah import services
 from lexsarah.models import Beslut, Rapport, Status
 from tests.avvikelser.factories import AvvikelseFactory
+from tests.factories import aktuell_version
 from tests.lexsarah.factories import AtgardFactory
 
 UTREDNING = dict(
@@ -33,9 +34,12 @@ def lamna(cast, org, av=None, **kw):
 
 
 def utred_och_bedom(rapport, cast, *, beslut=Beslut.MISSFORHALLANDE, allvarligt=False):
-    rapport = services.utredning_spara(rapport=rapport, av=cast.kim, **UTREDNING)
+    rapport = services.utredning_spara(
+        rapport=rapport, version=aktuell_version(rapport), av=cast.kim, **UTREDNING
+    )
     return services.bedom(
         rapport=rapport,
+        version=aktuell_version(rapport),
         av=cast.kim,
         konsekvens=3,
         sannolikhet=2,
@@ -105,6 +109,7 @@ def test_full_workflow_for_a_serious_case_records_every_transition(cast, org):
         services.byt_status(rapport=rapport, till=Status.ATGARDER_UPPFOLJDA, av=cast.kim)
     services.ivo_uppdatera(
         rapport=rapport,
+        version=aktuell_version(rapport),
         av=cast.kim,
         enskild_informerad=timezone.localdate(),
         enskild_informerad_hur="Muntligt vid besök",
@@ -132,7 +137,7 @@ def test_cannot_report_to_ivo_without_a_serious_assessment(cast, org):
         services.byt_status(rapport=rapport, till=Status.ANMALD_IVO, av=cast.kim)
     rapport.refresh_from_db()
     assert rapport.status == Status.BEDOMD and rapport.ivo_skickad is None
-    utredning = services.utredning_spara(rapport=lamna(cast, org), av=cast.kim, forlopp="x")
+    utredning = services.utredning_spara(rapport=lamna(cast, org), version=0, av=cast.kim, forlopp="x")
     with pytest.raises(ValidationError):
         services.anmal_till_ivo(rapport=utredning, av=cast.kim, skickad=timezone.localdate())
 
@@ -155,16 +160,28 @@ def test_early_report_to_ivo_needs_supplement_and_finished_investigation_before_
     assert rapport.status == Status.ANMALD_IVO and rapport.ivo_fore_utredning
     AtgardFactory(rapport=rapport)
     folj_upp_allt(rapport, cast)
-    services.ivo_uppdatera(rapport=rapport, av=cast.kim, enskild_informerad_hur="Informerad per telefon")
+    services.ivo_uppdatera(
+        rapport=rapport,
+        version=aktuell_version(rapport),
+        av=cast.kim,
+        enskild_informerad_hur="Informerad per telefon",
+    )
     with pytest.raises(ValidationError, match="Utredningen är inte klar"):
         services.byt_status(rapport=rapport, till=Status.ATGARDER_UPPFOLJDA, av=cast.kim)
     with pytest.raises(ValidationError):
-        services.ivo_uppdatera(rapport=rapport, av=cast.kim, ivo_komplettering=timezone.localdate())
+        services.ivo_uppdatera(
+            rapport=rapport,
+            version=aktuell_version(rapport),
+            av=cast.kim,
+            ivo_komplettering=timezone.localdate(),
+        )
     rapport = utred_och_bedom(rapport, cast, allvarligt=True)
     assert rapport.status == Status.ANMALD_IVO  # utredningen fortsatte efter anmälan
     with pytest.raises(ValidationError, match="komplettering"):
         services.byt_status(rapport=rapport, till=Status.ATGARDER_UPPFOLJDA, av=cast.kim)
-    services.ivo_uppdatera(rapport=rapport, av=cast.kim, ivo_komplettering=timezone.localdate())
+    services.ivo_uppdatera(
+        rapport=rapport, version=aktuell_version(rapport), av=cast.kim, ivo_komplettering=timezone.localdate()
+    )
     assert (
         services.byt_status(rapport=rapport, till=Status.ATGARDER_UPPFOLJDA, av=cast.kim).status
         == Status.ATGARDER_UPPFOLJDA
@@ -172,10 +189,13 @@ def test_early_report_to_ivo_needs_supplement_and_finished_investigation_before_
 
 
 def test_assessment_requires_reasons_and_the_individuals_view(cast, org):
-    rapport = services.utredning_spara(rapport=lamna(cast, org), av=cast.kim, forlopp="x", orsaker="y")
+    rapport = services.utredning_spara(
+        rapport=lamna(cast, org), version=0, av=cast.kim, forlopp="x", orsaker="y"
+    )
     with pytest.raises(ValidationError, match="enskildes"):
         services.bedom(
             rapport=rapport,
+            version=aktuell_version(rapport),
             av=cast.kim,
             konsekvens=2,
             sannolikhet=2,
@@ -183,10 +203,16 @@ def test_assessment_requires_reasons_and_the_individuals_view(cast, org):
             allvarligt=False,
             motivering="m",
         )
-    services.utredning_spara(rapport=rapport, av=cast.kim, enskildes_syn_ej_orsak="Den enskilde avböjde.")
+    services.utredning_spara(
+        rapport=rapport,
+        version=aktuell_version(rapport),
+        av=cast.kim,
+        enskildes_syn_ej_orsak="Den enskilde avböjde.",
+    )
     with pytest.raises(ValidationError, match="Motivera"):
         services.bedom(
             rapport=rapport,
+            version=aktuell_version(rapport),
             av=cast.kim,
             konsekvens=2,
             sannolikhet=2,
@@ -197,6 +223,7 @@ def test_assessment_requires_reasons_and_the_individuals_view(cast, org):
     with pytest.raises(ValidationError, match="allvarlig"):
         services.bedom(
             rapport=rapport,
+            version=aktuell_version(rapport),
             av=cast.kim,
             konsekvens=2,
             sannolikhet=2,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from kvalitet.models import Notifikation
 from lexsarah import services
 from lexsarah.models import Beslut, Rapport, Status
+from tests.factories import aktuell_version
 from tests.lexsarah.factories import AtgardFactory, RapportFactory
 from tests.lexsarah.test_tjanster import UTREDNING
 
@@ -58,10 +59,12 @@ def test_bad_report_input_keeps_values_and_gives_swedish_message(cast, org, logg
 def test_investigator_runs_the_workflow_through_the_pages(cast, org, logga_in):
     rapport = services.rapport_lamna(rapport=RapportFactory.build(enhet=org.e1), av=cast.pia)
     klient = logga_in(cast.kim)
-    assert klient.post(reverse("lexsarah:utredning", args=[rapport.pk]), UTREDNING).status_code == 302
+    utredning = {**UTREDNING, "version": "0"}
+    assert klient.post(reverse("lexsarah:utredning", args=[rapport.pk]), utredning).status_code == 302
     svar = klient.post(
         reverse("lexsarah:bedomning", args=[rapport.pk]),
         {
+            "version": "1",
             "konsekvens": "4",
             "sannolikhet": "2",
             "beslut": Beslut.MISSFORHALLANDE,
@@ -136,9 +139,10 @@ def test_ivo_document_contains_every_required_part(cast, org, brukare, logga_in,
     rapport = services.rapport_lamna(
         rapport=RapportFactory.build(enhet=org.e1, brukare=brukare.b1), av=cast.pia
     )
-    services.utredning_spara(rapport=rapport, av=cast.kim, **UTREDNING)
+    services.utredning_spara(rapport=rapport, version=aktuell_version(rapport), av=cast.kim, **UTREDNING)
     services.bedom(
         rapport=rapport,
+        version=aktuell_version(rapport),
         av=cast.kim,
         konsekvens=4,
         sannolikhet=3,
@@ -185,7 +189,9 @@ def test_ivo_document_is_not_available_for_a_non_serious_case(cast, org, logga_i
 @pytest.mark.parametrize("user", ["erik", "pia", "lars"])
 def test_only_investigators_may_change_a_case(cast, org, logga_in, user):
     rapport = RapportFactory(enhet=org.e1, rapporterad_av=cast.pia)
-    svar = logga_in(getattr(cast, user)).post(reverse("lexsarah:utredning", args=[rapport.pk]), UTREDNING)
+    svar = logga_in(getattr(cast, user)).post(
+        reverse("lexsarah:utredning", args=[rapport.pk]), {**UTREDNING, "version": "0"}
+    )
     assert svar.status_code == 404
     rapport.refresh_from_db()
     assert rapport.forlopp == ""
@@ -229,6 +235,7 @@ def test_ivo_report_supplement_decision_and_informing_the_individual_are_recorde
     svar = klient.post(
         ivo,
         {
+            "version": "0",
             "ivo_diarienummer": "3.1-4711/2026",
             "enskild_informerad": idag,
             "enskild_informerad_hur": "Muntligt vid hembesök, med dottern närvarande",
@@ -236,13 +243,14 @@ def test_ivo_report_supplement_decision_and_informing_the_individual_are_recorde
     )
     assert svar.status_code == 302
     # Kompletteringen kan inte registreras innan utredningen är klar.
-    svar = klient.post(ivo, {"ivo_diarienummer": "3.1-4711/2026", "ivo_komplettering": idag})
+    svar = klient.post(ivo, {"version": "1", "ivo_diarienummer": "3.1-4711/2026", "ivo_komplettering": idag})
     assert (
         svar.status_code == 400 and "Kompletteringen skickas när utredningen är klar" in svar.content.decode()
     )
-    services.utredning_spara(rapport=rapport, av=cast.kim, **UTREDNING)
+    services.utredning_spara(rapport=rapport, version=aktuell_version(rapport), av=cast.kim, **UTREDNING)
     services.bedom(
         rapport=rapport,
+        version=aktuell_version(rapport),
         av=cast.kim,
         konsekvens=4,
         sannolikhet=2,
@@ -253,6 +261,7 @@ def test_ivo_report_supplement_decision_and_informing_the_individual_are_recorde
     svar = klient.post(
         ivo,
         {
+            "version": str(aktuell_version(rapport)),
             "ivo_diarienummer": "3.1-4711/2026",
             "ivo_komplettering": idag,
             "ivo_beslut_datum": idag,

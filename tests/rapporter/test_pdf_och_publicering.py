@@ -13,6 +13,7 @@ from rapporter import pdf as rapport_pdf
 from rapporter import queries, services, tasks
 from rapporter.models import Kvalitetsberattelse, Pdfstatus
 from tests.avvikelser.factories import AvvikelseFactory, KategoriFactory
+from tests.factories import aktuell_version
 from tests.rapporter.factories import KontrollplanFactory, KontrollpunktFactory, KvalitetsberattelseFactory
 
 AR = 2024
@@ -104,7 +105,13 @@ def test_publishing_freezes_numbers_pdf_and_checksum(berattelse, cast, org):
     AvvikelseFactory(
         rapporterad_av=cast.pia, enhet=org.e1, handelsetid=timezone.make_aware(datetime.datetime(AR, 11, 1))
     )
-    services.berattelse_spara_text(berattelse=berattelse, avsnitt="bakgrund", text="<p>Ny</p>", av=cast.kim)
+    services.berattelse_spara_text(
+        berattelse=berattelse,
+        version=aktuell_version(berattelse),
+        avsnitt="bakgrund",
+        text="<p>Ny</p>",
+        av=cast.kim,
+    )
     v1.refresh_from_db()
     assert v1.siffror["avvikelser"]["antal"] == 7
     assert "bakgrund" not in v1.texter

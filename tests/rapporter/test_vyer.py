@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from rapporter import services
 from rapporter.models import Kvalitetsberattelse
+from tests.factories import aktuell_version
 from tests.rapporter.factories import KvalitetsberattelseFactory
 
 AR = 2024
@@ -97,7 +98,7 @@ def test_editor_rejects_script_and_keeps_the_text(logga_in, cast, b1):
 def test_editor_keeps_headings_lists_and_bold_but_strips_attributes(logga_in, cast, b1):
     url = reverse("rapporter:text", args=[b1.pk, "sammanfattning"])
     text = '<h3>Rubrik</h3><ul><li><strong>Fet</strong></li></ul><p class="x">Stycke</p><img src="x.png">'
-    assert logga_in(cast.kim).post(url, {"text": text}).status_code == 302
+    assert logga_in(cast.kim).post(url, {"text": text, "version": "0"}).status_code == 302
     b1.refresh_from_db()
     assert b1.texter["sammanfattning"] == "<h3>Rubrik</h3><ul><li><strong>Fet</strong></li></ul><p>Stycke</p>"
 
@@ -115,7 +116,9 @@ def test_unknown_section_is_404(logga_in, cast, b1):
 
 def test_ivo_supervision_is_entered_by_hand_in_the_external_section(logga_in, cast, b1):
     url = reverse("rapporter:text", args=[b1.pk, "externa"])
-    svar = logga_in(cast.kim).post(url, {"text": "", "ivo_tillsyn": "IVO granskade hemtjänsten i maj."})
+    svar = logga_in(cast.kim).post(
+        url, {"text": "", "ivo_tillsyn": "IVO granskade hemtjänsten i maj.", "version": "0"}
+    )
     assert svar.status_code == 302
     b1.refresh_from_db()
     assert b1.ivo_tillsyn == "IVO granskade hemtjänsten i maj."
@@ -148,7 +151,9 @@ def test_publish_via_view_and_compare_versions(logga_in, cast, b1, django_captur
     klient = logga_in(cast.kim)
     with django_capture_on_commit_callbacks(execute=True):
         assert klient.post(reverse("rapporter:publicera", args=[b1.pk])).status_code == 302
-    services.berattelse_spara_text(berattelse=b1, avsnitt="bakgrund", text="<p>Ändrad</p>", av=cast.kim)
+    services.berattelse_spara_text(
+        berattelse=b1, version=aktuell_version(b1), avsnitt="bakgrund", text="<p>Ändrad</p>", av=cast.kim
+    )
     with django_capture_on_commit_callbacks(execute=True):
         svar = klient.post(reverse("rapporter:publicera", args=[b1.pk]), HTTP_HX_REQUEST="true")
     assert "Publiceringen väntar i kö" in svar.content.decode()  # webbegäran väntar inte på PDF:en

@@ -84,9 +84,9 @@ def test_approved_analysis_cannot_be_edited_in_place(org, cast):
     risk.refresh_from_db()
     risk.beskrivning = "ändrad"
     with pytest.raises(ValidationError):
-        services.risk_spara(risk=risk, av=cast.erik)
+        services.risk_spara(risk=risk, av=cast.erik, version=risk.version)
     with pytest.raises(ValidationError):
-        services.analys_spara(analys=analys, av=cast.erik)
+        services.analys_spara(analys=analys, av=cast.erik, version=analys.andringsnummer)
 
 
 def test_new_version_copies_risks_and_actions_and_keeps_old_readable(org, cast, brukare):
@@ -108,7 +108,7 @@ def test_new_version_copies_risks_and_actions_and_keeps_old_readable(org, cast, 
     assert [r.beskrivning for r in analys.risker.all()] == ["Fall i trappan"]
     ny_risk = ny.risker.get()
     ny_risk.beskrivning = "Fall i trappan på natten"
-    services.risk_spara(risk=ny_risk, av=cast.erik)
+    services.risk_spara(risk=ny_risk, av=cast.erik, version=ny_risk.version)
     assert analys.risker.get().beskrivning == "Fall i trappan"
     with pytest.raises(ValidationError):
         services.analys_ny_version(analys=analys, av=cast.erik)
@@ -165,7 +165,7 @@ def test_overdue_action_and_follow_up_remind_once(org, cast):
     # Att spara åtgärden igen lägger ingen ny påminnelse.
     atgard.refresh_from_db()
     atgard.resultat = "pågår"
-    services.atgard_spara(atgard=atgard, av=cast.erik)
+    services.atgard_spara(atgard=atgard, av=cast.erik, version=atgard.version)
     assert bevakningar_svep() == 0
     assert Notifikation.objects.filter(mottagare=cast.pia).count() == 1
     assert Notifikation.objects.filter(mottagare=cast.erik).count() == 1
@@ -178,7 +178,7 @@ def test_completed_action_and_followed_up_analysis_cancel_reminders(org, cast):
     services.analys_faststall(analys=analys, av=cast.erik)
     atgard.refresh_from_db()
     atgard.status = AtgardStatus.KLAR
-    services.atgard_spara(atgard=atgard, av=cast.pia)
+    services.atgard_spara(atgard=atgard, av=cast.pia, version=atgard.version)
     services.analys_folj_upp(analys=analys, av=cast.erik, utvardering="Klart")
     assert bevakningar_svep(nu=timezone.now() + datetime.timedelta(days=10)) == 0
 
@@ -214,10 +214,10 @@ def test_approved_action_is_followed_up_but_its_plan_changes_only_in_a_new_versi
     atgard.refresh_from_db()
     atgard.klar_senast = datetime.date(2030, 1, 1)
     with pytest.raises(ValidationError):
-        services.atgard_spara(atgard=atgard, av=cast.erik)
+        services.atgard_spara(atgard=atgard, av=cast.erik, version=atgard.version)
     atgard.refresh_from_db()
     atgard.status, atgard.resultat = AtgardStatus.KLAR, "Rutinen används"
-    services.atgard_spara(atgard=atgard, av=cast.pia)
+    services.atgard_spara(atgard=atgard, av=cast.pia, version=atgard.version)
     atgard.refresh_from_db()
     assert (atgard.status, atgard.resultat, atgard.klar_senast) == (
         AtgardStatus.KLAR,

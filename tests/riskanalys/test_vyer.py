@@ -113,6 +113,7 @@ def test_staff_sees_no_list_but_responsible_staff_can_report_own_action(org, cas
             f"a{atgard.pk}-status": "klar",
             f"a{atgard.pk}-resultat": "Klart och fungerar",
             f"a{atgard.pk}-text": "Hackat",
+            f"a{atgard.pk}-version": "0",
         },
     )
     assert svar.status_code == 302
@@ -272,9 +273,15 @@ def test_approved_action_page_offers_only_status_and_result(org, cast, logga_in)
     c.post(reverse("riskanalys:faststall", args=[analys.pk]))
     url = reverse("riskanalys:atgard", args=[atgard.pk])
     form = c.get(url).context["form"]
-    assert set(form.fields) == {"status", "resultat"}
+    assert set(form.fields) == {"status", "resultat", "version"}
     c.post(
-        url, {f"a{atgard.pk}-status": "klar", f"a{atgard.pk}-resultat": "Klart", f"a{atgard.pk}-text": "x"}
+        url,
+        {
+            f"a{atgard.pk}-status": "klar",
+            f"a{atgard.pk}-resultat": "Klart",
+            f"a{atgard.pk}-text": "x",
+            f"a{atgard.pk}-version": "0",
+        },
     )
     atgard.refresh_from_db()
     assert (atgard.status, atgard.text) == ("klar", "Ny rutin")

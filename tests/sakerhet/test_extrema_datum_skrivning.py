@@ -207,6 +207,7 @@ def lexsarah_ivo(org, cast, brukare):
         cast.kim,
         f"/lexsarah/{rapport.pk}/ivo/",
         {
+            "version": "0",
             "ivo_diarienummer": "3.1-4711/2026",
             "ivo_beslut_datum": _idag(),
             "ivo_beslut": "IVO avslutar ärendet",
@@ -222,7 +223,7 @@ def lexsarah_ivo(org, cast, brukare):
 def lexsarah_ivo_komplettering(org, cast, brukare):
     fall = lexsarah_ivo(org, cast, brukare)
     # Kompletteringen kräver en klar utredning; fältets datum prövas ändå före tjänstens regler.
-    fall.data = {"ivo_diarienummer": "3.1-4711/2026", "ivo_komplettering": _idag()}
+    fall.data = {"version": "0", "ivo_diarienummer": "3.1-4711/2026", "ivo_komplettering": _idag()}
     fall.datum = ["ivo_komplettering"]
     fall.ok = (200, 302, 400)
     fall.behall = "3.1-4711/2026"
@@ -284,7 +285,7 @@ def riskanalys_redigera(org, cast, brukare):
     return Fall(
         cast.erik,
         f"/riskanalys/{analys.pk}/andra/",
-        _analysdata(org),
+        {**_analysdata(org), "version": "0"},
         datum=["datum", "uppfoljning_senast"],
         objekt=analys,
         behall="Dagverksamheten stängs under sommaren.",
@@ -310,7 +311,12 @@ def riskanalys_atgard_redigera(org, cast, brukare):
     return Fall(
         cast.erik,
         f"/riskanalys/atgard/{atgard.pk}/",
-        {p + "text": "Erbjud träffpunkt tre dagar", p + "klar_senast": "2026-06-01", p + "status": "pagar"},
+        {
+            p + "text": "Erbjud träffpunkt tre dagar",
+            p + "klar_senast": "2026-06-01",
+            p + "status": "pagar",
+            p + "version": "0",
+        },
         datum=[p + "klar_senast"],
         objekt=atgard,
         behall="Erbjud träffpunkt tre dagar",
@@ -371,6 +377,7 @@ def arende_bedom(org, cast, brukare):
         cast.hanna,
         f"/uppfoljning/arenden/{a.pk}/bedom/",
         {
+            "version": "0",
             "behov": "Behöver sällskap",
             "behov_bedomt": _idag(),
             "atgarder_behovs": "true",
@@ -388,7 +395,12 @@ def arende_folj_upp(org, cast, brukare):
     return Fall(
         cast.hanna,
         f"/uppfoljning/arenden/{a.pk}/folj-upp/",
-        {"uppfoljning_gjord": _idag(), "utfall": "ja", "fortsattning": "Fortsätter som förut"},
+        {
+            "uppfoljning_gjord": _idag(),
+            "utfall": "ja",
+            "fortsattning": "Fortsätter som förut",
+            "version": "0",
+        },
         datum=["uppfoljning_gjord"],
         objekt=a,
         behall="Fortsätter som förut",
@@ -409,7 +421,7 @@ def ej_verkstallt_beslut(org, cast, brukare):
     return Fall(
         cast.hanna,
         f"/uppfoljning/ej-verkstallda/{beslut.pk}/",
-        {"orsak": "Ingen ledig plats", "verkstallt": "2026-01-10", "avslutat": ""},
+        {"orsak": "Ingen ledig plats", "verkstallt": "2026-01-10", "avslutat": "", "version": "0"},
         datum=["verkstallt", "avslutat"],
         objekt=beslut,
         behall="Ingen ledig plats",

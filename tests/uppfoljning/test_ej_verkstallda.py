@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from kvalitet.models import Notifikation
-from tests.factories import BrukareFactory, InsatsFactory, giltigt_personnummer, insatstyp
+from tests.factories import BrukareFactory, InsatsFactory, aktuell_version, giltigt_personnummer, insatstyp
 from uppfoljning import queries, services
 from uppfoljning.models import BeslutTyp, EjVerkstalltBeslut, Huvudrapportor, Individrapport
 
@@ -205,10 +205,20 @@ def test_derived_pseudonym_encodes_sex_and_stays_the_same_every_quarter_until_en
         brukare=BrukareFactory(namnd=org.n1), enhet=org.e1, beslutsdatum=D(2025, 10, 1), startdatum=None
     )
     services.ej_verkstallda_harled(idag=D(2026, 6, 1))
-    services.beslut_dokumentera(beslut=beslut[kvinna.pk], av=cast.hanna, orsak="Ingen ledig plats.")
+    services.beslut_dokumentera(
+        beslut=beslut[kvinna.pk],
+        version=aktuell_version(beslut[kvinna.pk]),
+        av=cast.hanna,
+        orsak="Ingen ledig plats.",
+    )
     for kvartal in (1, 2):
         services.individrapporter_skapa(user=cast.kim, namnd=org.n1, ar=2026, kvartal=kvartal)
-    services.beslut_dokumentera(beslut=beslut[man.pk], av=cast.hanna, verkstallt=D(2026, 8, 3))
+    services.beslut_dokumentera(
+        beslut=beslut[man.pk],
+        version=aktuell_version(beslut[man.pk]),
+        av=cast.hanna,
+        verkstallt=D(2026, 8, 3),
+    )
     for kvartal in (3, 4):
         services.individrapporter_skapa(user=cast.kim, namnd=org.n1, ar=2026, kvartal=kvartal)
     kvartal_per_brukare = {kvinna.pk: [1, 2, 3, 4], man.pk: [1, 2, 3]}  # mannen: verkställd under Q3
@@ -225,7 +235,9 @@ def test_interruption_warning_goes_out_once_a_month_before_unless_resumed(org, c
     insats = InsatsFactory(brukare=b, enhet=org.e1, beslutsdatum=D(2025, 1, 1), startdatum=D(2025, 2, 1))
     avbrott = services.avbrott_registrera(insats=insats, fran=D(2026, 1, 31), av=cast.hanna)
     aterupptaget = services.avbrott_registrera(insats=insats, fran=D(2026, 2, 1), av=cast.hanna)
-    services.beslut_dokumentera(beslut=aterupptaget, av=cast.hanna, verkstallt=D(2026, 2, 20))
+    services.beslut_dokumentera(
+        beslut=aterupptaget, version=aktuell_version(aterupptaget), av=cast.hanna, verkstallt=D(2026, 2, 20)
+    )
     services.svep(nu=_tid(D(2026, 3, 29)))
     assert not Notifikation.objects.filter(nyckel__startswith="ejverkstallt:avbrott:").exists()
     services.svep(nu=_tid(D(2026, 3, 31)))

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import BrukareFactory, InsatsFactory, insatstyp
+from tests.factories import BrukareFactory, InsatsFactory, aktuell_version, insatstyp
 from tests.uppfoljning.factories import ForandringFactory, KontaktFactory, arende
 from uppfoljning import services
 from uppfoljning.models import ForandringTyp, Uppfoljningsarende
@@ -86,6 +86,7 @@ def test_case_is_complete_only_when_contact_needs_actions_and_follow_up_are_done
     assert a.saknas() == ["behovsbedömning", "åtgärder", "uppföljning"]
     services.arende_bedom(
         arende=a,
+        version=aktuell_version(a),
         av=cast.hanna,
         behov="Risk för isolering.",
         behov_bedomt=datetime.date(2026, 3, 6),
@@ -96,7 +97,11 @@ def test_case_is_complete_only_when_contact_needs_actions_and_follow_up_are_done
     a.refresh_from_db()
     assert a.saknas() == ["uppföljning"]
     services.arende_folj_upp(
-        arende=a, av=cast.hanna, uppfoljning_gjord=datetime.date(2026, 4, 2), utfall="delvis"
+        arende=a,
+        version=aktuell_version(a),
+        av=cast.hanna,
+        uppfoljning_gjord=datetime.date(2026, 4, 2),
+        utfall="delvis",
     )
     a.refresh_from_db()
     assert a.komplett
@@ -112,14 +117,20 @@ def test_no_actions_needed_counts_as_decided(org, cast, brukare, dagverksamhet):
 def test_actions_needed_without_text_is_refused(cast, brukare, dagverksamhet):
     a = arende(brukare.b1, forandring=dagverksamhet)
     with pytest.raises(ValidationError):
-        services.arende_bedom(arende=a, av=cast.hanna, atgarder_behovs=True, atgarder=" ")
+        services.arende_bedom(
+            arende=a, version=aktuell_version(a), av=cast.hanna, atgarder_behovs=True, atgarder=" "
+        )
 
 
 def test_follow_up_requires_a_contact_first(cast, brukare, dagverksamhet):
     a = arende(brukare.b1, forandring=dagverksamhet)
     with pytest.raises(ValidationError):
         services.arende_folj_upp(
-            arende=a, av=cast.hanna, uppfoljning_gjord=datetime.date(2026, 3, 1), utfall="ja"
+            arende=a,
+            version=aktuell_version(a),
+            av=cast.hanna,
+            uppfoljning_gjord=datetime.date(2026, 3, 1),
+            utfall="ja",
         )
 
 

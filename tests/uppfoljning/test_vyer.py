@@ -108,6 +108,7 @@ def test_assessment_and_follow_up_make_the_case_complete(logga_in, cast, brukare
     svar = klient.post(
         f"/uppfoljning/arenden/{a.pk}/bedom/",
         {
+            "version": "0",
             "behov": "Isolering",
             "behov_bedomt": "2026-03-06",
             "atgarder_behovs": "true",
@@ -119,6 +120,7 @@ def test_assessment_and_follow_up_make_the_case_complete(logga_in, cast, brukare
     svar = klient.post(
         f"/uppfoljning/arenden/{a.pk}/bedom/",
         {
+            "version": "0",
             "behov": "Isolering",
             "behov_bedomt": "2026-03-06",
             "atgarder_behovs": "true",
@@ -128,7 +130,8 @@ def test_assessment_and_follow_up_make_the_case_complete(logga_in, cast, brukare
     )
     assert svar.status_code == 302
     svar = klient.post(
-        f"/uppfoljning/arenden/{a.pk}/folj-upp/", {"uppfoljning_gjord": "2026-04-01", "utfall": "ja"}
+        f"/uppfoljning/arenden/{a.pk}/folj-upp/",
+        {"uppfoljning_gjord": "2026-04-01", "utfall": "ja", "version": "1"},
     )
     assert svar.status_code == 302
     a.refresh_from_db()
@@ -217,6 +220,7 @@ def test_decision_documentation_and_quarterly_export(logga_in, cast, org):
     svar = klient.post(
         f"/uppfoljning/ej-verkstallda/{beslut.pk}/",
         {
+            "version": "0",
             "orsak": "Ingen ledig plats",
             "under_vantan": "Utökad hemtjänst",
             "erbjudanden": "2026-01-10 erbjudande",
