@@ -1,4 +1,6 @@
+import knox.admin  # noqa: F401  (registrerar sin egen admin först; den ersätts nedan)
 from django.contrib import admin
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from kvalitet import services
@@ -54,4 +56,25 @@ class AtkomstloggAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Återkallning av API-tokens. Nyckeln lagras bara som hash och kan inte läsas här; nya tokens skapas
+    med `manage.py create_api_token`, aldrig i admin (då skulle admin kunna agera som en annan användare)."""
+
+    list_display = ["token_key", "user", "created", "expiry"]
+    list_display_links = None
+    search_fields = ["user__username", "token_key"]
+    fields = ["token_key", "user", "created", "expiry"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -5,6 +5,7 @@ Celery-uppgifter som körs i processen. Med KVALITET_MILJO=production vägrar ap
 SECRET_KEY och ALLOWED_HOSTS. Alla variabler finns beskrivna i README.md och .env.example.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -289,12 +290,20 @@ LOGGING = {
 KVALITET_BAS_URL = env.str("KVALITET_BAS_URL", default="http://127.0.0.1:8000")
 
 # --- api ---
-# REST-API:t (DRF) med OpenAPI-schema; tokens per användare, återkallas i admin.
-INSTALLED_APPS += ["rest_framework", "rest_framework.authtoken", "drf_spectacular", "drf_spectacular_sidecar"]
+# REST-API:t (DRF) med OpenAPI-schema. Tokens (django-rest-knox) lagras bara som hash: nyckeln visas en gång
+# när den skapas, löper ut och återkallas i admin.
+INSTALLED_APPS += ["rest_framework", "knox", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=env.int("API_TOKEN_GILTIG_DAGAR", default=90)),
+    "AUTH_HEADER_PREFIX": "Token",
+    # Ett känt prefix gör att en läckt nyckel känns igen av hemlighetsskannrar.
+    "TOKEN_PREFIX": "kv_",
+    "AUTO_REFRESH": False,
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token först: utan giltiga uppgifter blir svaret 401 (med WWW-Authenticate), inte 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "kvalitet.api.autentisering.TokenAutentisering",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
