@@ -4,7 +4,7 @@ from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from kvalitet import services
-from kvalitet.models import Atkomstlogg, Insatstyp, Lagrum, OrgNod, Rolltilldelning
+from kvalitet.models import Insatstyp, Lagrum, OrgNod, Rolltilldelning
 
 
 @admin.register(OrgNod)
@@ -42,21 +42,8 @@ class LagrumAdmin(admin.ModelAdmin):
     list_filter = ["lag"]
 
 
-@admin.register(Atkomstlogg)
-class AtkomstloggAdmin(admin.ModelAdmin):
-    """Endast läsning: loggen kan inte ändras eller raderas från applikationen."""
-
-    list_display = ["tidpunkt", "anvandare", "brukare_id", "vad", "klientadress"]
-    list_filter = ["tidpunkt"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Åtkomstloggen har ingen admin: den består av personuppgifter (vem som tittat på vilken enskild), och admin
+# ser inga personuppgifter. Den läses på sidan Loggkontroll, av kvalitetssamordnaren inom sin nämnd.
 
 
 admin.site.unregister(AuthToken)
