@@ -240,6 +240,8 @@ CELERY_BEAT_SCHEDULE = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 HEALTH_CHECK = {"WARNINGS_AS_ERRORS": False, "DISABLE_THREADING": True}
+# /health/ är öppen: Celery-pingen (upp till en sekund) görs högst så här ofta per process.
+HALSA_CELERY_CACHE_SEKUNDER = env.int("HALSA_CELERY_CACHE_SEKUNDER", default=30)
 
 # Kommunens namn och logotyp (visas i sidhuvud och rapporter).
 KOMMUN_NAMN = env.str("KOMMUN_NAMN", default="Sjöstads kommun")

@@ -2,9 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from health_check.views import HealthCheckView
 
-from kvalitet import tvafaktor, views
+from kvalitet import health, tvafaktor, views
 
 app_urls = (
     [
@@ -29,7 +28,7 @@ urlpatterns = [
     path("tvafaktor/", tvafaktor.tvafaktor, name="tvafaktor"),
     path(
         "health/",
-        HealthCheckView.as_view(
+        health.Halsa.as_view(
             checks=["kvalitet.health.Databas", "kvalitet.health.Redis", "kvalitet.health.Celery"]
         ),
         name="health",
