@@ -141,9 +141,17 @@ if OIDC_AKTIV:
     OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
     OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
     OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
+    # Id-token måste vara utfärdat av just den här utfärdaren (Entra ID: https://login.microsoftonline.com/
+    # <tenant-id>/v2.0); samma nycklar signerar för alla organisationer, så signaturen räcker inte.
+    OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER")
     OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
     OIDC_RP_SCOPES = "openid email profile"
 OIDC_GRUPPER_ROLLER = env.json("OIDC_GRUPPER_ROLLER", default={})
+# Användare matchas på utfärdare + sub. Första inloggningen kan koppla ett befintligt konto via e-post, men
+# bara om IdP:n intygar adressen (email_verified) och aldrig ett admin- eller superanvändarkonto.
+OIDC_KOPPLA_VIA_EPOST = env.bool("OIDC_KOPPLA_VIA_EPOST", default=True)
+# Nya användare skapas inte automatiskt om det inte slås på.
+OIDC_SKAPA_ANVANDARE = env.bool("OIDC_SKAPA_ANVANDARE", default=False)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "kvalitet:start"
