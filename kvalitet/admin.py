@@ -1,10 +1,17 @@
-import knox.admin  # noqa: F401  (registrerar sin egen admin först; den ersätts nedan)
-from django.contrib import admin
+# Bibliotekens egna admin registreras först, så att de kan ersättas nedan.
+import django_otp.plugins.otp_static.admin  # noqa: F401
+import django_otp.plugins.otp_totp.admin  # noqa: F401
+import knox.admin  # noqa: F401
+from django import forms
+from django.contrib import admin, messages
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
-from kvalitet import services
-from kvalitet.models import Insatstyp, Lagrum, OrgNod, Rolltilldelning
+from kvalitet import services, services_inloggning
+from kvalitet.models import Insatstyp, Lagrum, OrgNod, Registreringskod, Rolltilldelning
 
 
 @admin.register(OrgNod)
@@ -59,6 +66,63 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "token_key"]
     fields = ["token_key", "user", "created", "expiry"]
     readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RegistreringskodForm(forms.ModelForm):
+    class Meta:
+        model = Registreringskod
+        fields = ["anvandare"]
+
+
+@admin.register(Registreringskod)
+class RegistreringskodAdmin(admin.ModelAdmin):
+    """Admin ger ut en registreringskod för tvåfaktor; koden visas en gång, här, och lagras bara som hash."""
+
+    form = RegistreringskodForm
+    list_display = ["anvandare", "skapad", "skapad_av", "giltig_till", "anvand"]
+    list_display_links = None
+    search_fields = ["anvandare__username"]
+    autocomplete_fields = ["anvandare"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        post, kod = services_inloggning.registreringskod_skapa(anvandare=obj.anvandare, av=request.user)
+        obj.pk, obj.skapad, obj.giltig_till = post.pk, post.skapad, post.giltig_till
+        giltig = timezone.localtime(post.giltig_till)
+        self.message_user(
+            request,
+            f"Registreringskod för {post.anvandare}: {kod} (gäller en gång, till {giltig:%Y-%m-%d %H:%M}). "
+            "Lämna den till användaren personligen; den visas inte igen.",
+            messages.WARNING,
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        from django.shortcuts import redirect
+
+        return redirect("admin:kvalitet_registreringskod_changelist")
+
+
+# Tvåfaktorenheter: admin ser vilka som finns och kan ta bort en (tappad telefon), men varken läsa
+# nyckeln och reservkoderna eller lägga till en enhet åt någon annan.
+for modell in (TOTPDevice, StaticDevice):
+    admin.site.unregister(modell)
+
+
+@admin.register(TOTPDevice, StaticDevice)
+class TvaFaktorEnhetAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_display_links = None
+    fields = list_display  # inte nyckeln eller koderna
+    readonly_fields = list_display
+    search_fields = ["user__username"]
 
     def has_add_permission(self, request):
         return False

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "health_check",
     "csp",
     "kvalitet",
@@ -162,6 +163,11 @@ LOGOUT_REDIRECT_URL = "login"
 TVAFAKTOR_KRAVS = env.bool("TVAFAKTOR_KRAVS", default=PRODUKTION)
 TVAFAKTOR_ROLLER = ["kvalitetssamordnare", "admin"]
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kvalitet")
+# Admin ser aldrig en användares TOTP-nyckel eller reservkoder.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Registreringskoden (som admin ger ut) gäller så länge; reservkoderna är så många.
+TVAFAKTOR_REGISTRERINGSKOD_TIMMAR = env.int("TVAFAKTOR_REGISTRERINGSKOD_TIMMAR", default=72)
+TVAFAKTOR_RESERVKODER = 10
 
 # Sessioner i databasen; de löper ut efter inaktivitet (förnyas vid varje begäran).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

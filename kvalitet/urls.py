@@ -26,6 +26,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tvafaktor/", tvafaktor.tvafaktor, name="tvafaktor"),
+    path("tvafaktor/reservkoder/", tvafaktor.reservkoder, name="tvafaktor_reservkoder"),
+    path("tvafaktor/reservkoder/nya/", tvafaktor.reservkoder_nya, name="tvafaktor_reservkoder_nya"),
     path(
         "health/",
         health.Halsa.as_view(

@@ -1,6 +1,6 @@
 from kvalitet.models import kvalitetsarbete  # noqa: F401  (mål, egenkontroll, förbättringsplan)
 from kvalitet.models.brukare import Brukare, Insats, Insatstyp, Kon, Lag
-from kvalitet.models.inloggning import OidcIdentitet
+from kvalitet.models.inloggning import OidcIdentitet, Registreringskod
 from kvalitet.models.lagrum import Lagrum
 from kvalitet.models.logg import Atkomstlogg, LoggenArOforanderlig
 from kvalitet.models.notiser import Bevakning, BevakningStatus, Notifikation
@@ -22,6 +22,7 @@ __all__ = [
     "Notifikation",
     "OidcIdentitet",
     "OrgNod",
+    "Registreringskod",
     "Roll",
     "Rolltilldelning",
 ]

@@ -27,3 +27,43 @@ class OidcIdentitet(models.Model):
 
     def __str__(self):
         return f"{self.anvandare} ({self.utfardare})"
+
+
+class Registreringskod(models.Model):
+    """En engångskod som admin ger en användare för att registrera sin autentiseringsapp.
+
+    Utan den visas ingen nyckel: den som bara har lösenordet kan inte binda sin egen telefon till
+    kontot. Koden lagras bara som SHA-256 (den är slumpad och lång, så en långsam hash behövs inte),
+    gäller en begränsad tid och bara en gång.
+    """
+
+    anvandare = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        related_name="registreringskoder",
+    )
+    kod_hash = models.CharField(max_length=64, unique=True, editable=False)
+    skapad = models.DateTimeField(_("skapad"), auto_now_add=True)
+    skapad_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skapad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    giltig_till = models.DateTimeField(_("giltig till"))
+    anvand = models.DateTimeField(_("använd"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registreringskod för tvåfaktor")
+        verbose_name_plural = _("registreringskoder för tvåfaktor")
+        ordering = ["-skapad"]
+
+    def __str__(self):
+        return (
+            f"{self.anvandare} (till {self.giltig_till:%Y-%m-%d})"
+            if self.giltig_till
+            else str(self.anvandare)
+        )
