@@ -1,5 +1,6 @@
 """API-token: django-rest-knox, som bara lagrar en hash av nyckeln och låter den löpa ut."""
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 
@@ -13,3 +14,10 @@ class TokenAutentisering(TokenAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Ogiltig token.") from None
         return super().authenticate_credentials(token)
+
+
+class TokenAutentiseringSchema(KnoxTokenScheme):
+    """Schemat beskriver token som knox gör (Authorization: Token NYCKEL)."""
+
+    target_class = "kvalitet.api.autentisering.TokenAutentisering"
+    name = "tokenAuth"
