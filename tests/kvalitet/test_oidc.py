@@ -143,3 +143,55 @@ def test_id_token_from_wrong_issuer_audience_or_time_is_refused(oidc, andring):
     kontrollera_id_token(giltig)
     with pytest.raises(SuspiciousOperation):
         kontrollera_id_token({**giltig, **andring})
+
+
+@pytest.fixture
+def userinfo(oidc):
+    """En riktig HTTP-server på localhost som svarar på userinfo-anropet med `innehall`."""
+    import http.server
+    import json
+    import threading
+
+    class Svar(http.server.BaseHTTPRequestHandler):
+        innehall: dict = {}
+
+        def do_GET(self):
+            data = json.dumps(Svar.innehall).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Svar)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    bas = f"http://127.0.0.1:{server.server_port}"
+    oidc.OIDC_OP_USER_ENDPOINT = f"{bas}/userinfo"
+    oidc.OIDC_OP_TOKEN_ENDPOINT = f"{bas}/token"
+    oidc.OIDC_OP_JWKS_ENDPOINT = f"{bas}/jwks"
+    oidc.OIDC_RP_CLIENT_SECRET = "hemligt"
+    oidc.OIDC_RP_SIGN_ALGO = "RS256"
+    yield Svar
+    server.shutdown()
+
+
+def test_backend_matches_on_the_id_tokens_subject_not_the_userinfo_email(userinfo, cast):
+    from kvalitet.oidc import KvalitetOIDCBackend
+
+    cast.ada.email = "ada@kommun.example"
+    cast.ada.save()
+    OidcIdentitet.objects.create(anvandare=cast.erik, utfardare=ISS, subjekt="sub-erik")
+    backend = KvalitetOIDCBackend()
+    backend.request = None
+    payload = {"iss": ISS, "sub": "sub-erik", "aud": "kvalitet", "exp": time.time() + 60}
+    userinfo.innehall = {"sub": "sub-erik", "email": "ada@kommun.example", "email_verified": False}
+    user = backend.get_or_create_user("at", "idt", payload)
+    assert user == cast.erik
+    cast.erik.refresh_from_db()
+    assert cast.erik.email != "ada@kommun.example"  # en adress utan intyg sparas inte
+    # Userinfo för ett annat subjekt än id-token godtas inte.
+    userinfo.innehall = {"sub": "sub-ada", "email": "ada@kommun.example", "email_verified": True}
+    with pytest.raises(SuspiciousOperation):
+        backend.get_or_create_user("at", "idt", payload)
