@@ -1,8 +1,17 @@
-from django.contrib import admin
+# Bibliotekens egna admin registreras först, så att de kan ersättas nedan.
+import django_otp.plugins.otp_static.admin  # noqa: F401
+import django_otp.plugins.otp_totp.admin  # noqa: F401
+import knox.admin  # noqa: F401
+from django import forms
+from django.contrib import admin, messages
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
-from kvalitet import services
-from kvalitet.models import Atkomstlogg, Insatstyp, Lagrum, OrgNod, Rolltilldelning
+from kvalitet import services, services_inloggning
+from kvalitet.models import Insatstyp, Lagrum, OrgNod, Registreringskod, Rolltilldelning
 
 
 @admin.register(OrgNod)
@@ -40,12 +49,23 @@ class LagrumAdmin(admin.ModelAdmin):
     list_filter = ["lag"]
 
 
-@admin.register(Atkomstlogg)
-class AtkomstloggAdmin(admin.ModelAdmin):
-    """Endast läsning: loggen kan inte ändras eller raderas från applikationen."""
+# Åtkomstloggen har ingen admin: den består av personuppgifter (vem som tittat på vilken enskild), och admin
+# ser inga personuppgifter. Den läses på sidan Loggkontroll, av kvalitetssamordnaren inom sin nämnd.
 
-    list_display = ["tidpunkt", "anvandare", "brukare_id", "vad", "klientadress"]
-    list_filter = ["tidpunkt"]
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Återkallning av API-tokens. Nyckeln lagras bara som hash och kan inte läsas här; nya tokens skapas
+    med `manage.py create_api_token`, aldrig i admin (då skulle admin kunna agera som en annan användare)."""
+
+    list_display = ["token_key", "user", "created", "expiry"]
+    list_display_links = None
+    search_fields = ["user__username", "token_key"]
+    fields = ["token_key", "user", "created", "expiry"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
@@ -53,5 +73,59 @@ class AtkomstloggAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
+
+class RegistreringskodForm(forms.ModelForm):
+    class Meta:
+        model = Registreringskod
+        fields = ["anvandare"]
+
+
+@admin.register(Registreringskod)
+class RegistreringskodAdmin(admin.ModelAdmin):
+    """Admin ger ut en registreringskod för tvåfaktor; koden visas en gång, här, och lagras bara som hash."""
+
+    form = RegistreringskodForm
+    list_display = ["anvandare", "skapad", "skapad_av", "giltig_till", "anvand"]
+    list_display_links = None
+    search_fields = ["anvandare__username"]
+    autocomplete_fields = ["anvandare"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        post, kod = services_inloggning.registreringskod_skapa(anvandare=obj.anvandare, av=request.user)
+        obj.pk, obj.skapad, obj.giltig_till = post.pk, post.skapad, post.giltig_till
+        giltig = timezone.localtime(post.giltig_till)
+        self.message_user(
+            request,
+            f"Registreringskod för {post.anvandare}: {kod} (gäller en gång, till {giltig:%Y-%m-%d %H:%M}). "
+            "Lämna den till användaren personligen; den visas inte igen.",
+            messages.WARNING,
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        from django.shortcuts import redirect
+
+        return redirect("admin:kvalitet_registreringskod_changelist")
+
+
+# Tvåfaktorenheter: admin ser vilka som finns och kan ta bort en (tappad telefon), men varken läsa
+# nyckeln och reservkoderna eller lägga till en enhet åt någon annan.
+for modell in (TOTPDevice, StaticDevice):
+    admin.site.unregister(modell)
+
+
+@admin.register(TOTPDevice, StaticDevice)
+class TvaFaktorEnhetAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_display_links = None
+    fields = list_display  # inte nyckeln eller koderna
+    readonly_fields = list_display
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

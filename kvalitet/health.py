@@ -2,14 +2,23 @@
 
 Databasen är kritisk (500 om den inte svarar). Redis och Celery ger varningar: appen fungerar utan
 dem (påminnelser tas igen av nästa svep), så tillståndet rapporteras som nedsatt med status 200.
+Celery-kontrollen (en ping som väntar upp till en sekund) cachas, så att anrop till den öppna adressen
+inte kan binda upp webbprocesserna; detaljerna per tjänst visas bara för inloggad personal (is_staff).
 """
 
 import dataclasses
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
+from django.http import JsonResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from health_check.backends import HealthCheck
 from health_check.exceptions import ServiceUnavailable, ServiceWarning
+from health_check.views import HealthCheckView
+
+CELERY_CACHENYCKEL = "kv_halsa_celery"
 
 
 @dataclasses.dataclass
@@ -46,6 +55,18 @@ class Redis(HealthCheck):
 @dataclasses.dataclass
 class Celery(HealthCheck):
     def check_status(self):
+        fel = cache.get(CELERY_CACHENYCKEL)
+        if fel is None:
+            try:
+                self._pinga()
+                fel = ""
+            except ServiceWarning as varning:
+                fel = str(varning)
+            cache.set(CELERY_CACHENYCKEL, fel, settings.HALSA_CELERY_CACHE_SEKUNDER)
+        if fel:
+            raise ServiceWarning(fel)
+
+    def _pinga(self):
         if not settings.REDIS_URL:
             raise ServiceWarning("Ingen Celery-worker (demo): uppgifter körs i processen")
         from kvalitet.celery import app
@@ -59,3 +80,16 @@ class Celery(HealthCheck):
 
     def __repr__(self):
         return "celery"
+
+
+class Halsa(HealthCheckView):
+    """Alla får veta om appen fungerar (status och HTTP-kod); bara personal ser vilken tjänst som brister."""
+
+    @method_decorator(never_cache)
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_staff:
+            return super().get(request, *args, **kwargs)
+        fel = self.check(None)
+        varning = any(p.errors for p in self.plugins.values())
+        status = "fel" if fel else ("nedsatt" if varning else "OK")
+        return JsonResponse({"status": status}, status=500 if fel else 200)

@@ -17,7 +17,7 @@ class InloggningKravsMiddleware:
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
 
-                # En token autentiseras av DRF (rest_framework.authtoken), inte av sessionen.
+                # En token autentiseras av DRF (django-rest-knox), inte av sessionen.
                 if request.headers.get("Authorization", "").startswith("Token "):
                     return self.get_response(request)
 

@@ -5,6 +5,7 @@ Celery-uppgifter som körs i processen. Med KVALITET_MILJO=production vägrar ap
 SECRET_KEY och ALLOWED_HOSTS. Alla variabler finns beskrivna i README.md och .env.example.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "health_check",
     "csp",
     "kvalitet",
@@ -140,9 +142,17 @@ if OIDC_AKTIV:
     OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
     OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
     OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
+    # Id-token måste vara utfärdat av just den här utfärdaren (Entra ID: https://login.microsoftonline.com/
+    # <tenant-id>/v2.0); samma nycklar signerar för alla organisationer, så signaturen räcker inte.
+    OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER")
     OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
     OIDC_RP_SCOPES = "openid email profile"
 OIDC_GRUPPER_ROLLER = env.json("OIDC_GRUPPER_ROLLER", default={})
+# Användare matchas på utfärdare + sub. Första inloggningen kan koppla ett befintligt konto via e-post, men
+# bara om IdP:n intygar adressen (email_verified) och aldrig ett admin- eller superanvändarkonto.
+OIDC_KOPPLA_VIA_EPOST = env.bool("OIDC_KOPPLA_VIA_EPOST", default=True)
+# Nya användare skapas inte automatiskt om det inte slås på.
+OIDC_SKAPA_ANVANDARE = env.bool("OIDC_SKAPA_ANVANDARE", default=False)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "kvalitet:start"
@@ -153,6 +163,11 @@ LOGOUT_REDIRECT_URL = "login"
 TVAFAKTOR_KRAVS = env.bool("TVAFAKTOR_KRAVS", default=PRODUKTION)
 TVAFAKTOR_ROLLER = ["kvalitetssamordnare", "admin"]
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kvalitet")
+# Admin ser aldrig en användares TOTP-nyckel eller reservkoder.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Registreringskoden (som admin ger ut) gäller så länge; reservkoderna är så många.
+TVAFAKTOR_REGISTRERINGSKOD_TIMMAR = env.int("TVAFAKTOR_REGISTRERINGSKOD_TIMMAR", default=72)
+TVAFAKTOR_RESERVKODER = 10
 
 # Sessioner i databasen; de löper ut efter inaktivitet (förnyas vid varje begäran).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -245,6 +260,8 @@ CELERY_BEAT_SCHEDULE = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 HEALTH_CHECK = {"WARNINGS_AS_ERRORS": False, "DISABLE_THREADING": True}
+# /health/ är öppen: Celery-pingen (upp till en sekund) görs högst så här ofta per process.
+HALSA_CELERY_CACHE_SEKUNDER = env.int("HALSA_CELERY_CACHE_SEKUNDER", default=30)
 
 # Kommunens namn och logotyp (visas i sidhuvud och rapporter).
 KOMMUN_NAMN = env.str("KOMMUN_NAMN", default="Sjöstads kommun")
@@ -295,12 +312,20 @@ LOGGING = {
 KVALITET_BAS_URL = env.str("KVALITET_BAS_URL", default="http://127.0.0.1:8000")
 
 # --- api ---
-# REST-API:t (DRF) med OpenAPI-schema; tokens per användare, återkallas i admin.
-INSTALLED_APPS += ["rest_framework", "rest_framework.authtoken", "drf_spectacular", "drf_spectacular_sidecar"]
+# REST-API:t (DRF) med OpenAPI-schema. Tokens (django-rest-knox) lagras bara som hash: nyckeln visas en gång
+# när den skapas, löper ut och återkallas i admin.
+INSTALLED_APPS += ["rest_framework", "knox", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=env.int("API_TOKEN_GILTIG_DAGAR", default=90)),
+    "AUTH_HEADER_PREFIX": "Token",
+    # Ett känt prefix gör att en läckt nyckel känns igen av hemlighetsskannrar.
+    "TOKEN_PREFIX": "kv_",
+    "AUTO_REFRESH": False,
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token först: utan giltiga uppgifter blir svaret 401 (med WWW-Authenticate), inte 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "kvalitet.api.autentisering.TokenAutentisering",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -3,9 +3,14 @@
 Krävs för rollerna i TVAFAKTOR_ROLLER (kvalitetssamordnare och admin) och för superanvändare när
 TVAFAKTOR_KRAVS är på (standard i produktion). Övriga kan slå på den själva; den som har en bekräftad
 enhet måste alltid använda den.
+
+Registreringen av appen kräver en registreringskod som admin gett ut (eller `manage.py tvafaktor_kod`):
+den som bara har lösenordet får aldrig se nyckeln. Efter registreringen får användaren reservkoder,
+som var och en gäller en gång i stället för appens kod.
 """
 
 import io
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -13,11 +18,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from kvalitet import access
+from kvalitet import access, services_inloggning
+from kvalitet.models import Registreringskod
 
 SESSIONSNYCKEL = "kv_tvafaktor_kravs"
 OPPNA = ("/tvafaktor/", "/logout/", "/static/", "/health/", "/login/")
@@ -52,55 +61,128 @@ class TvaFaktorMiddleware:
         return self.get_response(request)
 
 
-class KodForm(forms.Form):
+REGISTRERING = "kv_tvafaktor_registreringskod"
+RESERVKODER = "kv_tvafaktor_reservkoder"
+
+
+class RegistreringskodForm(forms.Form):
     kod = forms.CharField(
-        label="Sexsiffrig kod från autentiseringsappen",
-        max_length=6,
-        min_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        label="Registreringskod från administratören",
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
-    def __init__(self, *args, enhet, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.enhet = enhet
+        self.user = user
+        self.registreringskod = None
 
     def clean_kod(self):
-        kod = self.cleaned_data["kod"].strip()
-        if not kod.isdigit() or not self.enhet.verify_token(kod):
-            raise forms.ValidationError("Koden stämmer inte. Kontrollera tiden i telefonen och försök igen.")
+        kod = self.cleaned_data["kod"]
+        self.registreringskod = services_inloggning.registreringskod_hitta(anvandare=self.user, kod=kod)
+        if self.registreringskod is None:
+            raise forms.ValidationError(
+                "Koden stämmer inte, är redan använd eller har gått ut. Be administratören om en ny."
+            )
         return kod
 
 
+class KodForm(forms.Form):
+    kod = forms.CharField(
+        label="Sexsiffrig kod från autentiseringsappen",
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args, enheter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enheter = enheter
+        self.enhet = None
+        if len(enheter) > 1:
+            self.fields["kod"].label = "Sexsiffrig kod från autentiseringsappen, eller en reservkod"
+
+    def clean_kod(self):
+        kod = "".join(self.cleaned_data["kod"].split()).replace("-", "").lower()
+        for enhet in self.enheter:
+            if enhet.verify_token(kod):
+                self.enhet = enhet
+                return kod
+        raise forms.ValidationError("Koden stämmer inte. Kontrollera tiden i telefonen och försök igen.")
+
+
+def _nasta(request) -> str:
+    nasta = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(nasta, allowed_hosts={request.get_host()}):
+        nasta = reverse("kvalitet:start")
+    return nasta
+
+
+@never_cache
 def tvafaktor(request):
-    """Verifiera med en bekräftad enhet, eller konfigurera en ny (QR-kod och nyckel)."""
+    """Verifiera med appen (eller en reservkod); utan bekräftad app: registrera med en registreringskod."""
     enhet = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    ny = enhet is None
-    if ny:
-        enhet = TOTPDevice.objects.filter(
-            user=request.user, confirmed=False
-        ).first() or TOTPDevice.objects.create(user=request.user, name="Autentiseringsapp", confirmed=False)
-    form = KodForm(request.POST or None, enhet=enhet)
+    if enhet is not None:
+        reserv = list(StaticDevice.objects.filter(user=request.user, confirmed=True)[:1])
+        form = KodForm(request.POST or None, enheter=[enhet, *reserv])
+        if request.method == "POST" and form.is_valid():
+            otp_login(request, form.enhet)
+            request.session[SESSIONSNYCKEL] = True
+            return redirect(_nasta(request))
+        return render(request, "kvalitet/tvafaktor.html", {"form": form, "ny": False})
+
+    # Registrering: först registreringskoden, sedan (och bara då) nyckeln.
+    registreringskod = services_inloggning.registreringskod_hitta(
+        anvandare=request.user, pk=request.session.get(REGISTRERING)
+    )
+    ny = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if registreringskod is None or ny is None:
+        form = RegistreringskodForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            services_inloggning.tvafaktor_paborja(anvandare=request.user)
+            request.session[REGISTRERING] = form.registreringskod.pk
+            return redirect(request.get_full_path())
+        return render(request, "kvalitet/tvafaktor.html", {"form": form, "registreringskod": True})
+
+    form = KodForm(request.POST or None, enheter=[ny])
     if request.method == "POST" and form.is_valid():
-        if ny:
-            enhet.confirmed = True
-            enhet.save(update_fields=["confirmed"])
-        otp_login(request, enhet)
+        try:
+            koder = services_inloggning.tvafaktor_registrera(
+                anvandare=request.user, enhet=ny, registreringskod=registreringskod
+            )
+        except Registreringskod.DoesNotExist:
+            return redirect(request.get_full_path())
+        del request.session[REGISTRERING]
+        otp_login(request, ny)
         request.session[SESSIONSNYCKEL] = True
-        nasta = request.GET.get("next", "")
-        if not url_has_allowed_host_and_scheme(nasta, allowed_hosts={request.get_host()}):
-            nasta = reverse("kvalitet:start")
-        return redirect(nasta)
-    qr = None
-    if ny:
-        buffer = io.BytesIO()
-        write_qrcode_image(enhet.config_url, buffer)
-        # SVG:n genereras här av qrcode-biblioteket, inte av användardata.
-        qr = mark_safe(buffer.getvalue().decode().split("?>", 1)[-1])  # noqa: S308  # nosec
+        request.session[RESERVKODER] = koder
+        return redirect(f"{reverse('tvafaktor_reservkoder')}?{urlencode({'next': _nasta(request)})}")
+    buffer = io.BytesIO()
+    write_qrcode_image(ny.config_url, buffer)
+    # SVG:n genereras här av qrcode-biblioteket, inte av användardata.
+    qr = mark_safe(buffer.getvalue().decode().split("?>", 1)[-1])  # noqa: S308  # nosec
     return render(
         request,
         "kvalitet/tvafaktor.html",
-        {"form": form, "ny": ny, "qr": qr, "nyckel": _base32(enhet.bin_key) if ny else None},
+        {"form": form, "ny": True, "qr": qr, "nyckel": _base32(ny.bin_key)},
     )
+
+
+@never_cache
+def reservkoder(request):
+    """Visar de nya reservkoderna en gång, direkt efter registreringen (eller när nya skapats)."""
+    koder = request.session.pop(RESERVKODER, None)
+    if not koder:
+        return redirect(_nasta(request))
+    return render(request, "kvalitet/tvafaktor_reservkoder.html", {"koder": koder, "nasta": _nasta(request)})
+
+
+@require_POST
+def reservkoder_nya(request):
+    """Nya reservkoder (de gamla slutar gälla); bara i en session som verifierats med tvåfaktor."""
+    if not request.user.is_verified():
+        return redirect(f"{reverse('tvafaktor')}?next={reverse('tvafaktor_reservkoder')}")
+    request.session[RESERVKODER] = services_inloggning.reservkoder_skapa(anvandare=request.user)
+    return redirect("tvafaktor_reservkoder")
 
 
 def _base32(nyckel: bytes) -> str:

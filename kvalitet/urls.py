@@ -2,9 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from health_check.views import HealthCheckView
 
-from kvalitet import tvafaktor, views
+from kvalitet import health, tvafaktor, views
 
 app_urls = (
     [
@@ -29,9 +28,11 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tvafaktor/", tvafaktor.tvafaktor, name="tvafaktor"),
+    path("tvafaktor/reservkoder/", tvafaktor.reservkoder, name="tvafaktor_reservkoder"),
+    path("tvafaktor/reservkoder/nya/", tvafaktor.reservkoder_nya, name="tvafaktor_reservkoder_nya"),
     path(
         "health/",
-        HealthCheckView.as_view(
+        health.Halsa.as_view(
             checks=["kvalitet.health.Databas", "kvalitet.health.Redis", "kvalitet.health.Celery"]
         ),
         name="health",

@@ -1,5 +1,6 @@
 from kvalitet.models import kvalitetsarbete  # noqa: F401  (mål, egenkontroll, förbättringsplan)
 from kvalitet.models.brukare import Brukare, Insats, Insatstyp, Kon, Lag
+from kvalitet.models.inloggning import OidcIdentitet, Registreringskod
 from kvalitet.models.lagrum import Lagrum
 from kvalitet.models.logg import Atkomstlogg, LoggenArOforanderlig
 from kvalitet.models.notiser import Bevakning, BevakningStatus, Notifikation
@@ -19,7 +20,9 @@ __all__ = [
     "LoggenArOforanderlig",
     "NodTyp",
     "Notifikation",
+    "OidcIdentitet",
     "OrgNod",
+    "Registreringskod",
     "Roll",
     "Rolltilldelning",
 ]

@@ -183,7 +183,7 @@ def test_token_user_without_reporting_rights_is_refused_and_nothing_is_written(a
 
 def test_revoked_token_cannot_write(api, org, cast, kat):
     klient = api(cast.erik)
-    cast.erik.auth_token.delete()
+    cast.erik.auth_token_set.all().delete()
     assert klient.post(AVV, _avvikelse(org, kat), format="json").status_code == 401
     assert not Avvikelse.objects.exists()
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from kvalitet import services
 from kvalitet.models import Atkomstlogg, Brukare, LoggenArOforanderlig
+from tests.api.factories import token_klient
 
 
 def test_detail_view_writes_access_log_entry(cast, brukare, logga_in):
@@ -99,3 +100,29 @@ def test_bulk_service_writes_history_for_every_row(org, cast):
 
 def test_brukare_str_never_contains_name(brukare):
     assert "Gran" not in str(Brukare.objects.get(pk=brukare.b1.pk))
+
+
+def test_searched_personnummer_never_stored_in_access_log(cast, brukare, logga_in):
+    nummer = brukare.b1.personnummer
+    klient = logga_in(cast.hanna)
+    for q in (nummer, nummer.replace("-", ""), "Greta Gran"):
+        klient.get(reverse("kvalitet:brukare_lista"), {"q": q})
+    klient.get(reverse("kvalitet:brukare_lista"), {"sida": nummer, nummer: "1"})
+    poster = list(Atkomstlogg.objects.values_list("sokvag", flat=True))
+    assert poster
+    siffror = nummer.replace("-", "")
+    for sokvag in poster:
+        assert siffror[-10:] not in sokvag.replace("-", "") and "Greta" not in sokvag, sokvag
+    assert "/brukare/?q=[sökning]" in poster
+
+
+def test_searched_name_in_the_api_is_not_stored_in_access_log(cast, brukare):
+    token_klient(cast.hanna).get("/api/v1/brukare/", {"q": "Gran", "sida": "1"})
+    sokvagar = set(Atkomstlogg.objects.values_list("sokvag", flat=True))
+    assert sokvagar and all("Gran" not in s for s in sokvagar)
+
+
+def test_filter_values_are_kept_in_the_access_log(cast, brukare, logga_in):
+    # Sidnummer, id och datum är inga personuppgifter och behövs för att förstå vad som visades.
+    logga_in(cast.kim).get(reverse("kvalitet:loggkontroll"), {"brukare": brukare.b1.pk, "sida": "1"})
+    assert Atkomstlogg.objects.get().sokvag == f"/loggkontroll/?brukare={brukare.b1.pk}&sida=1"

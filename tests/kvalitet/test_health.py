@@ -1,6 +1,25 @@
 import json
 
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.urls import reverse
+
+from kvalitet.health import CELERY_CACHENYCKEL
+
+
+@pytest.fixture(autouse=True)
+def _tom_cache():
+    cache.delete(CELERY_CACHENYCKEL)
+    yield
+    cache.delete(CELERY_CACHENYCKEL)
+
+
+@pytest.fixture
+def personal(db, client):
+    user = get_user_model().objects.create_user("drift", password="x", is_staff=True)
+    client.force_login(user)
+    return user
 
 
 def _halsa(client):
@@ -8,7 +27,7 @@ def _halsa(client):
     return svar.status_code, json.loads(svar.content)
 
 
-def test_health_reports_database_redis_and_celery(db, client, settings, redis_url):
+def test_health_reports_database_redis_and_celery(personal, client, settings, redis_url):
     settings.REDIS_URL = redis_url
     status, data = _halsa(client)
     assert status == 200
@@ -17,7 +36,7 @@ def test_health_reports_database_redis_and_celery(db, client, settings, redis_ur
     assert "celery" in data  # en worker körs inte i enhetstesterna: varning, inte fel
 
 
-def test_health_is_degraded_not_failing_when_redis_is_down(db, client, settings):
+def test_health_is_degraded_not_failing_when_redis_is_down(personal, client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     status, data = _halsa(client)
     assert status == 200
@@ -28,3 +47,28 @@ def test_health_is_degraded_not_failing_when_redis_is_down(db, client, settings)
 
 def test_health_needs_no_login(db, client):
     assert client.get(reverse("health"), HTTP_ACCEPT="application/json").status_code == 200
+
+
+def test_anonymous_caller_gets_only_the_overall_status(db, client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    for accept in ("application/json", "text/html"):
+        svar = client.get(reverse("health"), HTTP_ACCEPT=accept)
+        assert svar.status_code == 200
+        assert json.loads(svar.content) == {"status": "nedsatt"}
+
+
+def test_celery_check_is_cached_between_calls(db, client, settings, redis_url, monkeypatch):
+    from kvalitet.celery import app
+
+    settings.REDIS_URL = redis_url
+    anrop = []
+    riktig_ping = app.control.ping
+
+    def raknad_ping(*args, **kwargs):
+        anrop.append(1)
+        return riktig_ping(*args, **kwargs)
+
+    monkeypatch.setattr(app.control, "ping", raknad_ping)
+    for _ in range(5):
+        assert client.get(reverse("health"), HTTP_ACCEPT="application/json").status_code == 200
+    assert len(anrop) == 1
