@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kvalitet', '0003_kvalitetsarbete'),
+        ('kvalitet', '0006_tvafaktor_registreringskod'),
     ]
 
     operations = [
