@@ -31,7 +31,7 @@ RUN KVALITET_MILJO=production ALLOWED_HOSTS=bygge.invalid DATABASE_URL=postgres:
 
 # Appen kör som en egen användare utan skrivrätt till koden; den skriver bara i de två datakatalogerna
 # (namngivna volymer i docker-compose.yml).
-RUN useradd --system --uid 10001 --user-group --home-dir /nonexistent --shell /usr/sbin/nologin kvalitet \
+RUN useradd --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin kvalitet \
     && mkdir -p /app/media /app/privat \
     && chown kvalitet:kvalitet /app/media /app/privat \
     && chmod 0750 /app/media /app/privat
