@@ -4,15 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := kvalitet.settings
 
-.PHONY: run test test-snabb install lint check worker beat sweep clean
+.PHONY: run test test-snabb install lint check worker beat sweep clean lock container-test
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 krävs ($(PY))"; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installerad: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+# Samma installation överallt: exakta versioner med hashar ur låsfilen, sedan projektet utan beroenden.
+$(VENV)/.installerad: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installerad
@@ -48,6 +50,19 @@ beat: install
 
 sweep: install
 	$(BIN)/python manage.py bevakningssvep
+
+# Skriver om låsfilerna ur pyproject.toml (intervallen står där): requirements.lock för avbilden,
+# requirements-dev.lock (med dev) för CI och make install. Kör efter varje ändrat beroende.
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --generate-hashes --quiet --custom-compile-command "make lock"
+lock: | $(BIN)/python
+	@test -x $(BIN)/uv || $(BIN)/pip install --quiet 'uv>=0.4,<1'
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra dev -o requirements-dev.lock
+
+# Bygger avbilden och kör migrate, web, worker, worker-pdf och beat i podman mot PostgreSQL och Redis
+# på den här maskinen (kräver root; se .ci/container-test).
+container-test:
+	.ci/container-test
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -16,7 +16,7 @@ from django.utils import timezone
 from rapporter.models import AVSNITT
 
 ROT = Path(settings.BASE_DIR).resolve()
-PDF_CSS = ROT / "static" / "css" / "rapport_pdf.css"
+PDF_CSS = ROT / "rapporter" / "static" / "rapporter" / "rapport_pdf.css"
 TILLATNA = (ROT / "static", ROT / "rapporter" / "static")
 
 

@@ -1,9 +1,13 @@
 """Inloggning: argon2, låsning efter upprepade fel per användarnamn och adress, rätt adress bakom proxy."""
 
+import re
+from pathlib import Path
+
 from django.conf import settings as django_settings
 from django.test import RequestFactory
 from django.urls import reverse
 
+from kvalitet.models import Atkomstlogg
 from kvalitet.natverk import klientadress
 
 
@@ -78,3 +82,37 @@ def test_spoofed_forwarded_for_cannot_dodge_lockout(cast, client, settings):
 def test_session_expires_after_inactivity(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def _levererat_varde(text: str, namn: str) -> str:
+    """Värdet för `namn` i .env.example (`NAMN=värde  # kommentar`)."""
+    for rad in text.splitlines():
+        if rad.startswith(f"{namn}="):
+            return rad.split("=", 1)[1].split("#", 1)[0].strip()
+    raise AssertionError(f"{namn} saknas")
+
+
+def test_shipped_default_records_real_address_despite_spoofed_forwarded_for(
+    cast, brukare, logga_in, settings
+):
+    # Det som levereras (.env.example och docker-compose.yml) ska inte lita på X-Forwarded-For: appens
+    # port nås utan proxy tills kommunen satt en framför och ändrat värdet.
+    import yaml
+
+    rot = Path(django_settings.BASE_DIR)
+    fran_env = _levererat_varde((rot / ".env.example").read_text(encoding="utf-8"), "BETRODDA_PROXYER")
+    compose = yaml.safe_load((rot / "docker-compose.yml").read_text(encoding="utf-8"))
+    # Compose tar värdet ur .env med en standard: ${BETRODDA_PROXYER:-N}.
+    fran_compose = str(compose["services"]["web"]["environment"]["BETRODDA_PROXYER"])
+    standard = re.fullmatch(r"\$\{BETRODDA_PROXYER:-(\d+)\}", fran_compose)
+    assert standard, fran_compose
+    assert standard.group(1) == fran_env
+    settings.BETRODDA_PROXYER = int(fran_env)
+
+    klient = logga_in(cast.hanna)
+    klient.get(
+        reverse("kvalitet:brukare", args=[brukare.b1.pk]),
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_FORWARDED_FOR="203.0.113.66",
+    )
+    assert Atkomstlogg.objects.get(brukare=brukare.b1).klientadress == "10.1.2.3"
