@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -30,6 +29,7 @@ from avvikelser.models import Avvikelse, Bilaga, Klagomal, OppenInlamning
 from kvalitet import access
 from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
+from kvalitet.export import excel_svar
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
 
@@ -243,8 +243,6 @@ def eskalera(request, pk):
 
 def export(request):
     """Kön som Excel (samma filter och scope som listan); exporten loggas per enskild."""
-    from openpyxl import Workbook
-
     filter_ = KoFilterForm(request.GET or None, user=request.user)
     data = filter_.cleaned_data if filter_.is_valid() else {}
     qs = queries.ko(
@@ -256,13 +254,9 @@ def export(request):
         enhet=data.get("enhet"),
         enskild=data.get("enskild") or "",
     )[:50000]
-    bok = Workbook()
-    blad = bok.active
-    blad.title = "Avvikelser"
-    blad.append(["Referensnummer", "Rapporterad", "Händelsetid", "Enhet", "Kategori", "Lag", "Status"])
-    brukare_ids = []
+    rader, brukare_ids = [], []
     for a in qs:
-        blad.append(
+        rader.append(
             [
                 a.referensnummer,
                 timezone.localtime(a.rapporterad).strftime("%Y-%m-%d %H:%M"),
@@ -276,10 +270,12 @@ def export(request):
         if a.brukare_id:
             brukare_ids.append(a.brukare_id)
     logga_visning(request, brukare_ids, "avvikelser: export till Excel")
-    svar = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    svar["Content-Disposition"] = 'attachment; filename="avvikelser.xlsx"'
-    bok.save(svar)
-    return svar
+    return excel_svar(
+        filnamn="avvikelser.xlsx",
+        bladnamn="Avvikelser",
+        rubriker=["Referensnummer", "Rapporterad", "Händelsetid", "Enhet", "Kategori", "Lag", "Status"],
+        rader=rader,
+    )
 
 
 # --- öppna formuläret (ingen inloggning) -----------------------------------------------------------
