@@ -60,15 +60,6 @@ def mina(request):
     return render(request, "avvikelser/mina.html", {"sida": sida})
 
 
-def enskild_sok(request):
-    """htmx: alternativen i rapportformulärets lista över enskilda, avsmalnade av sökningen.
-    Samma urval som formuläret (VALJA); skyddade personer hittas inte på namn eller nummer."""
-    fraga = request.GET.get("enskild_sok") or request.GET.get("q") or ""
-    traffar = list(queries.enskilda_att_valja(request.user, fraga)[:50])
-    logga_visning(request, traffar, "avvikelser: sök enskild")
-    return render(request, "avvikelser/_enskild_alternativ.html", {"traffar": traffar})
-
-
 def rapportera(request):
     form = AvvikelseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

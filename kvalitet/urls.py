@@ -15,6 +15,7 @@ app_urls = (
         path("brukare/<int:pk>/", views.brukare_detalj, name="brukare"),
         path("brukare/<int:pk>/andra/", views.brukare_andra, name="brukare_andra"),
         path("brukare/<int:pk>/insats/ny/", views.insats_ny, name="insats_ny"),
+        path("enskild/sok/", views.enskild_sok, name="enskild_sok"),
         path("loggkontroll/", views.loggkontroll, name="loggkontroll"),
         path("notifikationer/", views.notifikationer, name="notifikationer"),
         path("notifikationer/<int:pk>/last/", views.notifikation_last, name="notifikation_last"),

@@ -5,6 +5,8 @@ from django.views.decorators.http import require_POST
 
 from kvalitet import access, queries, services
 from kvalitet.audit import logga_visning
+from kvalitet.enskildval import URVAL
+from kvalitet.enskildval import SokForm as EnskildSokForm
 from kvalitet.forms import BrukareForm, InsatsForm, LoggkontrollForm, SokForm
 from kvalitet.models import Brukare, Insats
 from kvalitet.uppgifter import mina_uppgifter
@@ -48,6 +50,39 @@ def brukare_detalj(request, pk: int):
             "brukare": brukare,
             "insatser": insatser,
             "kan_andra": access.kan(request.user, brukare, access.ANDRA),
+        },
+    )
+
+
+def enskild_sok(request):
+    """htmx: träffarna i ett fält för att välja enskild (kvalitet.enskildval). Ingen visas förrän sökningen
+    har minst två tecken; träffarna ligger inom urvalets scope och varje visad enskild loggas."""
+    form = EnskildSokForm(request.GET)
+    if not form.is_valid():
+        return render(request, "kvalitet/_enskild_traffar.html", {"traffar": [], "fel": True}, status=400)
+    falt, urval = form.cleaned_data["falt"], URVAL[form.cleaned_data["urval"]]
+    redan_valda = {int(v) for v in request.GET.getlist(falt) if v.isdigit()}
+    traffar = urval.sok(request.user, request.GET.get(f"{falt}__sok", "")[:100])
+    fler = False
+    if traffar is not None:
+        fler = len(traffar) >= queries.MAX_TRAFFAR
+        traffar = [t for t in traffar if t.pk not in redan_valda]
+        sammanhang = form.cleaned_data["sammanhang"]
+        logga_visning(
+            request,
+            [urval.brukare_id(t) for t in traffar],
+            f"{sammanhang}: sök enskild" if sammanhang else "sök enskild",
+        )
+        traffar = [(t.pk, urval.etikett(request.user, t)) for t in traffar]
+    return render(
+        request,
+        "kvalitet/_enskild_traffar.html",
+        {
+            "traffar": traffar,
+            "fler": fler,
+            "falt": falt,
+            "typ": "checkbox" if form.cleaned_data["flera"] else "radio",
+            "minsta": queries.MINSTA_SOKNING,
         },
     )
 
