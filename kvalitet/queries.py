@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 
 from kvalitet import access
 from kvalitet.models import Atkomstlogg, Brukare, Insats, Notifikation, OrgNod
@@ -35,6 +35,17 @@ def brukare_sok(user, fraga: str = "", atgard: str = access.LASA) -> QuerySet:
     if not fraga:
         return qs
     return qs.filter(_brukare_villkor(user, fraga))
+
+
+def brukare_i_ordning(user, qs: QuerySet) -> QuerySet:
+    """Efter namn, men skyddade som användaren inte ser namnet på sist och efter nummer: i bokstavsordning
+    skulle platsen mellan två synliga namn röja efternamnet."""
+    dold = Q(skyddad_identitet=True) & ~Q(handlaggare_id=user.pk)
+    return qs.annotate(
+        _dold=Case(When(dold, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        _efternamn=Case(When(dold, then=Value("")), default=F("efternamn")),
+        _fornamn=Case(When(dold, then=Value("")), default=F("fornamn")),
+    ).order_by("_dold", "_efternamn", "_fornamn", "pk")
 
 
 # "nr 17" (eller bara "17"): numret som visas för en skyddad identitet, så att den som har ärendet kan välja

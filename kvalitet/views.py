@@ -34,7 +34,9 @@ def brukare_lista(request):
     form = SokForm(request.GET or None)
     fraga = form.cleaned_data["q"] if form.is_valid() else ""
     qs = queries.brukare_sok(request.user, fraga).select_related("handlaggare", "namnd")
-    sida = Paginator(qs.order_by("efternamn", "fornamn", "pk"), SIDSTORLEK).get_page(request.GET.get("sida"))
+    sida = Paginator(queries.brukare_i_ordning(request.user, qs), SIDSTORLEK).get_page(
+        request.GET.get("sida")
+    )
     logga_visning(request, list(sida.object_list), "brukarlista")
     return render(request, "kvalitet/brukare_lista.html", {"form": form, "sida": sida})
 

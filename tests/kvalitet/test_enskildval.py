@@ -142,3 +142,16 @@ def test_avbrott_refuses_an_insats_outside_scope(org, cast, brukare, logga_in):
 )
 def test_bad_search_parameters_give_400_not_500(org, cast, logga_in, parametrar):
     assert logga_in(cast.pia).get(reverse(SOK), parametrar).status_code == 400
+
+
+def test_brukare_list_does_not_place_protected_identity_by_surname(org, cast, brukare, logga_in):
+    import re
+
+    html = logga_in(cast.kim).get(reverse("kvalitet:brukare_lista")).content.decode()
+    ordning = [int(pk) for pk in re.findall(r'href="/brukare/(\d+)/"', html)]
+    # Doldsson och Person skulle annars stå mellan Gran och Tall efter efternamn.
+    assert ordning == [brukare.b1.pk, brukare.b3.pk, brukare.skyddad.pk, brukare.skyddad_annan.pk]
+    # Hanna handlägger Hemlig Person och ser namnet: för henne står hon i bokstavsordning.
+    html = logga_in(cast.hanna).get(reverse("kvalitet:brukare_lista")).content.decode()
+    ordning = [int(pk) for pk in re.findall(r'href="/brukare/(\d+)/"', html)]
+    assert ordning == [brukare.b1.pk, brukare.skyddad.pk, brukare.b3.pk, brukare.skyddad_annan.pk]
