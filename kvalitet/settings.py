@@ -304,7 +304,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kvalitet.api.installningar.felhanterare",
     "DEFAULT_PARSER_CLASSES": [
-        "kvalitet.api.installningar.JsonTolk",
+        "kvalitet.api.tolk.JsonTolk",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kvalitet import access
-from kvalitet.api.installningar import JsonTolk
+from kvalitet.api.tolk import JsonTolk
 from kvalitet.import_brukare import importera_brukare, importera_insatser
 
 

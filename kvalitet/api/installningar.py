@@ -3,19 +3,9 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, parsers
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler
-
-
-class JsonTolk(parsers.JSONParser):
-    """DRF:s JSON-tolk, men djupt nästlad JSON ("[[[[...") ger 400 i stället för RecursionError och 500."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise exceptions.ParseError("JSON-innehållet är för djupt nästlat.") from None
 
 
 class Sidindelning(PageNumberPagination):
