@@ -7,27 +7,16 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Kategori, Klagomal, Orsak
 from kvalitet import access
+from kvalitet.enskildval import EnskildVal
 from kvalitet.forms import Datumfalt, RimligaDatum
 from kvalitet.models import NodTyp, OrgNod
 from kvalitet.queries import brukare_sok
 from kvalitet.riskmatris import SKALA_VAL
 from kvalitet.samtidighet import MedVersion
-
-
-class BrukareVal(forms.ModelChoiceField):
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj):
-        return (
-            f"{access.brukare_visningsnamn(self.user, obj)} ({access.brukare_visningsnummer(self.user, obj)})"
-        )
 
 
 def _enheter_for(user):
@@ -87,28 +76,15 @@ class AvvikelseForm(RimligaDatum, forms.ModelForm):
         self.fields["enhet"].queryset = enheter
         self.fields["enhet"].empty_label = None
         self.fields["kategori"].queryset = Kategori.objects.filter(aktiv=True)
-        self.fields["brukare"] = BrukareVal(
-            queryset=brukare_sok(user, "", access.VALJA).order_by("efternamn", "fornamn"),
+        # Sökfält: inga namn visas förrän användaren söker, och träffarna loggas (kvalitet.enskildval).
+        self.fields["brukare"] = EnskildVal(
+            queryset=brukare_sok(user, "", access.VALJA),
             required=False,
             user=user,
+            urval="valja",
+            sammanhang="avvikelser",
             label="Enskild (valfritt)",
         )
-        # Sökfältet smalnar av listan med htmx; utan JavaScript finns hela listan kvar att välja i.
-        self.fields["enskild_sok"] = forms.CharField(
-            required=False,
-            label="Sök enskild (namn eller personnummer)",
-            widget=forms.TextInput(
-                attrs={
-                    "type": "search",
-                    "autocomplete": "off",
-                    "hx-get": reverse("avvikelser:enskild_sok"),
-                    "hx-trigger": "input changed delay:300ms, search",
-                    "hx-target": "#id_brukare",
-                    "hx-swap": "innerHTML",
-                }
-            ),
-        )
-        self.order_fields(["enhet", "handelsetid", "enskild_sok", "brukare"])
         if not settings.AVVIKELSER_ANONYM_TILLATEN:
             # Kommunen har valt att rapportörens namn alltid syns för enheten.
             del self.fields["anonym"]

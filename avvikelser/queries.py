@@ -69,13 +69,6 @@ def ko(
     return qs.order_by(sortera, "-pk")
 
 
-def enskilda_att_valja(user, fraga: str) -> QuerySet:
-    """Brukare som användaren får välja i en avvikelserapport och som matchar sökningen."""
-    from kvalitet.queries import brukare_sok
-
-    return brukare_sok(user, fraga, access.VALJA).order_by("efternamn", "fornamn", "pk")
-
-
 def mina_rapporterade(user) -> QuerySet:
     """Det användaren själv rapporterat (referensnummer och status), nyast först."""
     return (

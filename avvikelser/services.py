@@ -1,7 +1,6 @@
 """Tjänster för avvikelser och klagomål. Varje funktion är en transaktion och skriver tidslinjen."""
 
 import datetime
-import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +11,7 @@ from django.utils import timezone
 from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Bilaga, Handelse, Klagomal, KlagomalStatus
 from kvalitet import access
 from kvalitet.arbetsflode import kontrollera_overgang
-from kvalitet.bilagor import kontrollera_fil
+from kvalitet.bilagor import filnamn_for, kontrollera_fil
 from kvalitet.models import Rolltilldelning
 from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg
@@ -359,7 +358,7 @@ def klagomal_avsluta(*, klagomal: Klagomal, av, aterkoppling_datum=None, aterkop
 def bilaga_lagg_till(*, avvikelse: Avvikelse, fil, av) -> Bilaga:
     """Sparar en bilaga (typ och storlek kontrolleras på innehållet) och skriver den i tidslinjen."""
     mime = kontrollera_fil(fil)
-    filnamn = os.path.basename(fil.name or "bilaga")[:200]
+    filnamn = filnamn_for(fil.name, mime)
     bilaga = Bilaga(avvikelse=avvikelse, filnamn=filnamn, mime=mime, storlek=fil.size, uppladdad_av=av)
     bilaga.fil.save(filnamn, fil, save=False)
     bilaga.save()

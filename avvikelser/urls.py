@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("mina/", views.mina, name="mina"),
     path("rapportera/", views.rapportera, name="rapportera"),
-    path("rapportera/enskild/", views.enskild_sok, name="enskild_sok"),
     path("export/", views.export, name="export"),
     path("statistik/", views.statistik, name="statistik"),
     path("klagomal/", views.klagomal_lista, name="klagomal"),

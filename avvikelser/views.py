@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -30,6 +29,7 @@ from avvikelser.models import Avvikelse, Bilaga, Klagomal, OppenInlamning
 from kvalitet import access
 from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
+from kvalitet.export import excel_svar
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock
@@ -59,15 +59,6 @@ def index(request):
 def mina(request):
     sida = Paginator(queries.mina_rapporterade(request.user), 25).get_page(request.GET.get("sida"))
     return render(request, "avvikelser/mina.html", {"sida": sida})
-
-
-def enskild_sok(request):
-    """htmx: alternativen i rapportformulärets lista över enskilda, avsmalnade av sökningen.
-    Samma urval som formuläret (VALJA); skyddade personer hittas inte på namn eller nummer."""
-    fraga = request.GET.get("enskild_sok") or request.GET.get("q") or ""
-    traffar = list(queries.enskilda_att_valja(request.user, fraga)[:50])
-    logga_visning(request, traffar, "avvikelser: sök enskild")
-    return render(request, "avvikelser/_enskild_alternativ.html", {"traffar": traffar})
 
 
 def rapportera(request):
@@ -252,8 +243,6 @@ def eskalera(request, pk):
 
 def export(request):
     """Kön som Excel (samma filter och scope som listan); exporten loggas per enskild."""
-    from openpyxl import Workbook
-
     filter_ = KoFilterForm(request.GET or None, user=request.user)
     data = filter_.cleaned_data if filter_.is_valid() else {}
     qs = queries.ko(
@@ -265,13 +254,9 @@ def export(request):
         enhet=data.get("enhet"),
         enskild=data.get("enskild") or "",
     )[:50000]
-    bok = Workbook()
-    blad = bok.active
-    blad.title = "Avvikelser"
-    blad.append(["Referensnummer", "Rapporterad", "Händelsetid", "Enhet", "Kategori", "Lag", "Status"])
-    brukare_ids = []
+    rader, brukare_ids = [], []
     for a in qs:
-        blad.append(
+        rader.append(
             [
                 a.referensnummer,
                 timezone.localtime(a.rapporterad).strftime("%Y-%m-%d %H:%M"),
@@ -285,10 +270,12 @@ def export(request):
         if a.brukare_id:
             brukare_ids.append(a.brukare_id)
     logga_visning(request, brukare_ids, "avvikelser: export till Excel")
-    svar = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    svar["Content-Disposition"] = 'attachment; filename="avvikelser.xlsx"'
-    bok.save(svar)
-    return svar
+    return excel_svar(
+        filnamn="avvikelser.xlsx",
+        bladnamn="Avvikelser",
+        rubriker=["Referensnummer", "Rapporterad", "Händelsetid", "Enhet", "Kategori", "Lag", "Status"],
+        rader=rader,
+    )
 
 
 # --- öppna formuläret (ingen inloggning) -----------------------------------------------------------

@@ -57,6 +57,17 @@ def uppladdningsvag(instance, filnamn: str) -> str:
     return f"bilagor/{instance._meta.app_label}/{uuid.uuid4().hex}{andelse}"
 
 
+def filnamn_for(namn: str, mime: str) -> str:
+    """Det ursprungliga namnet med den upptäckta typens filändelse: en PDF med namnet "x.html" eller
+    "x.exe" sparas och laddas ned som "x.pdf", så att ingen annan app än den för typen öppnar den."""
+    namn = os.path.basename((namn or "").replace("\\", "/")).strip() or "bilaga"
+    andelse = next((a for m, a, _ in TYPER if m == mime), "")
+    stam, nuvarande = os.path.splitext(namn)
+    if nuvarande.lower() == andelse or (andelse == ".jpg" and nuvarande.lower() == ".jpeg"):
+        return namn[:200]
+    return (stam or "bilaga")[: 200 - len(andelse)] + andelse
+
+
 def _ar_docx(fil) -> bool:
     try:
         with zipfile.ZipFile(fil) as z:
@@ -89,7 +100,11 @@ def kontrollera_fil(fil) -> str:
 def bilagesvar(bilaga) -> FileResponse:
     """Filen som nedladdning (aldrig visad inline), med den sparade mime-typen och ursprungliga namnet."""
     svar = FileResponse(
-        bilaga.fil.open("rb"), as_attachment=True, filename=bilaga.filnamn, content_type=bilaga.mime
+        bilaga.fil.open("rb"),
+        as_attachment=True,
+        # Också bilagor sparade före filnamn_for får typens ändelse vid nedladdning.
+        filename=filnamn_for(bilaga.filnamn, bilaga.mime),
+        content_type=bilaga.mime,
     )
     svar["X-Content-Type-Options"] = "nosniff"
     svar["Cache-Control"] = "private, no-store"

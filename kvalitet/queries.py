@@ -1,21 +1,16 @@
 """Läsningar i kärnan. Varje funktion börjar i kvalitet.access."""
 
-from django.db.models import Q, QuerySet
+import re
+
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 
 from kvalitet import access
-from kvalitet.models import Atkomstlogg, Brukare, Notifikation, OrgNod
+from kvalitet.models import Atkomstlogg, Brukare, Insats, Notifikation, OrgNod
 from kvalitet.personnummer import normalisera_personnummer
 
 
-def brukare_sok(user, fraga: str = "", atgard: str = access.LASA) -> QuerySet:
-    """Brukare i användarens scope som matchar namn eller personnummer.
-
-    Skyddade brukare matchar bara för sin egen handläggare, så att en sökning inte röjer att de finns.
-    """
-    qs = access.scope(user, Brukare, atgard)
-    fraga = (fraga or "").strip()
-    if not fraga:
-        return qs
+def _brukare_villkor(user, fraga: str) -> Q:
+    """Namn eller personnummer; skyddade brukare matchar bara för sin egen handläggare."""
     villkor = Q()
     siffror = fraga.replace("-", "").replace("+", "")
     if siffror.isdigit() and len(siffror) >= 6:
@@ -27,7 +22,85 @@ def brukare_sok(user, fraga: str = "", atgard: str = access.LASA) -> QuerySet:
         for ord_ in fraga.split():
             villkor &= Q(fornamn__icontains=ord_) | Q(efternamn__icontains=ord_)
     synliga = Q(skyddad_identitet=False) | Q(handlaggare_id=user.pk)
-    return qs.filter(villkor & synliga)
+    return villkor & synliga
+
+
+def brukare_sok(user, fraga: str = "", atgard: str = access.LASA) -> QuerySet:
+    """Brukare i användarens scope som matchar namn eller personnummer.
+
+    Skyddade brukare matchar bara för sin egen handläggare, så att en sökning inte röjer att de finns.
+    """
+    qs = access.scope(user, Brukare, atgard)
+    fraga = (fraga or "").strip()
+    if not fraga:
+        return qs
+    return qs.filter(_brukare_villkor(user, fraga))
+
+
+def brukare_i_ordning(user, qs: QuerySet) -> QuerySet:
+    """Efter namn, men skyddade som användaren inte ser namnet på sist och efter nummer: i bokstavsordning
+    skulle platsen mellan två synliga namn röja efternamnet."""
+    dold = Q(skyddad_identitet=True) & ~Q(handlaggare_id=user.pk)
+    return qs.annotate(
+        _dold=Case(When(dold, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        _efternamn=Case(When(dold, then=Value("")), default=F("efternamn")),
+        _fornamn=Case(When(dold, then=Value("")), default=F("fornamn")),
+    ).order_by("_dold", "_efternamn", "_fornamn", "pk")
+
+
+# "nr 17" (eller bara "17"): numret som visas för en skyddad identitet, så att den som har ärendet kan välja
+# personen utan namn. Sex siffror eller fler är ett personnummer.
+_NUMMER = re.compile(r"^(?:nr\.?\s*)?(\d{1,5})$", re.IGNORECASE)
+MINSTA_SOKNING = 2
+MAX_TRAFFAR = 20
+
+
+def _sokvillkor(user, fraga: str, prefix: str = "") -> Q | None:
+    fraga = (fraga or "").strip()
+    if len(fraga) < MINSTA_SOKNING and not _NUMMER.match(fraga):
+        return None
+    if traff := _NUMMER.match(fraga):
+        return Q(**{f"{prefix}pk": int(traff.group(1))})
+    villkor = _brukare_villkor(user, fraga)
+    return Q(**{f"{prefix}pk__in": Brukare.objects.filter(villkor).values("pk")}) if prefix else villkor
+
+
+def _synliga_forst(user, poster, brukare=lambda b: b):
+    # Skyddade som visas som nummer står sist, efter numret: i bokstavsordning skulle platsen röja efternamnet.
+    def nyckel(post):
+        b = brukare(post)
+        if access.visa_identitet(user, b):
+            return (0, b.efternamn.casefold(), b.fornamn.casefold(), b.pk)
+        return (1, "", "", b.pk)
+
+    return sorted(poster, key=nyckel)
+
+
+def enskilda_att_valja(
+    user, fraga: str, atgard: str = access.VALJA, *, antal: int = MAX_TRAFFAR
+) -> list[Brukare] | None:
+    """Högst `antal` brukare användaren får `atgard` (välja, ändra) som matchar sökningen, synliga namn i
+    bokstavsordning och skyddade sist. None om sökningen är för kort (då visas ingen alls)."""
+    villkor = _sokvillkor(user, fraga)
+    if villkor is None:
+        return None
+    traffar = access.scope(user, Brukare, atgard).filter(villkor).order_by("efternamn", "fornamn", "pk")
+    return _synliga_forst(user, traffar[:antal])
+
+
+def pagaende_insatser_att_valja(user, fraga: str, *, antal: int = MAX_TRAFFAR) -> list[Insats] | None:
+    """Verkställda, inte avslutade insatser som användaren får ändra, för brukare som matchar sökningen
+    (samma regler som enskilda_att_valja). None om sökningen är för kort."""
+    villkor = _sokvillkor(user, fraga, prefix="brukare__")
+    if villkor is None:
+        return None
+    traffar = (
+        access.scope(user, Insats, access.ANDRA)
+        .filter(villkor, startdatum__isnull=False, slutdatum__isnull=True)
+        .select_related("brukare", "typ")
+        .order_by("brukare__efternamn", "brukare__fornamn", "pk")
+    )
+    return _synliga_forst(user, traffar[:antal], brukare=lambda i: i.brukare)
 
 
 def handlaggare_i_namnd(namnd: OrgNod) -> QuerySet:

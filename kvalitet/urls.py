@@ -16,6 +16,7 @@ app_urls = (
         path("brukare/<int:pk>/insats/ny/", views.insats_ny, name="insats_ny"),
         path("brukare/<int:pk>/overlamna/", views.brukare_overlamna, name="brukare_overlamna"),
         path("brukare/<int:pk>/hav-skydd/", views.brukare_hav_skydd, name="brukare_hav_skydd"),
+        path("enskild/sok/", views.enskild_sok, name="enskild_sok"),
         path("loggkontroll/", views.loggkontroll, name="loggkontroll"),
         path("notifikationer/", views.notifikationer, name="notifikationer"),
         path("notifikationer/<int:pk>/last/", views.notifikation_last, name="notifikation_last"),

@@ -6,6 +6,8 @@ from django.views.decorators.http import require_POST
 
 from kvalitet import access, queries, services
 from kvalitet.audit import logga_visning
+from kvalitet.enskildval import URVAL
+from kvalitet.enskildval import SokForm as EnskildSokForm
 from kvalitet.forms import (
     BrukareForm,
     InsatsForm,
@@ -40,7 +42,9 @@ def brukare_lista(request):
     form = SokForm(request.GET or None)
     fraga = form.cleaned_data["q"] if form.is_valid() else ""
     qs = queries.brukare_sok(request.user, fraga).select_related("handlaggare", "namnd")
-    sida = Paginator(qs.order_by("efternamn", "fornamn", "pk"), SIDSTORLEK).get_page(request.GET.get("sida"))
+    sida = Paginator(queries.brukare_i_ordning(request.user, qs), SIDSTORLEK).get_page(
+        request.GET.get("sida")
+    )
     logga_visning(request, list(sida.object_list), "brukarlista")
     return render(request, "kvalitet/brukare_lista.html", {"form": form, "sida": sida})
 
@@ -69,6 +73,39 @@ def _spara_brukare(request, form) -> Brukare | None:
     except ValidationError as fel:
         form.add_error(None, fel.messages)
         return None
+
+
+def enskild_sok(request):
+    """htmx: träffarna i ett fält för att välja enskild (kvalitet.enskildval). Ingen visas förrän sökningen
+    har minst två tecken; träffarna ligger inom urvalets scope och varje visad enskild loggas."""
+    form = EnskildSokForm(request.GET)
+    if not form.is_valid():
+        return render(request, "kvalitet/_enskild_traffar.html", {"traffar": [], "fel": True}, status=400)
+    falt, urval = form.cleaned_data["falt"], URVAL[form.cleaned_data["urval"]]
+    redan_valda = {int(v) for v in request.GET.getlist(falt) if v.isdigit()}
+    traffar = urval.sok(request.user, request.GET.get(f"{falt}__sok", "")[:100])
+    fler = False
+    if traffar is not None:
+        fler = len(traffar) >= queries.MAX_TRAFFAR
+        traffar = [t for t in traffar if t.pk not in redan_valda]
+        sammanhang = form.cleaned_data["sammanhang"]
+        logga_visning(
+            request,
+            [urval.brukare_id(t) for t in traffar],
+            f"{sammanhang}: sök enskild" if sammanhang else "sök enskild",
+        )
+        traffar = [(t.pk, urval.etikett(request.user, t)) for t in traffar]
+    return render(
+        request,
+        "kvalitet/_enskild_traffar.html",
+        {
+            "traffar": traffar,
+            "fler": fler,
+            "falt": falt,
+            "typ": "checkbox" if form.cleaned_data["flera"] else "radio",
+            "minsta": queries.MINSTA_SOKNING,
+        },
+    )
 
 
 def brukare_ny(request):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kvalitet import access
 from kvalitet.bilagor import kontrollera_fil
+from kvalitet.enskildval import EnskildaVal, EnskildVal
 from kvalitet.forms import RimligaDatum
 from kvalitet.models import Brukare, NodTyp, OrgNod
 from kvalitet.queries import brukare_sok
@@ -23,27 +24,7 @@ _DATUMTID = {"type": "datetime-local"}
 _DATUM = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class BrukareVal(forms.ModelChoiceField):
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj):
-        return access.brukare_visningsnamn(self.user, obj)
-
-
-class BrukareFlerval(forms.ModelMultipleChoiceField):
-    """Flera enskilda, visade som i BrukareVal (skyddad identitet som nummer för den som inte handlägger)."""
-
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj):
-        return access.brukare_visningsnamn(self.user, obj)
-
-
-UTANFOR_URVAL = "En vald enskild finns inte bland dem du kan välja. Välj bland de enskilda i listan."
+UTANFOR_URVAL = "En vald enskild finns inte bland dem du kan välja. Sök fram och välj den enskilde igen."
 
 
 def _valbara_brukare(user, behall=()):
@@ -56,22 +37,26 @@ def _valbara_brukare(user, behall=()):
 
 
 def _berorda_falt(form, user, behall=()) -> None:
-    # Skyddade personer hittas inte på namn av andra; de visas med nummer i listan.
+    # Sökfält: inga namn visas förrän användaren söker (träffarna loggas), skyddade personer hittas inte på
+    # namn av andra och visas med nummer (kvalitet.enskildval).
     valbara = _valbara_brukare(user, behall)
-    form.fields["brukare"] = BrukareVal(
+    form.fields["brukare"] = EnskildVal(
         queryset=valbara,
         required=False,
         user=user,
+        urval="valja",
+        sammanhang="lex Sarah",
         label="Enskild som berörs (valfritt)",
         error_messages={"invalid_choice": UTANFOR_URVAL},
     )
-    form.fields["ovriga_brukare"] = BrukareFlerval(
+    form.fields["ovriga_brukare"] = EnskildaVal(
         queryset=valbara,
         required=False,
         user=user,
+        urval="valja",
+        sammanhang="lex Sarah",
         label="Övriga berörda enskilda (valfritt)",
-        help_text="Om händelsen berör fler än en enskild. Håll ned Ctrl (eller Cmd) för att välja flera.",
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text="Om händelsen berör fler än en enskild: sök fram och markera var och en.",
         error_messages={"invalid_choice": UTANFOR_URVAL, "invalid_pk_value": UTANFOR_URVAL},
     )
 

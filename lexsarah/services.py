@@ -1,7 +1,6 @@
 """Tjänster för lex Sarah. Varje funktion är en transaktion: ändringen, tidslinjen och historiken ihop."""
 
 import datetime
-import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +9,7 @@ from django.utils import timezone
 
 from kvalitet import access, helgdagar
 from kvalitet.arbetsflode import kontrollera_overgang
-from kvalitet.bilagor import kontrollera_fil
+from kvalitet.bilagor import filnamn_for, kontrollera_fil
 from kvalitet.models import Rolltilldelning
 from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg, notifikation_skapa
@@ -476,7 +475,7 @@ def atgard_folj_upp(*, atgard: Atgard, av, datum: datetime.date, resultat: str) 
 def bilaga_lagg_till(*, rapport: Rapport, fil, av) -> Bilaga:
     """Sparar en bilaga (typ och storlek kontrolleras på innehållet) och skriver den i tidslinjen."""
     mime = kontrollera_fil(fil)
-    filnamn = os.path.basename(fil.name or "bilaga")[:200]
+    filnamn = filnamn_for(fil.name, mime)
     bilaga = Bilaga(rapport=rapport, filnamn=filnamn, mime=mime, storlek=fil.size, uppladdad_av=av)
     bilaga.fil.save(filnamn, fil, save=False)
     bilaga.save()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kvalitet import access
 from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
+from kvalitet.export import excel_svar
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock, sparat_nu
 from lexsarah import queries, services
@@ -413,29 +414,24 @@ def bilaga_hamta(request, pk):
 
 def register_export(request):
     """Registret som Excel: samma kolumner och scope som sidan, inga personuppgifter."""
-    from openpyxl import Workbook
-
     if not access.har_roll(request.user, *access.CHEFER, access.KVALITETSSAMORDNARE, access.LEDNING):
         raise Http404
     form = RegisterForm(request.GET or None)
     ar = (form.cleaned_data.get("ar") if form.is_valid() else None) or timezone.localdate().year
-    bok = Workbook()
-    blad = bok.active
-    blad.title = f"Lex Sarah {ar}"
-    blad.append(["Referensnummer", "Verksamhet", "Händelse", "Bedömning", "Allvarligt", "Anmäld till IVO"])
-    for rad in queries.register(request.user, None, ar):
-        allvarligt = {True: "Ja", False: "Nej"}.get(rad["allvarligt"], "")
-        blad.append(
-            [
-                rad["referensnummer"],
-                rad["verksamhet"],
-                rad["handelse"],
-                rad["bedomning"],
-                allvarligt,
-                "Ja" if rad["anmald_ivo"] else "Nej",
-            ]
-        )
-    svar = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    svar["Content-Disposition"] = f'attachment; filename="lex-sarah-register-{ar}.xlsx"'
-    bok.save(svar)
-    return svar
+    rader = (
+        [
+            rad["referensnummer"],
+            rad["verksamhet"],
+            rad["handelse"],
+            rad["bedomning"],
+            {True: "Ja", False: "Nej"}.get(rad["allvarligt"], ""),
+            "Ja" if rad["anmald_ivo"] else "Nej",
+        ]
+        for rad in queries.register(request.user, None, ar)
+    )
+    return excel_svar(
+        filnamn=f"lex-sarah-register-{ar}.xlsx",
+        bladnamn=f"Lex Sarah {ar}",
+        rubriker=["Referensnummer", "Verksamhet", "Händelse", "Bedömning", "Allvarligt", "Anmäld till IVO"],
+        rader=rader,
+    )

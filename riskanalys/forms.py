@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from avvikelser.models import Avvikelse
 from kvalitet import access
+from kvalitet.enskildval import EnskildaVal
 from kvalitet.forms import RimligaDatum
 from kvalitet.models import Brukare, OrgNod
 from kvalitet.riskmatris import SKALA_VAL
@@ -15,17 +16,6 @@ from kvalitet.samtidighet import MedVersion
 from riskanalys.models import AnalysStatus, Atgard, Mall, Risk, Riskanalys
 
 SKALA_VAL_TOM = [("", "–")] + SKALA_VAL
-
-
-class BrukareVal(forms.ModelMultipleChoiceField):
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj):
-        return (
-            f"{access.brukare_visningsnamn(self.user, obj)} ({access.brukare_visningsnummer(self.user, obj)})"
-        )
 
 
 def noder_for(user):
@@ -69,9 +59,12 @@ class AnalysForm(MedVersion, RimligaDatum, forms.ModelForm):
             "-rapporterad"
         )
         self.fields["avvikelser"].required = False
-        self.fields["brukare"] = BrukareVal(
-            queryset=access.scope(user, Brukare, access.VALJA).order_by("efternamn", "fornamn"),
+        # Sökfält: inga namn visas förrän användaren söker, och träffarna loggas (kvalitet.enskildval).
+        self.fields["brukare"] = EnskildaVal(
+            queryset=access.scope(user, Brukare, access.VALJA),
             user=user,
+            urval="valja",
+            sammanhang="riskanalys",
             required=False,
             label="Berörda enskilda",
             help_text="Fyll i vid en analys på individnivå.",

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from uppfoljning.models import Huvudrapportor, Rapporteringsperiod
 
@@ -10,5 +9,6 @@ class RapporteringsperiodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Huvudrapportor)
-class HuvudrapportorAdmin(SimpleHistoryAdmin):
+class HuvudrapportorAdmin(admin.ModelAdmin):
+    # Modellen har ingen simple_history-tabell; adminens egen logg ger historiksidan (vem ändrade, när).
     list_display = ("namnd", "anvandare")

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from kvalitet import access
+from kvalitet.enskildval import EnskildVal
 from kvalitet.forms import RimligaDatum
 from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
 from kvalitet.samtidighet import MedVersion
@@ -94,7 +95,6 @@ class UrvalForm(RimligaDatum, forms.Form):
 
 
 class ArendeForm(forms.Form):
-    brukare = forms.ModelChoiceField(queryset=Brukare.objects.none(), label="Enskild")
     forandring = forms.ModelChoiceField(
         queryset=Forandring.objects.none(), label="Förändring", required=False
     )
@@ -110,10 +110,15 @@ class ArendeForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["brukare"].queryset = access.scope(user, Brukare, access.ANDRA).order_by(
-            "efternamn", "pk"
+        # Sökfält: inga namn visas förrän användaren söker, och träffarna loggas (kvalitet.enskildval).
+        self.fields["brukare"] = EnskildVal(
+            queryset=access.scope(user, Brukare, access.ANDRA),
+            user=user,
+            urval="andra",
+            sammanhang="uppföljning",
+            label="Enskild",
         )
-        self.fields["brukare"].label_from_instance = lambda b: access.brukare_visningsnamn(user, b)
+        self.order_fields(["brukare", "forandring", "egen_typ"])
         self.fields["forandring"].queryset = access.scope(user, Forandring, access.ANDRA)
         self.helper = _helper("Skapa ärende")
 
@@ -257,20 +262,22 @@ class KvartalForm(forms.Form):
 
 
 class AvbrottForm(RimligaDatum, forms.Form):
-    insats = forms.ModelChoiceField(queryset=Insats.objects.none(), label="Insats")
     fran = forms.DateField(label="Avbrottet började", widget=DATUM)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["insats"].queryset = (
-            access.scope(user, Insats, access.ANDRA)
+        # Sök fram den enskilde; insatserna som kan avbrytas visas först då, och loggas (kvalitet.enskildval).
+        self.fields["insats"] = EnskildVal(
+            queryset=access.scope(user, Insats, access.ANDRA)
             .filter(startdatum__isnull=False, slutdatum__isnull=True)
-            .select_related("brukare", "typ")
-            .order_by("brukare__efternamn", "pk")
+            .select_related("brukare", "typ"),
+            user=user,
+            urval="pagaende_insats",
+            sammanhang="uppföljning",
+            label="Insats",
+            help_text="Sök på den enskildes namn eller personnummer och välj insatsen.",
         )
-        self.fields["insats"].label_from_instance = lambda i: (
-            f"{access.brukare_visningsnamn(user, i.brukare)}: {i.typ.namn} ({i.lag})"
-        )
+        self.order_fields(["insats", "fran"])
 
     def clean_fran(self):
         fran = self.cleaned_data["fran"]

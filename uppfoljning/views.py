@@ -1,16 +1,15 @@
 """Tunna vyer: hämta inom scope, validera formuläret, anropa en tjänst, rendera."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kvalitet import access
 from kvalitet.audit import logga_visning
+from kvalitet.export import csv_svar
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock, sparat_nu
 from uppfoljning import queries, services
@@ -284,16 +283,14 @@ def ivo_export(request):
     nod, fran, till = _vald_nod(request, form)
     if nod is None:
         raise Http404
-    svar = HttpResponse(content_type="text/csv; charset=utf-8")
-    svar["Content-Disposition"] = 'attachment; filename="ivo-svar.csv"'
-    svar.write("\ufeff")
-    skrivare = csv.writer(svar, delimiter=";")
-    skrivare.writerow(["Nämnd", "Fråga", "Svar", "Antal", "Berörda", "Skäl"])
-    for rad in queries.ivo_svar(request.user, nod, fran, till):
-        skrivare.writerow(
+    return csv_svar(
+        filnamn="ivo-svar.csv",
+        rubriker=["Nämnd", "Fråga", "Svar", "Antal", "Berörda", "Skäl"],
+        rader=(
             [rad["namnd"], rad["fraga"], rad["svar"], rad["antal"], rad["berorda"], rad["skal"]]
-        )
-    return svar
+            for rad in queries.ivo_svar(request.user, nod, fran, till)
+        ),
+    )
 
 
 # --- ej verkställda beslut ---------------------------------------------------------------------------
@@ -386,14 +383,11 @@ def individrapporter_export(request):
         "verkstallt",
         "avslutat",
     ]
-    svar = HttpResponse(content_type="text/csv; charset=utf-8")
-    svar["Content-Disposition"] = f'attachment; filename="individrapporter-{ar}-Q{kvartal}.csv"'
-    svar.write("\ufeff")
-    skrivare = csv.writer(svar, delimiter=";")
-    skrivare.writerow(falt)
-    for r in rapporter:
-        skrivare.writerow([r.data.get(f, "") for f in falt])
-    return svar
+    return csv_svar(
+        filnamn=f"individrapporter-{ar}-Q{kvartal}.csv",
+        rubriker=falt,
+        rader=([r.data.get(f, "") for f in falt] for r in rapporter),
+    )
 
 
 def sammanstallning(request):

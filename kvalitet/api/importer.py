@@ -5,11 +5,12 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kvalitet import access
+from kvalitet.api.tolk import JsonTolk
 from kvalitet.import_brukare import importera_brukare, importera_insatser
 
 
@@ -51,7 +52,7 @@ class ImportResultatSerializer(serializers.Serializer):
 
 
 class _ImportView(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JsonTolk]
     importera = None
 
     @extend_schema(request=ImportSerializer, responses={200: ImportResultatSerializer})

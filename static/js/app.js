@@ -4,3 +4,29 @@ document.addEventListener("DOMContentLoaded", function () {
     el.style.setProperty("--djup", el.dataset.djup);
   });
 });
+
+// Val av enskild (kvalitet/enskildval.py): Enter i sökfältet söker i stället för att skicka formuläret, och
+// en markerad träff flyttas till de valda, så att den står kvar när nästa sökning byter träffarna.
+document.addEventListener("keydown", function (e) {
+  if (e.key === "Enter" && e.target.matches("[data-enskild-sok]")) {
+    e.preventDefault();
+  }
+});
+document.addEventListener("change", function (e) {
+  var traffar = e.target.closest(".enskild-val-traffar");
+  if (!traffar || !e.target.checked) {
+    return;
+  }
+  var valda = traffar.closest("[data-enskild-val]").querySelector("[data-enskild-valda]");
+  if (e.target.type === "radio") {
+    // Ett val i taget: tidigare valda träffar som inte längre är markerade tas bort ur listan.
+    valda.querySelectorAll("[data-fran-sok]").forEach(function (rad) {
+      if (!rad.querySelector("input").checked) {
+        rad.remove();
+      }
+    });
+  }
+  var rad = e.target.closest(".form-check");
+  rad.setAttribute("data-fran-sok", "");
+  valda.appendChild(rad);
+});

@@ -94,3 +94,39 @@ def test_other_units_manager_cannot_attach(org, cast, logga_in):
     a = _rapportera(cast.pia, org.e1)
     assert _ladda_upp(logga_in(cast.elsa), a, "x.pdf", PDF).status_code == 404
     assert not Bilaga.objects.exists()
+
+
+def test_pdf_named_html_downloads_as_pdf(org, cast, logga_in):
+    a = _rapportera(cast.pia, org.e1)
+    klient = logga_in(cast.erik)
+    for namn in ("sida.html", "bild.svg", "program.exe", "utan_andelse"):
+        assert _ladda_upp(klient, a, namn, PDF, typ="text/html").status_code == 302
+    sparade = Bilaga.objects.order_by("pk")
+    assert [b.filnamn for b in sparade] == ["sida.pdf", "bild.pdf", "program.pdf", "utan_andelse.pdf"]
+    for b in sparade:
+        svar = klient.get(reverse("avvikelser:bilaga", args=[b.pk]))
+        assert svar["Content-Disposition"] == f'attachment; filename="{b.filnamn}"'
+        assert svar["Content-Type"] == "application/pdf"
+
+
+def test_attachment_saved_before_the_fix_still_downloads_with_detected_extension(org, cast, logga_in):
+    a = _rapportera(cast.pia, org.e1)
+    klient = logga_in(cast.erik)
+    _ladda_upp(klient, a, "underlag.pdf", PDF)
+    Bilaga.objects.update(filnamn="gammal.html")
+    svar = klient.get(reverse("avvikelser:bilaga", args=[Bilaga.objects.get().pk]))
+    assert svar["Content-Disposition"] == 'attachment; filename="gammal.pdf"'
+
+
+def test_lex_sarah_pdf_named_svg_is_stored_and_served_as_pdf(org, cast, logga_in):
+    from lexsarah.models import Bilaga as SarahBilaga
+    from tests.lexsarah.factories import RapportFactory
+
+    rapport = RapportFactory(enhet=org.e1, rapporterad_av=cast.pia)
+    klient = logga_in(cast.kim)
+    fil = SimpleUploadedFile("foto.svg", PDF, content_type="image/svg+xml")
+    assert klient.post(reverse("lexsarah:bilaga_ny", args=[rapport.pk]), {"fil": fil}).status_code == 302
+    bilaga = SarahBilaga.objects.get()
+    assert bilaga.filnamn == "foto.pdf"
+    svar = klient.get(reverse("lexsarah:bilaga", args=[bilaga.pk]))
+    assert svar["Content-Disposition"] == 'attachment; filename="foto.pdf"'

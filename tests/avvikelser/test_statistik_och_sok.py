@@ -79,24 +79,28 @@ def test_queue_date_filter_includes_the_whole_last_day(org, cast, logga_in):
 
 
 def test_individual_search_respects_scope_and_protected_identity_and_is_logged(org, cast, brukare, logga_in):
-    url = reverse("avvikelser:enskild_sok")
+    url = reverse("kvalitet:enskild_sok")
     klient = logga_in(cast.pia)
-    html = klient.get(url, {"enskild_sok": "Greta"}).content.decode()
+
+    def sok(klient, fraga):
+        parametrar = {"urval": "valja", "falt": "brukare", "sammanhang": "avvikelser", "brukare__sok": fraga}
+        return klient.get(url, parametrar).content.decode()
+
+    html = sok(klient, "Greta")
     assert "Greta Gran" in html and f'value="{brukare.b1.pk}"' in html
     assert Atkomstlogg.objects.filter(
         anvandare=cast.pia, brukare=brukare.b1, vad="avvikelser: sök enskild"
     ).exists()
     # b3 bor vid en annan enhet; den skyddade hittas inte på namn av någon annan än sin handläggare.
-    assert "Tore" not in klient.get(url, {"enskild_sok": "Tore"}).content.decode()
-    assert "Ingen träff" in klient.get(url, {"enskild_sok": "Hemlig"}).content.decode()
-    hanna = logga_in(cast.hanna).get(url, {"enskild_sok": "Hemlig"}).content.decode()
-    assert "Hemlig Person" in hanna
+    assert "Tore" not in sok(klient, "Tore")
+    assert "Ingen träff" in sok(klient, "Hemlig")
+    assert "Hemlig Person" in sok(logga_in(cast.hanna), "Hemlig")
 
 
 def test_report_form_has_live_search_wired_to_the_individual_list(org, cast, logga_in):
     html = logga_in(cast.pia).get(reverse("avvikelser:rapportera")).content.decode()
-    assert f'hx-get="{reverse("avvikelser:enskild_sok")}"' in html and 'hx-target="#id_brukare"' in html
-    assert html.index('id="id_enskild_sok"') < html.index('id="id_brukare"')
+    assert f'hx-get="{reverse("kvalitet:enskild_sok")}"' in html and 'hx-target="#id_brukare_traffar"' in html
+    assert html.index('id="id_brukare_sok"') < html.index('id="id_brukare_traffar"')
 
 
 def test_municipality_can_turn_off_anonymous_reporting(org, cast, logga_in, settings):

@@ -82,3 +82,30 @@ def test_lexsarah_pages_have_no_serious_accessibility_violations(ny_sida, server
     sida.goto(f"{server}{sokvag}")
     fel = axe_fel(sida)
     assert fel == [], forklara(fel)
+
+
+def test_staff_chooses_the_affected_by_search_and_choices_survive_the_next_search(
+    ny_sida, server, cast, brukare
+):
+    sida = ny_sida(cast.pia, mobil=True)
+    sida.goto(f"{server}/lexsarah/rapportera/")
+    sida.get_by_label("Enskild som berörs (valfritt)").fill("Greta")
+    sida.get_by_label(re.compile("^Greta Gran")).check()
+    ovriga = sida.get_by_label("Övriga berörda enskilda (valfritt)")
+    ovriga.fill(f"nr {brukare.skyddad_annan.pk}")
+    sida.get_by_label(f"Skyddad identitet (nr {brukare.skyddad_annan.pk})").check()
+    # En ny sökning byter träffarna men inte de valda.
+    ovriga.fill("xx")
+    sida.get_by_text("Ingen träff.").wait_for()
+    assert sida.get_by_label(f"Skyddad identitet (nr {brukare.skyddad_annan.pk})").is_checked()
+    assert "Doldsson" not in sida.content()
+    sida.locator("[name=sammanfattning]").fill("Utebliven tillsyn nattetid")
+    sida.locator("[name=beskrivning]").fill("Två boende fick ingen tillsyn under natten.")
+    igar = timezone.localtime() - datetime.timedelta(hours=20)
+    for falt in ("handelsetid", "upptackt"):
+        sida.locator(f"[name={falt}]").fill(igar.strftime("%Y-%m-%dT%H:%M"))
+    sida.get_by_role("button", name=re.compile("Skicka|Lämna")).click()
+    sida.get_by_text(re.compile(r"LS-")).first.wait_for()
+    rapport = Rapport.objects.get()
+    assert rapport.brukare == brukare.b1
+    assert list(rapport.ovriga_brukare.all()) == [brukare.skyddad_annan]

@@ -64,13 +64,20 @@ def test_staff_reports_two_individuals_through_the_form(cast, org, brukare, logg
     assert list(senaste.ovriga_brukare.values_list("brukare_id", flat=True)) == [brukare.skyddad.pk]
 
 
-def test_form_offers_the_same_choice_for_additional_individuals_with_protected_identity_as_number(
-    cast, brukare, logga_in
-):
-    html = logga_in(cast.pia).get(reverse("lexsarah:rapportera")).content.decode()
-    assert 'name="ovriga_brukare"' in html and "Övriga berörda enskilda" in html
-    assert f"Skyddad identitet (nr {brukare.skyddad.pk})" in html
-    assert "Hemlig" not in html and "Tall" not in html  # Tore Tall har ingen insats vid Pias enhet
+def test_form_searches_additional_individuals_with_protected_identity_as_number(cast, brukare, logga_in):
+    klient = logga_in(cast.pia)
+    html = klient.get(reverse("lexsarah:rapportera")).content.decode()
+    assert 'name="ovriga_brukare__sok"' in html and "Övriga berörda enskilda" in html
+    assert "Skyddad identitet" not in html and "Greta" not in html  # ingen visas förrän Pia söker
+    parametrar = {"urval": "valja", "falt": "ovriga_brukare", "sammanhang": "lex Sarah"}
+    traffar = klient.get(
+        reverse("kvalitet:enskild_sok"), {**parametrar, "ovriga_brukare__sok": f"nr {brukare.skyddad.pk}"}
+    ).content.decode()
+    assert f"Skyddad identitet (nr {brukare.skyddad.pk})" in traffar and 'name="ovriga_brukare"' in traffar
+    assert "Hemlig" not in traffar
+    # Tore Tall har ingen insats vid Pias enhet.
+    traffar = klient.get(reverse("kvalitet:enskild_sok"), {**parametrar, "ovriga_brukare__sok": "Tall"})
+    assert "Tall" not in traffar.content.decode()
 
 
 def test_individual_outside_reporters_scope_is_refused_and_every_value_kept(cast, org, brukare, logga_in):
@@ -81,7 +88,7 @@ def test_individual_outside_reporters_scope_is_refused_and_every_value_kept(cast
     assert UTANFOR_URVAL in html
     for varde in (data["sammanfattning"], data["beskrivning"], data["atgard_direkt"], data["handelsetid"]):
         assert varde in html, varde
-    assert f'value="{brukare.b1.pk}" selected' in html
+    assert f'value="{brukare.b1.pk}" id="id_brukare_{brukare.b1.pk}" checked' in html
     assert "Tall" not in html
     assert Rapport.objects.count() == 0
 
@@ -93,7 +100,7 @@ def test_additional_individuals_need_the_primary_one(cast, org, brukare, logga_i
     assert svar.status_code == 200
     html = svar.content.decode()
     assert "Välj den enskilde som främst berörs" in html
-    assert f'value="{brukare.skyddad.pk}" selected' in html
+    assert f'value="{brukare.skyddad.pk}" id="id_ovriga_brukare_{brukare.skyddad.pk}" checked' in html
     assert Rapport.objects.count() == 0
 
 
@@ -155,7 +162,8 @@ def test_investigator_changes_the_individuals_in_the_workspace(cast, org, brukar
     url = reverse("lexsarah:berorda", args=[rapport.pk])
     klient = logga_in(cast.kim)
     html = klient.get(reverse("lexsarah:detalj", args=[rapport.pk])).content.decode()
-    assert "Spara de berörda" in html and f'value="{brukare.b4.pk}" selected' in html
+    assert "Spara de berörda" in html
+    assert f'value="{brukare.b4.pk}" id="id_ovriga_brukare_{brukare.b4.pk}" checked' in html
 
     svar = klient.post(
         url, {"brukare": brukare.b1.pk, "ovriga_brukare": [brukare.b4.pk, brukare.b3.pk], "version": "0"}

@@ -166,3 +166,57 @@ def test_kolada_upload_view(logga_in, cast):
     trasig = SimpleUploadedFile("k.json", b"{", content_type="application/json")
     svar = klient.post(reverse("kvalitetsarbete:kolada"), {"fil": trasig})
     assert svar.status_code == 400 and "inte giltig JSON" in svar.content.decode()
+
+
+def test_coordinator_kolada_upload_cannot_change_other_committee(logga_in, cast, org, settings):
+    settings.KOLADA_KOMMUNKOD = "1499"
+    egen = MalindikatorFactory(mal__nod=org.n1, mal__ar=2024, kalla="kolada", kolada_kpi="U21468")
+    annan = MalindikatorFactory(mal__nod=org.n2, mal__ar=2024, kalla="kolada", kolada_kpi="U21468")
+    Indikatorvarde.objects.create(indikator=annan, ar=2024, varde=50, kalla="kolada")
+    fil = SimpleUploadedFile("k.json", EXEMPEL.read_bytes(), content_type="application/json")
+    assert logga_in(cast.kim).post(reverse("kvalitetsarbete:kolada"), {"fil": fil}).status_code == 302
+    assert dict(Indikatorvarde.objects.filter(indikator=egen).values_list("ar", "varde")) == {
+        2024: 91,
+        2023: 88,
+    }
+    assert dict(Indikatorvarde.objects.filter(indikator=annan).values_list("ar", "varde")) == {2024: 50}
+
+
+def _kolada_fil(varde) -> bytes:
+    return (
+        b'{"values": [{"kpi": "U21468", "municipality": "1499", "period": 2024, '
+        b'"values": [{"gender": "T", "value": ' + varde + b"}]}]}"
+    )
+
+
+ORIMLIGT = "Post 1: värdet"
+FEL_I_POST = "Post 1 i filen saknar"
+
+
+@pytest.mark.parametrize(
+    ("innehall", "meddelande"),
+    [
+        (_kolada_fil(b"1e20"), ORIMLIGT),
+        (_kolada_fil(b"-1e20"), ORIMLIGT),
+        (_kolada_fil(b"1e400"), ORIMLIGT),
+        (_kolada_fil(b"NaN"), ORIMLIGT),
+        (_kolada_fil(b"Infinity"), ORIMLIGT),
+        (_kolada_fil(b'"1e20"'), ORIMLIGT),
+        (_kolada_fil(b"1" + b"0" * 5000), "inte giltig JSON"),
+        (_kolada_fil(b"[" * 50 + b"]" * 50), FEL_I_POST),
+        (b"[" * 100_000, "för djupt nästlad"),
+        (b'{"values": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "för djupt nästlad"),
+        (
+            b'{"values": [{"kpi": "U21468", "municipality": "1499", "period": 1e400, "values": []}]}',
+            FEL_I_POST,
+        ),
+    ],
+)
+def test_kolada_upload_of_extreme_values_gives_swedish_error_not_500(
+    logga_in, cast, org, innehall, meddelande
+):
+    MalindikatorFactory(mal__nod=org.n1, mal__ar=2024, kalla="kolada", kolada_kpi="U21468")
+    fil = SimpleUploadedFile("k.json", innehall, content_type="application/json")
+    svar = logga_in(cast.kim).post(reverse("kvalitetsarbete:kolada"), {"fil": fil})
+    assert svar.status_code == 400 and meddelande in svar.content.decode()
+    assert not Jamforelsevarde.objects.exists() and not Indikatorvarde.objects.exists()
