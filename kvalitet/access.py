@@ -128,6 +128,18 @@ def noder(user, *roller: str) -> frozenset[int]:
     return behorighet(user).noder(*roller)
 
 
+def metrik_tillaten(request) -> bool:
+    """/metrics läses bara med "Authorization: Bearer <METRICS_TOKEN>" (ingen användare, inga
+    personuppgifter i svaret). Utan inställd token är sidan avstängd (vyn svarar 404)."""
+    import hmac
+
+    from django.conf import settings
+
+    token = settings.METRICS_TOKEN
+    givet = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(givet.encode(), f"Bearer {token}".encode())
+
+
 # --- regler per modell -------------------------------------------------------------------------
 
 Regel = Callable[[object, QuerySet, str], QuerySet]

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from kvalitet import tvafaktor, views
+from kvalitet import metrik, tvafaktor, views
 
 app_urls = (
     [
@@ -34,6 +34,7 @@ urlpatterns = [
         ),
         name="health",
     ),
+    path("metrics", metrik.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("avvikelser/", include("avvikelser.urls")),
     path("lexsarah/", include("lexsarah.urls")),

@@ -1,6 +1,5 @@
 """Tunna vyer: hämta inom scope, validera formuläret, anropa en tjänst, rendera."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -300,12 +299,11 @@ def risker(request):
 
 
 def pdf(request, pk):
-    import weasyprint
+    """Analysen som PDF, renderad i samma sandlåda och med samma tidsgräns som kvalitetsberättelsen."""
+    from kvalitet import pdf as sandlada
 
     analys = queries.detalj(request.user, pk)
     brukare = list(analys.brukare.all())
-    if brukare:
-        logga_visning(request, brukare, "riskanalys: pdf")
     riskerna = queries.risker(analys)
     html = render_to_string(
         "riskanalys/pdf.html",
@@ -317,7 +315,13 @@ def pdf(request, pk):
         },
         request=request,
     )
-    data = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    try:
+        data = sandlada.rendera(html, base_url=str(sandlada.STATIC[0]) + "/")
+    except sandlada.Tidsgrans:
+        messages.error(request, "PDF:en tog för lång tid att skapa och avbröts. Försök igen om en stund.")
+        return redirect("riskanalys:detalj", analys.pk)
+    if brukare:
+        logga_visning(request, brukare, "riskanalys: pdf")
     svar = HttpResponse(data, content_type="application/pdf")
     svar["Content-Disposition"] = f'attachment; filename="riskanalys-{analys.pk}-v{analys.version}.pdf"'
     return svar
