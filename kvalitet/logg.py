@@ -9,6 +9,7 @@ import logging
 import re
 import uuid
 
+from django.core.signals import request_finished
 from django.utils.functional import SimpleLazyObject, empty
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
@@ -47,17 +48,21 @@ class BegaranIdMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Django loggar 4xx/5xx efter middlewarekedjan; id:t tas bort först när svaret stängts.
+        request_finished.connect(_rensa, dispatch_uid="kvalitet.logg.rensa")
 
     def __call__(self, request):
         request.id = nytt_id(request.headers.get("X-Request-ID"))
-        t1, t2 = begaran_id.set(request.id), _begaran.set(request)
-        try:
-            response = self.get_response(request)
-        finally:
-            begaran_id.reset(t1)
-            _begaran.reset(t2)
+        begaran_id.set(request.id)
+        _begaran.set(request)
+        response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
+
+
+def _rensa(**_):
+    begaran_id.set(None)
+    _begaran.set(None)
 
 
 class KontextFilter(logging.Filter):

@@ -107,3 +107,31 @@ def test_soft_time_limit_in_the_pdf_worker_marks_the_order_failed_with_a_message
     assert b.pdf_fel == services.TIDSGRANS_FEL
     sida = logga_in(cast.kim).get(reverse("rapporter:pdf_status", args=[b.pk])).content.decode()
     assert "tog för lång tid" in sida and "Skapa utkast-PDF" in sida
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_logs_json_with_the_request_id_of_the_request_that_ordered_the_pdf(
+    starta_worker, org, cast, logga_in, tmp_path
+):
+    import json
+
+    from django.urls import reverse
+
+    logg = tmp_path / "worker.log"
+    starta_worker(miljo={"LOG_JSON": "true", "MEDIA_ROOT": str(tmp_path / "media")}, logg=logg)
+    b = KvalitetsberattelseFactory(nod=org.n1, skapad_av=cast.kim)
+    svar = logga_in(cast.kim).post(
+        reverse("rapporter:pdf_bestall", args=[b.pk]), headers={"X-Request-ID": "bestallning-42abc"}
+    )
+    assert svar.status_code == 302
+    _vanta_pa(b, Pdfstatus.KLAR, Pdfstatus.FEL)
+    assert b.pdf_status == Pdfstatus.KLAR
+    rader = []
+    for _ in range(20):  # raden kan komma strax efter att statusen sparats
+        rader = [json.loads(r) for r in logg.read_text().splitlines() if r.startswith("{")]
+        if any(r["logger"] == "rapporter.services" for r in rader):
+            break
+        time.sleep(0.5)
+    klar = next(r for r in rader if r["logger"] == "rapporter.services")
+    assert klar["level"] == "INFO" and "klar" in klar["message"]
+    assert (klar["request_id"], klar["user_id"]) == ("bestallning-42abc", cast.kim.pk)
