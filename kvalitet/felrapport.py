@@ -1,7 +1,7 @@
 """Felrapportering med sentry-sdk (Sentry eller GlitchTip), påslagen med SENTRY_DSN.
 
 Ingenting med personuppgifter lämnar servern: inga formulärdata, cookies, huvuden eller frågesträngar,
-inga lokala variabler, av användaren bara id:t, och personnummer i texter byts mot en markör.
+inga lokala variabler eller källkodsrader, av användaren bara id:t, och personnummer i texter byts mot en markör.
 """
 
 import re
@@ -16,7 +16,8 @@ def _text(varde):
 
 def _ramar(stacktrace: dict | None) -> None:
     for ram in (stacktrace or {}).get("frames", []):
-        ram.pop("vars", None)
+        for falt in ("vars", "pre_context", "context_line", "post_context"):
+            ram.pop(falt, None)
 
 
 def rensa(event: dict, hint: dict | None = None) -> dict:
@@ -48,7 +49,7 @@ def rensa(event: dict, hint: dict | None = None) -> dict:
     return event
 
 
-def starta(dsn: str, *, miljo: str) -> None:
+def starta(dsn: str, *, miljo: str, **alternativ) -> None:
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
@@ -59,8 +60,10 @@ def starta(dsn: str, *, miljo: str) -> None:
         integrations=[DjangoIntegration(), CeleryIntegration()],
         send_default_pii=False,
         include_local_variables=False,
+        include_source_context=False,
         max_request_body_size="never",
         before_send=rensa,
         before_send_transaction=rensa,
         traces_sample_rate=0.0,
+        **alternativ,
     )
