@@ -412,6 +412,17 @@ def _regel_riskanalys_del(user, qs, atgard):
     return qs.none()
 
 
+@regel("riskanalys.pdfbestallning")
+def _regel_riskanalys_pdf(user, qs, atgard):
+    # Bara den som beställde, och bara så länge hen läser analysen: PDF:en visar namnen som för hen.
+    if atgard not in (LASA, ANDRA):
+        return qs.none()
+    from riskanalys.models import Riskanalys
+
+    lasbara = _regel_riskanalys(user, Riskanalys.objects.all(), LASA)
+    return qs.filter(bestalld_av_id=user.pk, analys__in=lasbara.values("pk"))
+
+
 @regel("riskanalys.mall", "riskanalys.mallrisk")
 def _regel_riskanalys_mall(user, qs, atgard):
     if not har_roll(user, *_RISKANALYS_ROLLER):

@@ -19,7 +19,7 @@ from kvalitet import access
 
 logger = logging.getLogger(__name__)
 
-SVEP = ("bevakningssvep", "uppfoljning", "pdf")
+SVEP = ("bevakningssvep", "uppfoljning", "pdf", "riskanalys_pdf")
 
 
 def _nyckel(namn: str) -> str:

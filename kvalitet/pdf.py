@@ -16,6 +16,13 @@ from django.conf import settings
 ROT = Path(settings.BASE_DIR).resolve()
 STATIC = (ROT / "static",)
 
+# Det den som beställde en PDF ser när den inte blev av.
+TIDSGRANS_FEL = "Rapporten tog för lång tid att skapa och avbröts. Beställ igen; kvarstår felet, kontakta systemförvaltningen."
+ALLMANT_FEL = "PDF:en kunde inte skapas. Försök igen eller kontakta systemförvaltningen."
+AVBROTT_FEL = "Rapporten kunde inte skapas (arbetet avbröts). Beställ igen."
+# Sekunder utöver den hårda tidsgränsen innan en beställning som "pågår" räknas som avbruten (workern dog).
+PAGAR_MARGINAL = 60
+
 
 class Tidsgrans(Exception):
     pass

@@ -238,7 +238,10 @@ CELERY_TASK_PUBLISH_RETRY = False
 # PDF:er på en egen kö med en egen worker (celery -A kvalitet worker -Q pdf), så att en stor, långsam
 # rapport aldrig försenar påminnelserna på standardkön.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_ROUTES = {"rapporter.tasks.bygg_pdf": {"queue": "pdf"}}
+CELERY_TASK_ROUTES = {
+    "rapporter.tasks.bygg_pdf": {"queue": "pdf"},
+    "riskanalys.tasks.bygg_pdf": {"queue": "pdf"},
+}
 CELERY_KOER = ("celery", "pdf")
 # Workern loggar genom LOGGING nedan (JSON-rader med begärans id), inte genom Celerys egen formattering.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -248,6 +251,7 @@ BEVAKNING_SVEP_SEKUNDER = env.int("BEVAKNING_SVEP_SEKUNDER", default=60)
 CELERY_BEAT_SCHEDULE = {
     "bevakningssvep": {"task": "kvalitet.tasks.bevakningssvep", "schedule": float(BEVAKNING_SVEP_SEKUNDER)},
     "pdf_svep": {"task": "rapporter.tasks.pdf_svep", "schedule": float(BEVAKNING_SVEP_SEKUNDER)},
+    "riskanalys_pdf_svep": {"task": "riskanalys.tasks.pdf_svep", "schedule": float(BEVAKNING_SVEP_SEKUNDER)},
     # Städning en gång per natt: utgångna sessioner och gamla rader för det öppna formulärets gräns.
     "rensa_sessioner": {"task": "kvalitet.tasks.rensa_sessioner", "schedule": crontab(hour=3, minute=10)},
     "rensa_oppna_inlamningar": {
@@ -260,6 +264,7 @@ KVALITET_SVEP = [
     "kvalitet.tasks.bevakningssvep",
     "uppfoljning.tasks.uppfoljning_svep",
     "rapporter.tasks.pdf_svep",
+    "riskanalys.tasks.pdf_svep",
 ]
 
 # Säkerhetskopia varje natt (pg_dump -Fc plus MEDIA_ROOT och PRIVAT_MEDIA_ROOT som tar.gz), sparas i

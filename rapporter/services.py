@@ -14,17 +14,12 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from kvalitet import access
+from kvalitet.pdf import ALLMANT_FEL, AVBROTT_FEL, PAGAR_MARGINAL, TIDSGRANS_FEL
 from rapporter import pdf as rapport_pdf
 from rapporter import queries
 from rapporter.models import AVSNITT_NAMN, Bestallning, Kvalitetsberattelse, Pdfstatus, PubliceradVersion
 
 logger = logging.getLogger(__name__)
-
-TIDSGRANS_FEL = "Rapporten tog för lång tid att skapa och avbröts. Beställ igen; kvarstår felet, kontakta systemförvaltningen."
-ALLMANT_FEL = "PDF:en kunde inte skapas. Försök igen eller kontakta systemförvaltningen."
-AVBROTT_FEL = "Rapporten kunde inte skapas (arbetet avbröts). Beställ igen."
-# Sekunder utöver den hårda tidsgränsen innan en beställning som "pågår" räknas som avbruten.
-PAGAR_MARGINAL = 60
 
 # Det redigeraren får spara: rubriker, stycken, listor, fet/kursiv. Inga attribut alls (inga on*-attribut,
 # inga stilar, inga länkar som kan bära javascript:).
