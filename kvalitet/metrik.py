@@ -6,6 +6,7 @@ sparas i cachen, som ligger i Redis, så att webbprocessen kan visa den.
 
 import contextlib
 import logging
+import os
 import time
 
 from django.conf import settings
@@ -93,4 +94,16 @@ def metrics(request):
         raise Http404
     if not access.metrik_tillaten(request):
         return HttpResponseForbidden("Fel eller saknad token.")
-    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(generate_latest(_register()), content_type=CONTENT_TYPE_LATEST)
+
+
+def _register():
+    # Med PROMETHEUS_MULTIPROC_DIR (flera gunicorn-processer) läggs alla processers räknare ihop.
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    from prometheus_client import CollectorRegistry, multiprocess
+
+    register = CollectorRegistry()
+    multiprocess.MultiProcessCollector(register)
+    register.register(_SAMLARE)
+    return register

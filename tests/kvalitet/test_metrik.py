@@ -67,3 +67,25 @@ def test_metrics_show_the_length_of_each_celery_queue(
     assert _varde(text, "kvalitet_celery_ko_langd", ko="pdf") == 1
     assert _varde(text, "kvalitet_celery_ko_langd", ko="celery") == 0
     redis.Redis.from_url(broker).delete("pdf")
+
+
+def test_with_a_multiprocess_dir_the_counters_of_all_processes_are_served(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROT
+
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "METRICS_TOKEN": TOKEN}
+    forsta = "import django; django.setup(); from django.test import Client; Client().get('/login/')"
+    andra = (
+        "import django; django.setup(); from django.test import Client; "
+        f"print(Client().get('/metrics', headers={{'Authorization': 'Bearer {TOKEN}'}}).content.decode())"
+    )
+    # En process svarar på en sida, en annan på /metrics: den andra visar den förstas räknare.
+    subprocess.run([sys.executable, "-c", forsta], cwd=ROT, env=env, check=True)
+    ut = subprocess.run(
+        [sys.executable, "-c", andra], cwd=ROT, env=env, capture_output=True, text=True, check=True
+    )
+    assert _varde(ut.stdout, "django_http_requests_latency_seconds_by_view_method_count", view="login") == 1
+    assert "kvalitet_svep_sekunder" in ut.stdout
