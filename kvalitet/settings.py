@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -237,7 +238,9 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_
 CELERY_TASK_PUBLISH_RETRY = False
 # PDF:er på en egen kö med en egen worker (celery -A kvalitet worker -Q pdf), så att en stor, långsam
 # rapport aldrig försenar påminnelserna på standardkön.
+# En worker utan -Q tar båda köerna (demo, enkel drift); i produktion en worker per kö med -Q.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("pdf"))
 CELERY_TASK_ROUTES = {
     "rapporter.tasks.bygg_pdf": {"queue": "pdf"},
     "riskanalys.tasks.bygg_pdf": {"queue": "pdf"},

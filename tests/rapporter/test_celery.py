@@ -51,6 +51,8 @@ def test_pdf_task_is_routed_to_the_pdf_queue_with_time_limits_and_sweeps_stay_on
     ko = {namn: app.amqp.router.route({}, namn)["queue"].name for namn in settings.KVALITET_SVEP}
     assert ko == dict.fromkeys(settings.KVALITET_SVEP, "celery")
     assert app.amqp.router.route({}, "rapporter.tasks.bygg_pdf")["queue"].name == "pdf"
+    # En worker utan -Q (demo, docker compose med en worker) tar båda köerna.
+    assert {q.name for q in app.amqp.queues.consume_from.values()} == {"celery", "pdf"}
     bygg = app.tasks["rapporter.tasks.bygg_pdf"]
     assert bygg.soft_time_limit == settings.RAPPORTER_PDF_TIDSGRANS
     assert bygg.time_limit == settings.RAPPORTER_PDF_TIDSGRANS_HARD > bygg.soft_time_limit
