@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := kvalitet.settings
 
-.PHONY: run test test-snabb install lint check worker beat sweep clean lock container-test
+.PHONY: run test test-snabb install lint check worker worker-pdf beat sweep backup clean lock container-test
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 krävs ($(PY))"; exit 1; }
@@ -42,14 +42,21 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 
+# Två workers: standardkön (svep, påminnelser, e-post) och PDF-kön, så att en rapport aldrig försenar en påminnelse.
 worker: install
-	$(BIN)/celery -A kvalitet worker -l info
+	$(BIN)/celery -A kvalitet worker -Q celery -l info
+
+worker-pdf: install
+	$(BIN)/celery -A kvalitet worker -Q pdf -l info --concurrency 1 --max-tasks-per-child 20 --max-memory-per-child 1000000
 
 beat: install
 	$(BIN)/celery -A kvalitet beat -l info
 
 sweep: install
 	$(BIN)/python manage.py bevakningssvep
+
+backup: install
+	$(BIN)/python manage.py sakerhetskopia
 
 # Skriver om låsfilerna ur pyproject.toml (intervallen står där): requirements.lock för avbilden,
 # requirements-dev.lock (med dev) för CI och make install. Kör efter varje ändrat beroende.

@@ -364,3 +364,13 @@ def bilaga_lagg_till(*, avvikelse: Avvikelse, fil, av) -> Bilaga:
     bilaga.save()
     _handelse(avvikelse, av, f"Bilagan ”{filnamn}” bifogades.")
     return bilaga
+
+
+def oppna_inlamningar_rensa(*, nu: datetime.datetime | None = None) -> int:
+    """Tar bort det öppna formulärets rader för hastighetsbegränsningen som är äldre än ett dygn (gränsen
+    räknar bara den senaste timmen). Returnerar antalet borttagna."""
+    from avvikelser.models import OppenInlamning
+
+    grans = (nu or timezone.now()) - datetime.timedelta(days=1)
+    antal, _ = OppenInlamning.objects.filter(tidpunkt__lt=grans).delete()
+    return antal

@@ -130,6 +130,18 @@ def noder(user, *roller: str) -> frozenset[int]:
     return behorighet(user).noder(*roller)
 
 
+def metrik_tillaten(request) -> bool:
+    """/metrics läses bara med "Authorization: Bearer <METRICS_TOKEN>" (ingen användare, inga
+    personuppgifter i svaret). Utan inställd token är sidan avstängd (vyn svarar 404)."""
+    import hmac
+
+    from django.conf import settings
+
+    token = settings.METRICS_TOKEN
+    givet = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(givet.encode(), f"Bearer {token}".encode())
+
+
 # --- regler per modell -------------------------------------------------------------------------
 
 Regel = Callable[[object, QuerySet, str], QuerySet]
@@ -402,6 +414,17 @@ def _regel_riskanalys_del(user, qs, atgard):
             return qs.filter(Q(pk__in=scopad.values("pk")) | Q(analys_id__in=egna))
         return nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt=nodfalt)
     return qs.none()
+
+
+@regel("riskanalys.pdfbestallning")
+def _regel_riskanalys_pdf(user, qs, atgard):
+    # Bara den som beställde, och bara så länge hen läser analysen: PDF:en visar namnen som för hen.
+    if atgard not in (LASA, ANDRA):
+        return qs.none()
+    from riskanalys.models import Riskanalys
+
+    lasbara = _regel_riskanalys(user, Riskanalys.objects.all(), LASA)
+    return qs.filter(bestalld_av_id=user.pk, analys__in=lasbara.values("pk"))
 
 
 @regel("riskanalys.mall", "riskanalys.mallrisk")

@@ -3,7 +3,16 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
-OPPNA_PREFIX = ("/login/", "/logout/", "/health/", "/static/", "/oppen/", "/oidc/", "/favicon.ico")
+OPPNA_PREFIX = (
+    "/login/",
+    "/logout/",
+    "/health/",
+    "/static/",
+    "/oppen/",
+    "/oidc/",
+    "/favicon.ico",
+    "/metrics",
+)
 
 
 class InloggningKravsMiddleware:

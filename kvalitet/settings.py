@@ -9,7 +9,9 @@ import datetime
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "health_check",
+    "django_prometheus",
     "csp",
     "kvalitet",
     "riskanalys",
@@ -66,6 +69,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Mätningen omsluter allt, och begärans id sätts före allt som kan logga.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "kvalitet.logg.BegaranIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -83,6 +89,7 @@ MIDDLEWARE = [
     "kvalitet.tvafaktor.TvaFaktorMiddleware",
     # Axes sist: den läser inloggningsförsöken när allt annat är klart.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "kvalitet.urls"
@@ -250,14 +257,63 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 0}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY = False
+# PDF:er på en egen kö med en egen worker (celery -A kvalitet worker -Q pdf), så att en stor, långsam
+# rapport aldrig försenar påminnelserna på standardkön.
+# En worker utan -Q tar båda köerna (demo, enkel drift); i produktion en worker per kö med -Q.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("pdf"))
+CELERY_TASK_ROUTES = {
+    "rapporter.tasks.bygg_pdf": {"queue": "pdf"},
+    "riskanalys.tasks.bygg_pdf": {"queue": "pdf"},
+}
+CELERY_KOER = ("celery", "pdf")
+# Workern loggar genom LOGGING nedan (JSON-rader med begärans id), inte genom Celerys egen formattering.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Hur ofta bevakningssvepet körs (sekunder).
 BEVAKNING_SVEP_SEKUNDER = env.int("BEVAKNING_SVEP_SEKUNDER", default=60)
 # DatabaseScheduler (django-celery-beat) lägger in schemat i databasen när beat startar.
 CELERY_BEAT_SCHEDULE = {
     "bevakningssvep": {"task": "kvalitet.tasks.bevakningssvep", "schedule": float(BEVAKNING_SVEP_SEKUNDER)},
+    "pdf_svep": {"task": "rapporter.tasks.pdf_svep", "schedule": float(BEVAKNING_SVEP_SEKUNDER)},
+    "riskanalys_pdf_svep": {"task": "riskanalys.tasks.pdf_svep", "schedule": float(BEVAKNING_SVEP_SEKUNDER)},
+    # Städning en gång per natt: utgångna sessioner och gamla rader för det öppna formulärets gräns.
+    "rensa_sessioner": {"task": "kvalitet.tasks.rensa_sessioner", "schedule": crontab(hour=3, minute=10)},
+    "rensa_oppna_inlamningar": {
+        "task": "avvikelser.tasks.rensa_oppna_inlamningar",
+        "schedule": crontab(hour=3, minute=20),
+    },
 }
+# Det `manage.py bevakningssvep` (och `make sweep`) kör, för drift utan beat: samma svep som beat kör.
+KVALITET_SVEP = [
+    "kvalitet.tasks.bevakningssvep",
+    "uppfoljning.tasks.uppfoljning_svep",
+    "rapporter.tasks.pdf_svep",
+    "riskanalys.tasks.pdf_svep",
+]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Säkerhetskopia varje natt (pg_dump -Fc plus MEDIA_ROOT och PRIVAT_MEDIA_ROOT som tar.gz), sparas i
+# BACKUP_DAGAR dagar. Katalogen bör ligga på en annan disk och kopieras bort från servern.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backup")
+BACKUP_DAGAR = env.int("BACKUP_DAGAR", default=14)
+if env.bool("BACKUP_AKTIV", default=PRODUKTION):
+    CELERY_BEAT_SCHEDULE["sakerhetskopia"] = {
+        "task": "kvalitet.tasks.sakerhetskopia",
+        "schedule": crontab(hour=env.int("BACKUP_TIMME", default=2), minute=0),
+    }
+
+# Cachen i Redis, så att flera webbprocesser (och workern) ser samma värden; lokalt minne i demon.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            "KEY_PREFIX": "kvalitet",
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 HEALTH_CHECK = {"WARNINGS_AS_ERRORS": False, "DISABLE_THREADING": True}
 # /health/ är öppen: Celery-pingen (upp till en sekund) görs högst så här ofta per process.
@@ -291,7 +347,7 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
 if PRODUKTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -300,13 +356,39 @@ if PRODUKTION:
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 
+# Loggar: en JSON-rad per händelse (tid, nivå, logger, meddelande, begärans id, användarens id; aldrig
+# personuppgifter), också från Celery. LOG_JSON=false ger läsbar text (standard i demon).
+LOG_JSON = env.bool("LOG_JSON", default=PRODUKTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"kontext": {"()": "kvalitet.logg.KontextFilter"}},
+    "formatters": {
+        "json": {"()": "kvalitet.logg.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["kontext"],
+            "formatter": "json" if LOG_JSON else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Felrapportering till Sentry eller GlitchTip (egen server går bra) när SENTRY_DSN är satt; av annars.
+# Personuppgifter rensas bort innan något skickas (kvalitet/felrapport.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from kvalitet.felrapport import starta as _starta_felrapport  # noqa: E402
+
+    _starta_felrapport(SENTRY_DSN, miljo=MILJO)
+
+# Prometheus-mätvärden på /metrics, bara med "Authorization: Bearer <METRICS_TOKEN>"; utan token finns
+# sidan inte (404).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # Adressen som länkar i e-post börjar med.
 KVALITET_BAS_URL = env.str("KVALITET_BAS_URL", default="http://127.0.0.1:8000")
@@ -412,5 +494,10 @@ CELERY_BEAT_SCHEDULE["uppfoljning_svep"] = {
 }
 
 # --- rapporter ---
-# Längsta tid (sekunder) en PDF får ta att rendera innan uppgiften ger upp.
+# Längsta tid (sekunder) en PDF får ta att rendera innan uppgiften ger upp (Celerys mjuka gräns och
+# sandlådans egen); efter den hårda gränsen dödas PDF-workerns barnprocess.
 RAPPORTER_PDF_TIDSGRANS = env.int("RAPPORTER_PDF_TIDSGRANS", default=120)
+RAPPORTER_PDF_TIDSGRANS_HARD = env.int("RAPPORTER_PDF_TIDSGRANS_HARD", default=RAPPORTER_PDF_TIDSGRANS + 30)
+# En beställning som ingen worker tagit på så många minuter köas om, högst så många gånger; sedan fel.
+RAPPORTER_PDF_KO_MINUTER = env.int("RAPPORTER_PDF_KO_MINUTER", default=15)
+RAPPORTER_PDF_MAX_OMKONINGAR = env.int("RAPPORTER_PDF_MAX_OMKONINGAR", default=3)

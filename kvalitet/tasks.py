@@ -37,8 +37,11 @@ def trygg_koa(uppgift, *args, **kwargs) -> bool:
 )
 def bevakningssvep() -> dict:
     """Förfallna bevakningar blir notifikationer, sedan töms utkorgen. Säker att köra hur ofta som helst."""
-    nya = services.bevakningar_svep()
-    skickade = services.utkorg_skicka()
+    from kvalitet.metrik import svep_matning
+
+    with svep_matning("bevakningssvep"):
+        nya = services.bevakningar_svep()
+        skickade = services.utkorg_skicka()
     return {"notifikationer": nya, "epost": skickade}
 
 
@@ -47,3 +50,19 @@ def bevakningssvep() -> dict:
 )
 def skicka_utkorg() -> int:
     return services.utkorg_skicka()
+
+
+@shared_task
+def rensa_sessioner() -> None:
+    """Utgångna sessioner tas bort (Djangos clearsessions), varje natt."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")
+
+
+@shared_task(acks_late=True)
+def sakerhetskopia() -> list[str]:
+    """Nattens säkerhetskopia (databas och filer); en gång per dag, gamla tas bort."""
+    from kvalitet import backup
+
+    return [str(f) for f in backup.sakerhetskopia_skapa()]

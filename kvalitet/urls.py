@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kvalitet import health, tvafaktor, views
+from kvalitet import health, metrik, tvafaktor, views
 
 app_urls = (
     [
@@ -38,6 +38,7 @@ urlpatterns = [
         ),
         name="health",
     ),
+    path("metrics", metrik.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("avvikelser/", include("avvikelser.urls")),
     path("lexsarah/", include("lexsarah.urls")),

@@ -59,8 +59,27 @@ class Kvalitetsberattelse(models.Model):
     pdf_fel = models.TextField(blank=True)
     bestallning = models.CharField(max_length=12, choices=Bestallning.choices, default=Bestallning.UTKAST)
     pdf = models.FileField(upload_to="rapporter/utkast/", blank=True, max_length=200)
+    # För svepet som hittar fastnade beställningar (brokern nere, workern dog): vem beställde, när den
+    # köades och startade, och hur många gånger svepet köat om den.
+    pdf_bestalld_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pdf_koad = models.DateTimeField(null=True, blank=True)
+    pdf_startad = models.DateTimeField(null=True, blank=True)
+    pdf_omkoningar = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords(
-        excluded_fields=["pdf_status", "pdf_framsteg", "pdf_fel", "pdf", "andrad", "bestallning"]
+        excluded_fields=[
+            "pdf_status",
+            "pdf_framsteg",
+            "pdf_fel",
+            "pdf",
+            "andrad",
+            "bestallning",
+            "pdf_bestalld_av",
+            "pdf_koad",
+            "pdf_startad",
+            "pdf_omkoningar",
+        ]  # fmt: skip
     )
 
     objects = AtkomstQuerySet.as_manager()

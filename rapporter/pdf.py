@@ -4,15 +4,13 @@ WeasyPrint renderar bara projektets egen mall med en egen utskriftsstil (inget C
 kaskad gör WeasyPrint långsamt), hämtar bara filer ur projektets static-kataloger och har en tidsgräns.
 """
 
-import contextlib
-import signal
-import threading
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from kvalitet.pdf import Tidsgrans, hamta_inom, rendera, tidsgrans  # noqa: F401 (Tidsgrans, tidsgrans: del av modulens gränssnitt)
 from rapporter.models import AVSNITT
 
 ROT = Path(settings.BASE_DIR).resolve()
@@ -20,38 +18,9 @@ PDF_CSS = ROT / "rapporter" / "static" / "rapporter" / "rapport_pdf.css"
 TILLATNA = (ROT / "static", ROT / "rapporter" / "static")
 
 
-class Tidsgrans(Exception):
-    pass
-
-
 def url_hamtare(url: str, *args, **kwargs):
     """Bara filer ur projektets static-kataloger; allt annat (http, data från andra platser) nekas."""
-    from weasyprint import default_url_fetcher
-
-    if url.startswith("file://"):
-        vag = Path(url[len("file://") :]).resolve()
-        if any(vag.is_relative_to(t) for t in TILLATNA) and vag.is_file():
-            return default_url_fetcher(vag.as_uri(), *args, **kwargs)
-    raise ValueError(f"Otillåten resurs i rapporten: {url[:80]}")
-
-
-@contextlib.contextmanager
-def tidsgrans(sekunder: int):
-    # SIGALRM fungerar bara i huvudtråden (worker och kommando); i andra trådar körs utan gräns.
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def _larm(*_):
-        raise Tidsgrans(f"PDF:en tog mer än {sekunder} s")
-
-    gammal = signal.signal(signal.SIGALRM, _larm)
-    signal.alarm(sekunder)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, gammal)
+    return hamta_inom(url, TILLATNA, *args, **kwargs)
 
 
 def diagram(per_manad: list[dict], hojd: int = 120, bredd: int = 480) -> dict:
@@ -97,21 +66,13 @@ def html(berattelse, data: dict, texter: dict, *, version=None) -> str:
 
 def pdf(berattelse, data: dict, texter: dict, *, version=None, variant: str = "pdf/ua-1") -> bytes:
     """PDF-bytes. `variant`: "pdf/ua-1" (taggad, tillgänglig) eller "pdf/a-3b" (arkiv)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    # Utan FontConfiguration bortser WeasyPrint från @font-face och tar systemets typsnitt.
-    typsnitt = FontConfiguration()
-    dokument = HTML(
-        string=html(berattelse, data, texter, version=version),
+    # url_hamtare slås upp vid anropet (testerna kan lyssna på vad som hämtas).
+    return rendera(
+        html(berattelse, data, texter, version=version),
         base_url=str(ROT / "rapporter" / "static" / "rapporter") + "/",
         url_fetcher=url_hamtare,
+        stylesheets=[PDF_CSS],
+        pdf_variant=variant,
+        pdf_tags=True,
+        custom_metadata=True,
     )
-    with tidsgrans(settings.RAPPORTER_PDF_TIDSGRANS):
-        return dokument.write_pdf(
-            stylesheets=[CSS(filename=str(PDF_CSS), url_fetcher=url_hamtare, font_config=typsnitt)],
-            font_config=typsnitt,
-            pdf_variant=variant,
-            pdf_tags=True,
-            custom_metadata=True,
-        )

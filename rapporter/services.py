@@ -1,15 +1,20 @@
 """Skrivningar för kvalitetsberättelsen: varje ändring i en transaktion, sidoeffekter efter commit."""
 
+import datetime
 import hashlib
 import logging
 
 import nh3
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
+from django.utils import timezone
 
 from kvalitet import access
+from kvalitet.pdf import ALLMANT_FEL, AVBROTT_FEL, PAGAR_MARGINAL, TIDSGRANS_FEL
 from kvalitet.samtidighet import las_for_andring, ny_version
 from rapporter import pdf as rapport_pdf
 from rapporter import queries
@@ -82,6 +87,10 @@ def pdf_bestall(*, berattelse: Kvalitetsberattelse, av, publicera: bool = False)
                 pdf_framsteg=0,
                 pdf_fel="",
                 bestallning=Bestallning.PUBLICERING if publicera else Bestallning.UTKAST,
+                pdf_bestalld_av=av,
+                pdf_koad=timezone.now(),
+                pdf_startad=None,
+                pdf_omkoningar=0,
             )
         )
         if n:
@@ -96,7 +105,7 @@ def pdf_bygg(*, berattelse_id: int, anvandare_id: int) -> bool:
     from django.contrib.auth import get_user_model
 
     tagen = Kvalitetsberattelse.objects.filter(pk=berattelse_id, pdf_status=Pdfstatus.KOAD).update(
-        pdf_status=Pdfstatus.PAGAR, pdf_framsteg=10
+        pdf_status=Pdfstatus.PAGAR, pdf_framsteg=10, pdf_startad=timezone.now()
     )
     if not tagen:
         return False
@@ -110,9 +119,14 @@ def pdf_bygg(*, berattelse_id: int, anvandare_id: int) -> bool:
         data = queries.samla(anvandare, b.nod, b.ar)
         Kvalitetsberattelse.objects.filter(pk=b.pk).update(pdf_framsteg=40)
         innehall = rapport_pdf.pdf(b, data, b.texter)
-    except Exception as fel:
+    except (SoftTimeLimitExceeded, rapport_pdf.Tidsgrans):
+        # Celerys mjuka tidsgräns (PDF-workern) eller sandlådans egen: samordnaren ser varför.
+        logger.warning("PDF för berättelse %s avbröts efter tidsgränsen", berattelse_id)
+        Kvalitetsberattelse.objects.filter(pk=b.pk).update(pdf_status=Pdfstatus.FEL, pdf_fel=TIDSGRANS_FEL)
+        return False
+    except Exception:
         logger.exception("PDF för berättelse %s misslyckades", berattelse_id)
-        Kvalitetsberattelse.objects.filter(pk=b.pk).update(pdf_status=Pdfstatus.FEL, pdf_fel=str(fel)[:500])
+        Kvalitetsberattelse.objects.filter(pk=b.pk).update(pdf_status=Pdfstatus.FEL, pdf_fel=ALLMANT_FEL)
         return False
     gammal = b.pdf.name
     b.pdf.save(f"kvalitetsberattelse-{b.pk}-{b.ar}.pdf", ContentFile(innehall), save=False)
@@ -121,7 +135,44 @@ def pdf_bygg(*, berattelse_id: int, anvandare_id: int) -> bool:
     )
     if gammal and gammal != b.pdf.name:
         b.pdf.storage.delete(gammal)
+    logger.info("PDF för berättelse %s klar", berattelse_id)
     return True
+
+
+def pdf_fastnade_svep(*, nu=None) -> dict:
+    """Ingen beställning blir kvar i "koad" eller "pågår" för alltid. En beställning som ingen worker tagit
+    på RAPPORTER_PDF_KO_MINUTER (brokern var nere, meddelandet förlorades) köas om, högst
+    RAPPORTER_PDF_MAX_OMKONINGAR gånger; en som pågått längre än den hårda tidsgränsen med marginal
+    (workern dog) och en som köats om för många gånger blir "fel" med ett meddelande till samordnaren.
+    Säker att köra parallellt: varje ändring är ett villkorat UPDATE."""
+    from kvalitet.tasks import trygg_koa
+    from rapporter import tasks
+
+    nu = nu or timezone.now()
+    koad_grans = nu - datetime.timedelta(minutes=settings.RAPPORTER_PDF_KO_MINUTER)
+    pagar_grans = nu - datetime.timedelta(seconds=settings.RAPPORTER_PDF_TIDSGRANS_HARD + PAGAR_MARGINAL)
+    pagar = Kvalitetsberattelse.objects.filter(pdf_status=Pdfstatus.PAGAR).filter(
+        Q(pdf_startad__lt=pagar_grans) | Q(pdf_startad__isnull=True)
+    )
+    avbrutna = pagar.update(pdf_status=Pdfstatus.FEL, pdf_fel=AVBROTT_FEL)
+    koade = Kvalitetsberattelse.objects.filter(pdf_status=Pdfstatus.KOAD).filter(
+        Q(pdf_koad__lt=koad_grans) | Q(pdf_koad__isnull=True)
+    )
+    uppgivna = koade.filter(
+        Q(pdf_omkoningar__gte=settings.RAPPORTER_PDF_MAX_OMKONINGAR) | Q(pdf_bestalld_av__isnull=True)
+    ).update(pdf_status=Pdfstatus.FEL, pdf_fel=AVBROTT_FEL)
+    omkoade = 0
+    for pk, anvandare_id in list(koade.values_list("pk", "pdf_bestalld_av_id")):
+        tagen = koade.filter(pk=pk).update(pdf_koad=nu, pdf_omkoningar=F("pdf_omkoningar") + 1)
+        if tagen:
+            # Ett gammalt meddelande som ändå levde gör inget: bara en uppgift tar raden ur "koad".
+            trygg_koa(tasks.bygg_pdf, pk, anvandare_id)
+            omkoade += 1
+    if avbrutna or uppgivna or omkoade:
+        logger.warning(
+            "Fastnade PDF-beställningar: %s avbrutna, %s uppgivna, %s omköade", avbrutna, uppgivna, omkoade
+        )
+    return {"avbrutna": avbrutna, "uppgivna": uppgivna, "omkoade": omkoade}
 
 
 def berattelse_publicera(*, berattelse: Kvalitetsberattelse, av) -> PubliceradVersion:

@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kvalitet import riskmatris
 from kvalitet.access import AtkomstQuerySet
+from kvalitet.bilagor import privat_lagring
 
 
 class AnalysStatus(models.TextChoices):
@@ -251,3 +253,41 @@ class MallRisk(models.Model):
 
     def __str__(self):
         return self.beskrivning[:60]
+
+
+class PdfStatus(models.TextChoices):
+    KOAD = "koad", _("I kö")
+    PAGAR = "pagar", _("Skapas")
+    KLAR = "klar", _("Klar")
+    FEL = "fel", _("Misslyckades")
+
+
+class Pdfbestallning(models.Model):
+    """En PDF av en analys, beställd av och byggd för en användare. Namnen på berörda enskilda beror på vem
+    som läser (skyddad identitet), så filen lämnas bara ut till den som beställde. Den senaste beställningen
+    per analys och användare; PDF:en byggs av PDF-workern och ligger i PRIVAT_MEDIA_ROOT."""
+
+    analys = models.ForeignKey(Riskanalys, on_delete=models.PROTECT, related_name="+")
+    bestalld_av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(_("analysens version"))
+    status = models.CharField(max_length=10, choices=PdfStatus.choices, default=PdfStatus.KOAD)
+    fel = models.TextField(blank=True)
+    pdf = models.FileField(storage=privat_lagring, upload_to="riskanalys/pdf/", blank=True, max_length=200)
+    # För svepet som hittar fastnade beställningar (som kvalitetsberättelsens).
+    koad = models.DateTimeField(default=timezone.now)
+    startad = models.DateTimeField(null=True, blank=True)
+    omkoningar = models.PositiveSmallIntegerField(default=0)
+
+    objects = AtkomstQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("PDF-beställning")
+        verbose_name_plural = _("PDF-beställningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["analys", "bestalld_av"], name="en_pdfbestallning_per_analys_och_anvandare"
+            )
+        ]
+
+    def __str__(self):
+        return f"PDF av {self.analys} för {self.bestalld_av_id}"

@@ -33,6 +33,13 @@ def detalj(user, pk: int) -> Riskanalys:
     return access.hamta(user, Riskanalys.objects.select_related("nod", "foregaende"), pk=pk)
 
 
+def pdf_bestallning(user, analys: Riskanalys):
+    """Användarens senaste PDF-beställning av analysen, eller None (bara egna beställningar syns)."""
+    from riskanalys.models import Pdfbestallning
+
+    return access.scope(user, Pdfbestallning.objects.filter(analys=analys)).first()
+
+
 def risker(analys: Riskanalys) -> list[Risk]:
     return list(analys.risker.prefetch_related("atgarder__ansvarig"))
 

@@ -1,11 +1,12 @@
 """Tjänster för riskanalyser och mallar. Varje funktion är en transaktion och skriver tidslinjen."""
 
 import datetime
+import logging
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,9 +20,13 @@ from riskanalys.models import (
     Handelse,
     Mall,
     MallRisk,
+    Pdfbestallning,
+    PdfStatus,
     Risk,
     Riskanalys,
 )
+
+logger = logging.getLogger(__name__)
 
 S = AnalysStatus
 OVERGANGAR = {S.UTKAST: {S.FASTSTALLD}, S.FASTSTALLD: {S.UPPFOLJD}, S.UPPFOLJD: set()}
@@ -335,3 +340,91 @@ def mall_fran_analys(*, analys: Riskanalys, av, titel: str, beskrivning: str = "
     )
     _handelse(analys, av, f"Sparad som mallen ”{titel}”")
     return mall
+
+
+# --- PDF (byggs av PDF-workern i samma sandlåda som kvalitetsberättelsen) ------------------------------
+
+
+def pdf_bestall(*, analys: Riskanalys, av) -> Pdfbestallning:
+    """Köar en PDF av analysen för användaren; webbegäran väntar aldrig på renderingen. En beställning som
+    redan är i kö eller pågår köas inte igen."""
+    from kvalitet.tasks import trygg_koa
+    from riskanalys import tasks
+
+    with transaction.atomic():
+        bestallning, ny = Pdfbestallning.objects.select_for_update().get_or_create(
+            analys=analys, bestalld_av=av, defaults={"version": analys.version}
+        )
+        if not ny and bestallning.status in (PdfStatus.KOAD, PdfStatus.PAGAR):
+            return bestallning
+        if not ny:
+            bestallning.status, bestallning.fel, bestallning.version = PdfStatus.KOAD, "", analys.version
+            bestallning.koad, bestallning.startad, bestallning.omkoningar = timezone.now(), None, 0
+            bestallning.save(update_fields=["status", "fel", "version", "koad", "startad", "omkoningar"])
+        transaction.on_commit(lambda: trygg_koa(tasks.bygg_pdf, bestallning.pk))
+    return bestallning
+
+
+def pdf_bygg(*, bestallning_id: int) -> bool:
+    """Bygger beställningen (anropas av Celery-uppgiften). Tar raden med ett villkorat UPDATE, så att två
+    workers aldrig bygger samma; analysen läses som den som beställde får se den."""
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.core.files.base import ContentFile
+
+    from kvalitet import pdf as sandlada
+    from riskanalys import pdf as riskanalys_pdf
+    from riskanalys import queries
+
+    rader = Pdfbestallning.objects.filter(pk=bestallning_id)
+    if not rader.filter(status=PdfStatus.KOAD).update(status=PdfStatus.PAGAR, startad=timezone.now()):
+        return False
+    bestallning = rader.select_related("bestalld_av").get()
+    try:
+        analys = queries.detalj(bestallning.bestalld_av, bestallning.analys_id)
+        innehall = riskanalys_pdf.pdf(analys, bestallning.bestalld_av)
+    except (SoftTimeLimitExceeded, sandlada.Tidsgrans):
+        logger.warning("PDF för riskanalys %s avbröts efter tidsgränsen", bestallning.analys_id)
+        rader.update(status=PdfStatus.FEL, fel=sandlada.TIDSGRANS_FEL)
+        return False
+    except Exception:
+        logger.exception("PDF för riskanalys %s misslyckades", bestallning.analys_id)
+        rader.update(status=PdfStatus.FEL, fel=sandlada.ALLMANT_FEL)
+        return False
+    gammal = bestallning.pdf.name
+    bestallning.pdf.save(f"riskanalys-{analys.pk}-v{analys.version}.pdf", ContentFile(innehall), save=False)
+    rader.update(pdf=bestallning.pdf.name, status=PdfStatus.KLAR, version=analys.version)
+    if gammal and gammal != bestallning.pdf.name:
+        bestallning.pdf.storage.delete(gammal)
+    logger.info("PDF för riskanalys %s klar", analys.pk)
+    return True
+
+
+def pdf_fastnade_svep(*, nu: datetime.datetime | None = None) -> dict:
+    """Som kvalitetsberättelsens: en beställning som ingen worker tagit köas om (högst
+    RAPPORTER_PDF_MAX_OMKONINGAR gånger), en som pågått förbi den hårda tidsgränsen blir "fel"."""
+    from django.conf import settings
+
+    from kvalitet import pdf as sandlada
+    from kvalitet.tasks import trygg_koa
+    from riskanalys import tasks
+
+    nu = nu or timezone.now()
+    koad_grans = nu - datetime.timedelta(minutes=settings.RAPPORTER_PDF_KO_MINUTER)
+    pagar_grans = nu - datetime.timedelta(
+        seconds=settings.RAPPORTER_PDF_TIDSGRANS_HARD + sandlada.PAGAR_MARGINAL
+    )
+    avbrutna = (
+        Pdfbestallning.objects.filter(status=PdfStatus.PAGAR)
+        .filter(Q(startad__lt=pagar_grans) | Q(startad__isnull=True))
+        .update(status=PdfStatus.FEL, fel=sandlada.AVBROTT_FEL)
+    )
+    koade = Pdfbestallning.objects.filter(status=PdfStatus.KOAD, koad__lt=koad_grans)
+    uppgivna = koade.filter(omkoningar__gte=settings.RAPPORTER_PDF_MAX_OMKONINGAR).update(
+        status=PdfStatus.FEL, fel=sandlada.AVBROTT_FEL
+    )
+    omkoade = 0
+    for pk in list(koade.values_list("pk", flat=True)):
+        if koade.filter(pk=pk).update(koad=nu, omkoningar=F("omkoningar") + 1):
+            trygg_koa(tasks.bygg_pdf, pk)
+            omkoade += 1
+    return {"avbrutna": avbrutna, "uppgivna": uppgivna, "omkoade": omkoade}

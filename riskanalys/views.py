@@ -1,9 +1,8 @@
 """Tunna vyer: hämta inom scope, validera formuläret, anropa en tjänst, rendera."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,7 +14,7 @@ from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock, sparat_nu
 from riskanalys import queries, services
 from riskanalys.forms import AnalysForm, AtgardForm, FilterForm, FoljUppForm, MallForm, RiskForm
-from riskanalys.models import Atgard, Mall, Risk, Riskanalys
+from riskanalys.models import Atgard, Mall, Pdfbestallning, PdfStatus, Risk, Riskanalys
 from uppfoljning.queries import forandringar_for_riskanalys
 
 
@@ -96,6 +95,7 @@ def detalj(request, pk):
             "handelser": analys.handelser.select_related("av"),
             "folj_upp_form": FoljUppForm(),
             "mall_form": MallForm(initial={"titel": analys.titel}),
+            "bestallning": queries.pdf_bestallning(request.user, analys),
         }
     )
     return render(request, "riskanalys/detalj.html", kontext)
@@ -329,25 +329,37 @@ def risker(request):
     )
 
 
+@require_POST
 def pdf(request, pk):
-    import weasyprint
-
+    """Beställer analysen som PDF; PDF-workern bygger den (i demon utan Redis direkt i begäran)."""
     analys = queries.detalj(request.user, pk)
-    brukare = list(analys.brukare.all())
+    bestallning = services.pdf_bestall(analys=analys, av=request.user)
+    if request.htmx:
+        bestallning.refresh_from_db()
+        return render(request, "riskanalys/_pdfstatus.html", {"analys": analys, "bestallning": bestallning})
+    return redirect("riskanalys:detalj", analys.pk)
+
+
+def pdf_status(request, pk):
+    analys = queries.detalj(request.user, pk)
+    return render(
+        request,
+        "riskanalys/_pdfstatus.html",
+        {"analys": analys, "bestallning": queries.pdf_bestallning(request.user, analys)},
+    )
+
+
+def pdf_hamta(request, pk):
+    """Den färdiga PDF:en, bara till den som beställde den."""
+    bestallning = access.hamta(
+        request.user, Pdfbestallning.objects.select_related("analys"), analys_id=pk, status=PdfStatus.KLAR
+    )
+    brukare = list(bestallning.analys.brukare.all())
     if brukare:
         logga_visning(request, brukare, "riskanalys: pdf")
-    riskerna = queries.risker(analys)
-    html = render_to_string(
-        "riskanalys/pdf.html",
-        {
-            "analys": analys,
-            "risker": riskerna,
-            "matris": queries.matris(riskerna),
-            "brukare": [access.brukare_visningsnamn(request.user, b) for b in brukare],
-        },
-        request=request,
+    return FileResponse(
+        bestallning.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"riskanalys-{pk}-v{bestallning.version}.pdf",
     )
-    data = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    svar = HttpResponse(data, content_type="application/pdf")
-    svar["Content-Disposition"] = f'attachment; filename="riskanalys-{analys.pk}-v{analys.version}.pdf"'
-    return svar

@@ -180,6 +180,16 @@ def _privata_filer_i_tmp(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _tom_cache():
+    # Cachen ligger i Redis när REDIS_URL är satt: inget får läcka mellan testerna.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _snabb_hashning(settings):
     # Argon2 är avsiktligt långsam; i testerna räcker en snabb algoritm (produktionsvalet testas för sig).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -223,39 +233,50 @@ def broker(redis_url, settings):
 
 
 @pytest.fixture
-def worker(broker, postgres):
-    """En riktig Celery-worker i en egen process mot testdatabasen och brokern."""
+def starta_worker(broker, postgres):
+    """starta_worker(koer=..., pool=..., miljo=..., logg=...): en riktig Celery-worker i en egen process mot
+    testdatabasen och brokern, som bara tar de angivna köerna. Stoppas när testet är klart."""
     from kvalitet.celery import app
 
-    env = {**os.environ, "REDIS_URL": broker, "DATABASE_URL": databas_url(), "KVALITET_MILJO": "test"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "kvalitet",
-            "worker",
-            "-P",
-            "solo",
-            "-c",
-            "1",
-            "-l",
-            "warning",
-        ],
-        cwd=ROT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    processer = []
+
+    def _starta(koer=("celery", "pdf"), *, pool="solo", miljo=None, logg=None):
+        env = {
+            **os.environ,
+            "REDIS_URL": broker,
+            "DATABASE_URL": databas_url(),
+            "KVALITET_MILJO": "test",
+            **(miljo or {}),
+        }
+        # Ett unikt namn per worker, så att ping nedan väntar på just den här.
+        namn = f"test-{'-'.join(koer)}-{len(processer)}-{os.getpid()}@%h"
+        utdata = open(logg, "wb") if logg else subprocess.DEVNULL
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "kvalitet", "worker", "-P", pool, "-c", "1",
+             "-Q", ",".join(koer), "-n", namn, "-l", "info" if logg else "warning"],
+            cwd=ROT, env=env, stdout=utdata, stderr=subprocess.STDOUT if logg else subprocess.DEVNULL,
+        )  # fmt: skip
+        processer.append(process)
         svar = None
         for _ in range(60):
-            svar = app.control.ping(timeout=1.0)
+            svar = [s for s in app.control.ping(timeout=1.0) or [] if namn.split("@")[0] in next(iter(s))]
             if svar:
                 break
         assert svar, "Celery-workern startade inte"
-        yield process
-    finally:
+        return process
+
+    yield _starta
+    for process in processer:
         process.terminate()
-        process.wait(timeout=30)
+    for process in processer:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def worker(starta_worker):
+    """En riktig Celery-worker som tar båda köerna (standard och pdf)."""
+    return starta_worker()

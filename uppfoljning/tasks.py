@@ -12,7 +12,9 @@ from uppfoljning import services
 def uppfoljning_svep() -> dict:
     """Härleder ej verkställda beslut och förfallna påminnelser; sedan töms utkorgen."""
     from kvalitet import services as kvalitet_services
+    from kvalitet.metrik import svep_matning
 
-    resultat = services.svep()
-    resultat["epost"] = kvalitet_services.utkorg_skicka()
+    with svep_matning("uppfoljning"):
+        resultat = services.svep()
+        resultat["epost"] = kvalitet_services.utkorg_skicka()
     return resultat

@@ -80,7 +80,22 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
     bas = f"http://127.0.0.1:{port}"
     processer = [
         _starta(
-            [sys.executable, "-m", "celery", "-A", "kvalitet", "worker", "-P", "solo", "-l", "warning"], env
+            # Båda köerna: standard och pdf (CELERY_TASK_ROUTES).
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "kvalitet",
+                "worker",
+                "-P",
+                "solo",
+                "-Q",
+                "celery,pdf",
+                "-l",
+                "warning",
+            ],
+            env,
         ),
         _starta(
             [

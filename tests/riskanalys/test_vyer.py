@@ -92,7 +92,9 @@ def test_other_unit_cannot_open_or_change_analysis(org, cast, logga_in):
     analys = RiskanalysFactory(nod=org.e1)
     c = logga_in(cast.elsa)
     assert c.get(reverse("riskanalys:detalj", args=[analys.pk])).status_code == 404
-    assert c.get(reverse("riskanalys:pdf", args=[analys.pk])).status_code == 404
+    assert c.post(reverse("riskanalys:pdf", args=[analys.pk])).status_code == 404
+    assert c.get(reverse("riskanalys:pdf_status", args=[analys.pk])).status_code == 404
+    assert c.get(reverse("riskanalys:pdf_hamta", args=[analys.pk])).status_code == 404
     assert c.post(reverse("riskanalys:faststall", args=[analys.pk])).status_code == 404
     assert (
         c.post(reverse("riskanalys:risk_ny", args=[analys.pk]), {"risk-beskrivning": "x"}).status_code == 404
@@ -171,19 +173,26 @@ def test_detail_has_bounded_queries(org, cast, logga_in, django_assert_max_num_q
     a = RiskanalysFactory(nod=org.e1)
     for _ in range(6):
         AtgardFactory(risk=RiskFactory(analys=a))
-    with django_assert_max_num_queries(40):
+    # 41: en fråga för användarens PDF-beställning (oberoende av antalet risker).
+    with django_assert_max_num_queries(41):
         assert logga_in(cast.erik).get(reverse("riskanalys:detalj", args=[a.pk])).status_code == 200
 
 
-def test_pdf_contains_the_analysis(org, cast, logga_in):
+def test_pdf_contains_the_analysis(org, cast, logga_in, settings, django_capture_on_commit_callbacks):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # som i demon: PDF:en byggs direkt
     analys = RiskanalysFactory(nod=org.e1, titel="Sommarstängning Solgläntan")
     AtgardFactory(
         risk=RiskFactory(analys=analys, beskrivning="Brukare isoleras"), text="Träffpunkt varje tisdag"
     )
-    svar = logga_in(cast.erik).get(reverse("riskanalys:pdf", args=[analys.pk]))
-    assert svar.status_code == 200 and svar.content.startswith(b"%PDF")
+    klient = logga_in(cast.erik)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert klient.post(reverse("riskanalys:pdf", args=[analys.pk])).status_code == 302
+    svar = klient.get(reverse("riskanalys:pdf_hamta", args=[analys.pk]))
+    assert svar.status_code == 200
+    innehall = b"".join(svar.streaming_content)
+    assert innehall.startswith(b"%PDF")
     text = subprocess.run(
-        ["pdftotext", "-", "-"], input=svar.content, capture_output=True, check=True
+        ["pdftotext", "-", "-"], input=innehall, capture_output=True, check=True
     ).stdout.decode()
     for ord_ in ("Sommarstängning Solgläntan", "Brukare isoleras", "Träffpunkt varje tisdag"):
         assert ord_ in text

@@ -16,7 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.factories import BrukareFactory, InsatsFactory
 
 MARKOR = "Hemlighetsmarkör"
-OPPNA = ("login/", "logout/", "health/", "oppen/", "oidc/", "tvafaktor/")
+# /metrics kräver en bärartoken i stället för inloggning (tests/kvalitet/test_metrik.py).
+OPPNA = ("login/", "logout/", "health/", "oppen/", "oidc/", "tvafaktor/", "metrics")
 # Tabeller som får ändras av ett anrop utan att något "skrivits" i sak.
 BRUS = {
     "kvalitet.atkomstlogg",
