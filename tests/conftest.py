@@ -240,7 +240,7 @@ def starta_worker(broker, postgres):
 
     processer = []
 
-    def _starta(koer=("celery", "pdf"), *, pool="solo", miljo=None, logg=None):
+    def _starta(koer=("celery", "pdf"), *, pool="solo", miljo=None, logg=None, namn=None):
         env = {
             **os.environ,
             "REDIS_URL": broker,
@@ -249,7 +249,7 @@ def starta_worker(broker, postgres):
             **(miljo or {}),
         }
         # Ett unikt namn per worker, så att ping nedan väntar på just den här.
-        namn = f"test-{'-'.join(koer)}-{len(processer)}-{os.getpid()}@%h"
+        namn = (namn or f"test-{'-'.join(koer)}-{len(processer)}-{os.getpid()}") + "@%h"
         utdata = open(logg, "wb") if logg else subprocess.DEVNULL
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "kvalitet", "worker", "-P", pool, "-c", "1",
@@ -258,7 +258,8 @@ def starta_worker(broker, postgres):
         )  # fmt: skip
         processer.append(process)
         svar = None
-        for _ in range(60):
+        # Upp till två minuter: på två kärnor med en parallell testarbetare kan starten ta tid.
+        for _ in range(120):
             svar = [s for s in app.control.ping(timeout=1.0) or [] if namn.split("@")[0] in next(iter(s))]
             if svar:
                 break

@@ -1,5 +1,6 @@
 """Containrarnas hälsokontroller (kvalitet.halsokontroll) mot riktig app, worker och databas."""
 
+import os
 import socket
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -27,8 +28,10 @@ def test_web_check_fails_when_nothing_listens(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_check_pings_only_the_named_worker_on_this_host(worker):
-    assert halsokontroll.worker("celery") is None
+def test_worker_check_pings_only_the_named_worker_on_this_host(starta_worker):
+    namn = f"halsa-{os.getpid()}"
+    starta_worker(namn=namn)
+    assert halsokontroll.worker(namn) is None
     assert "svarar inte" in halsokontroll.worker("finns-inte")
 
 

@@ -104,7 +104,7 @@ def test_stuck_analysis_orders_are_requeued_or_failed_by_the_sweep(org, cast, se
 def test_the_sandbox_fetches_only_project_static_files(settings):
     from pathlib import Path
 
-    css = Path(settings.BASE_DIR) / "static" / "css" / "rapport_pdf.css"
+    css = Path(settings.BASE_DIR) / "static" / "css" / "riskanalys.css"
     assert sandlada.static_hamtare(css.resolve().as_uri())
     for url in (
         "file:///etc/passwd",
