@@ -42,11 +42,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
+# Inställningarna har redan flyttat REDIS_URL till arbetarens databas (kvalitet/settings.py). Processer som
+# testerna startar (worker, gunicorn, kommandon) ärver miljön: de ska få den flyttade adressen och inte flytta
+# den en gång till, så arbetarens namn tas ur miljön och adressen skrivs dit.
+ARBETARE = os.environ.pop("PYTEST_XDIST_WORKER", "gw0")
+if os.environ.get("REDIS_URL"):
+    from django.conf import settings as _settings
+
+    os.environ["REDIS_URL"] = _settings.REDIS_URL
+
+
 def redis_db(standard: int) -> int:
     """Redis-databas för en testprocess. Med pytest-xdist får varje arbetare (gw0, gw1 ...) sina egna, så att
     en worker i en arbetare aldrig tar en uppgift som en annan arbetare köade mot sin testdatabas."""
-    arbetare = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    return standard + 2 * int(arbetare.removeprefix("gw") or 0)
+    return standard + 2 * int(ARBETARE.removeprefix("gw") or 0)
 
 
 @pytest.fixture
