@@ -114,43 +114,50 @@ def brukare_spara(*, brukare: Brukare, av) -> Brukare:
     return brukare
 
 
+def _skyddsatgard(
+    brukare: Brukare, *, falt: str, varde, motivering: str, av, vad: str, kanal: str
+) -> Brukare:
+    """En uttrycklig åtgärd på ett skyddat ärende: ett fält under radlås, motiveringen i historiken och en
+    rad i åtkomstloggen (syns i loggkontrollen)."""
+    brukare = Brukare.objects.select_for_update().get(pk=brukare.pk)
+    setattr(brukare, falt, varde)
+    brukare._history_user = av
+    brukare._change_reason = motivering[:100]
+    brukare.save(update_fields=[falt])
+    logga_atkomst(anvandare=av, brukare_ids=[brukare.pk], vad=vad, kanal=kanal)
+    return brukare
+
+
 @transaction.atomic
 def brukare_overlamna(*, brukare: Brukare, till, motivering: str, av) -> Brukare:
     """Lämnar över en brukare med skyddad identitet till en annan handläggare.
 
-    Anroparen har prövat `access.far_overlamna` och att `till` är handläggare i brukarens nämnd. Bytet
-    står i historiken med motiveringen och i åtkomstloggen (syns i loggkontrollen).
+    Anroparen har prövat `access.far_overlamna` och att `till` är handläggare i brukarens nämnd.
     """
-    brukare = Brukare.objects.select_for_update().get(pk=brukare.pk)
-    brukare.handlaggare = till
-    brukare._history_user = av
-    brukare._change_reason = motivering[:100]
-    brukare.save(update_fields=["handlaggare"])
-    logga_atkomst(
-        anvandare=av,
-        brukare_ids=[brukare.pk],
+    return _skyddsatgard(
+        brukare,
+        falt="handlaggare",
+        varde=till,
+        motivering=motivering,
+        av=av,
         vad=f"skyddad identitet: ärendet överlämnat till {till.get_username()}",
         kanal="överlämning",
     )
-    return brukare
 
 
 @transaction.atomic
 def brukare_hav_skydd(*, brukare: Brukare, motivering: str, av) -> Brukare:
-    """Häver skyddad identitet (anroparen har prövat `access.far_hava_skydd`). Historik och åtkomstlogg
-    får motiveringen; därefter visas namn och nummer för alla som ser brukaren."""
-    brukare = Brukare.objects.select_for_update().get(pk=brukare.pk)
-    brukare.skyddad_identitet = False
-    brukare._history_user = av
-    brukare._change_reason = motivering[:100]
-    brukare.save(update_fields=["skyddad_identitet"])
-    logga_atkomst(
-        anvandare=av,
-        brukare_ids=[brukare.pk],
+    """Häver skyddad identitet (anroparen har prövat `access.far_hava_skydd`); därefter visas namn och
+    nummer för alla som ser brukaren."""
+    return _skyddsatgard(
+        brukare,
+        falt="skyddad_identitet",
+        varde=False,
+        motivering=motivering,
+        av=av,
         vad=f"skyddad identitet hävd: {motivering}",
         kanal="häv skydd",
     )
-    return brukare
 
 
 @transaction.atomic
