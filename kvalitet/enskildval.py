@@ -23,8 +23,12 @@ from kvalitet.queries import MINSTA_SOKNING
 
 
 def _brukaretikett(user, brukare) -> str:
+    # Födelsedatum och de två sista siffrorna skiljer två med samma namn åt; hela numret behövs inte för
+    # att välja rätt och ska inte stå i varje träfflista (den som söker på numret har det redan).
     if access.visa_identitet(user, brukare):
-        return f"{brukare.fornamn} {brukare.efternamn} ({brukare.personnummer_visning})"
+        return (
+            f"{brukare.fornamn} {brukare.efternamn} (f. {brukare.fodelsedatum}, …{brukare.personnummer[-2:]})"
+        )
     return access.brukare_visningsnamn(user, brukare)
 
 

@@ -155,3 +155,10 @@ def test_brukare_list_does_not_place_protected_identity_by_surname(org, cast, br
     html = logga_in(cast.hanna).get(reverse("kvalitet:brukare_lista")).content.decode()
     ordning = [int(pk) for pk in re.findall(r'href="/brukare/(\d+)/"', html)]
     assert ordning == [brukare.b1.pk, brukare.skyddad.pk, brukare.b3.pk, brukare.skyddad_annan.pk]
+
+
+def test_picker_tells_namesakes_apart_by_birth_date_without_the_full_number(org, cast, brukare, logga_in):
+    b = brukare.b1
+    html = _sok(logga_in(cast.pia), "Greta").content.decode()
+    assert f"Greta Gran (f. {b.fodelsedatum}, …{b.personnummer[-2:]})" in html
+    assert b.personnummer_visning not in html and b.personnummer not in html
