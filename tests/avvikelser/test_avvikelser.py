@@ -541,3 +541,15 @@ def test_queue_filters_by_unit_and_individual_but_not_protected_name(org, cast, 
     assert dold.pk not in set(queries.ko(cast.erik, enskild="Hemlig").values_list("pk", flat=True))
     html = logga_in(cast.erik).get(reverse("avvikelser:index"), {"enskild": "Gran"}).content.decode()
     assert greta.referensnummer in html and dold.referensnummer not in html
+
+
+def test_public_form_honeypot_is_hidden_from_sight_and_screen_readers(org, client):
+    import re
+
+    html = client.get(reverse("avvikelser_oppen:klagomal")).content.decode()
+    falla = re.search(r'<div class="honungsfalla" aria-hidden="true">(.*?)</div>', html, re.S)
+    assert falla, "fällan ska ligga i ett eget dolt block"
+    assert 'aria-hidden="true"' in falla.group(0) and 'name="webbplats"' in falla.group(0)
+    assert 'tabindex="-1"' in falla.group(0)
+    # Inget annat fält ligger i det dolda blocket.
+    assert 'name="beskrivning"' not in falla.group(0)
