@@ -331,19 +331,18 @@ def rapport(args, korningar: dict, jamforelse: list[Korning], meta: dict) -> lis
             f" max {float(golv.totalt['Max Response Time']):.0f} ms."
         )
         if huvud and golv.per_sekund:
+            kvot = 100 * huvud.per_sekund / golv.per_sekund
             rad += (
-                f" Produkten: {huvud.per_sekund:.1f}/s, {huvud.per_sekund / golv.per_sekund:.0%} av golvets"
-                " begäranden per sekund."
+                f" Produkten: {huvud.per_sekund:.1f}/s (median {huvud.totalt['50%']} ms, p95"
+                f" {huvud.totalt['95%']} ms), {kvot:.0f} % av golvets begäranden per sekund."
             )
-        if args.betanketid != "0":
-            # Med betänketid är begärandena per sekund användarnas takt, inte serverns tak.
-            lag, _, hog = args.betanketid.partition("-")
-            medel = (float(lag) + float(hog or lag)) / 2
-            if medel:
+            if args.betanketid != "0":
+                # Med betänketid är begärandena per sekund användarnas takt, inte serverns tak.
                 rad += (
-                    f" Med betänketid begär {args.anvandare} användare högst ungefär"
-                    f" {args.anvandare / medel:.0f}/s; når båda det är skillnaden i svarstid, inte i"
-                    " begäranden per sekund, det som skiljer."
+                    f" Med betänketid ({args.betanketid} s) följer begärandena per sekund användarnas takt så"
+                    " länge servern hinner med, och produktens uppgifter gör fler begäranden var än golvets:"
+                    " kvoten är då inget mått på kapaciteten. Serverns tak, och en kvot som betyder något,"
+                    " mäts med `--betanketid 0`."
                 )
         text += [rad, ""]
     if jamforelse:
