@@ -88,6 +88,18 @@ class Korning:
         return f"{g['worker_class']}, {g['workers']} processer × {g['threads']} trådar"
 
 
+def betanketid(text: str) -> str:
+    """ "1-4" (mellan 1 och 4 s, som förr) eller ett fast antal sekunder, "0" för ingen."""
+    delar = text.split("-")
+    try:
+        varden = [float(d) for d in delar]
+    except ValueError:
+        varden = []
+    if len(delar) > 2 or not varden or any(v < 0 for v in varden) or varden != sorted(varden):
+        raise argparse.ArgumentTypeError(f"{text!r}: skriv t.ex. 1-4 eller 0")
+    return text
+
+
 def gunicorn_konfig(env: dict) -> dict:
     """Det gunicorn.conf.py ger i den här miljön (samma fil som gunicorn läser)."""
     fore = dict(os.environ)
@@ -209,6 +221,8 @@ def kor(
     webb.starta()
     try:
         tjanster.vanta_pa(lambda: svarar_bakom_proxy(port, sokvag), sekunder=120, vad="gunicorn")
+        if args.lugn is not None:
+            vanta_pa_lugn(args.lugn)
         load_fore = os.getloadavg()
         start = time.monotonic()
         with open(katalog / f"locust-{namn}.log", "wb") as ut:
@@ -272,6 +286,15 @@ def kor(
     return k
 
 
+def vanta_pa_lugn(grans: float, minuter: float = 5) -> None:
+    """Väntar (högst så länge) tills 1-minuterslasten sjunkit under gränsen: efter seed, collectstatic
+    och förra körningen ska nästa börja på en lugn maskin."""
+    slut = time.monotonic() + 60 * minuter
+    while os.getloadavg()[0] >= grans and time.monotonic() < slut:
+        time.sleep(5)
+    print(f"load average {_load(os.getloadavg())}", flush=True)
+
+
 def _load(t: tuple) -> str:
     return " / ".join(f"{v:.2f}" for v in t)
 
@@ -287,8 +310,14 @@ def rapport(args, korningar: dict, jamforelse: list[Korning], meta: dict) -> lis
         f"Kommando: `{meta['kommando']}` (commit {meta['commit']}).",
         "",
         f"Körd {meta['start']:%Y-%m-%d %H:%M}–{meta['slut']:%H:%M} UTC på {meta['karnor']} kärnor,"
-        f" PostgreSQL {meta['postgres']}. Load average (1/5/15 min) före {_load(meta['load_fore'])},"
-        f" efter {_load(meta['load_efter'])}. **Annat som körde:** {args.annat}.",
+        f" PostgreSQL {meta['postgres']}. Load average (1/5/15 min) när första körningen började"
+        f" {_load(meta['load_fore'])}, när sista slutade {_load(meta['load_efter'])}"
+        + (
+            f" (före varje körning väntade skriptet tills 1-minuterslasten var under {args.lugn})"
+            if getattr(args, "lugn", None) is not None
+            else ""
+        )
+        + f". **Annat som körde:** {args.annat}.",
         "",
         "Uppsättning: `gunicorn -c gunicorn.conf.py kvalitet.wsgi:application` som levererad (bara adressen"
         " via GUNICORN_BIND), `KVALITET_MILJO=production` med egen SECRET_KEY, ALLOWED_HOSTS, DEBUG av,"
@@ -370,7 +399,9 @@ def main():
     p.add_argument("--tid", default="10m", help="huvudkörningens (och golvets) längd, locusts format")
     p.add_argument("--scale", type=int, default=10)
     p.add_argument("--spawn", type=int, default=5, help="nya användare per sekund")
-    p.add_argument("--betanketid", default="1-4", help='sekunder mellan uppgifterna: "1-4" eller "0"')
+    p.add_argument(
+        "--betanketid", type=betanketid, default="1-4", help='sekunder mellan uppgifterna: "1-4" eller "0"'
+    )
     p.add_argument("--worker-class", choices=["sync", "gthread"], help="annars gunicorn.conf.py:s")
     p.add_argument("--workers", type=int, help="annars gunicorn.conf.py:s")
     p.add_argument("--threads", type=int, help="annars gunicorn.conf.py:s")
@@ -379,10 +410,15 @@ def main():
     p.add_argument("--jamfor-tid", default="2m")
     p.add_argument("--bara-jamfor", action="store_true", help="hoppa över huvudkörningen")
     p.add_argument("--ateranvand", action="store_true", help=f"behåll en redan byggd {DATABAS}")
+    p.add_argument(
+        "--lugn", type=float, help="vänta (högst 5 min) före varje körning tills 1-minuterslasten är under"
+    )
     p.add_argument("--annat", default="inget annat angivet", help="vad annat som körde på maskinen")
     p.add_argument("--locust", help="sökväg till locust (standard: bredvid python, LOCUST, PATH)")
     p.add_argument("--skriv", help="lägg till avsnittet sist i den här filen (BENCHMARKS.md)")
     args = p.parse_args()
+    if args.bara_jamfor and not args.jamfor:
+        p.error("--bara-jamfor kräver --jamfor")
     args.locust = hitta_locust(args.locust)
     meta = {
         "kommando": shlex.join([".venv/bin/python", "bench/last.py", *sys.argv[1:]]),
@@ -434,7 +470,6 @@ def main():
             tjanster.beat(env, logg=katalog / "beat.log").starta(),
         ]
         meta["start"] = datetime.datetime.now(datetime.UTC)
-        meta["load_fore"] = os.getloadavg()
         vanlig = Konfig(args.worker_class, args.workers, args.threads)
         korningar: dict[str, Korning] = {}
         gemensamt = {"args": args, "katalog": katalog}
@@ -470,13 +505,14 @@ def main():
             )
             for i, konfig in enumerate(args.jamfor, 1)
         ]
-        meta["load_efter"] = os.getloadavg()
         meta["slut"] = datetime.datetime.now(datetime.UTC)
     finally:
         for proc in processer:
             proc.stoppa()
         redis.stoppa()
 
+    alla = [*korningar.values(), *jamforelse]
+    meta["load_fore"], meta["load_efter"] = alla[0].load_fore, alla[-1].load_efter
     text = rapport(args, korningar, jamforelse, meta)
     print("\n".join(text))
     if args.skriv:
@@ -484,7 +520,6 @@ def main():
             f.write("\n" + "\n".join(text))
     # Fler sparade än kvitton händer när locust avbryter en pågående begäran vid sluttiden; färre vore en
     # förlorad rapport.
-    alla = [*korningar.values(), *jamforelse]
     sys.exit(0 if all(k.godkand for k in alla) else 1)
 
 

@@ -28,6 +28,10 @@ def test_comparison_spec_parses_and_rejects_bad_input():
     for fel in ("gevent:4", "sync", "gthread:2xfyra"):
         with pytest.raises(argparse.ArgumentTypeError):
             last.Konfig.tolka(fel)
+    assert last.betanketid("1-4") == "1-4" and last.betanketid("0") == "0"
+    for fel in ("4-1", "snabbt", "-1", "1-2-3"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            last.betanketid(fel)
 
 
 def test_gunicorn_as_shipped_only_sets_bind_and_requested_overrides():
