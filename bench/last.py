@@ -4,11 +4,13 @@ beat, som docker-compose.yml kör dem; valfritt golvet (en bar Django-vy, bench/
 av gunicorns processmodeller.
 
     .venv/bin/pip install -e ".[bench]"      # eller --locust SÖKVÄG till en locust i en egen venv
-    .venv/bin/python bench/last.py --anvandare 50 --tid 10m --golv \\
+    .venv/bin/python bench/last.py --anvandare 50 --tid 10m --golv --lugn 0.5 \\
         --jamfor sync:4 gthread:2x4 gthread:4x4 --jamfor-tid 2m --annat "inget annat" --skriv BENCHMARKS.md
+    # serverns tak (utan betänketid), produkten och golvet, på den redan byggda databasen:
+    .venv/bin/python bench/last.py --ateranvand --betanketid 0 --tid 2m --golv --lugn 0.5 --skriv BENCHMARKS.md
 
 Bygger databasen kv_last på den lokala PostgreSQL-servern (migrate, seed_demo --scale; --ateranvand
-behåller en redan byggd), kör collectstatic till en tillfällig STATIC_ROOT, skapar lasttestets
+behåller en redan byggd), kör collectstatic (STATIC_ROOT i /tmp per commit, återanvänds), skapar lasttestets
 kvalitetssamordnarkonton med TOTP-enheter och startar egen Redis. Locust talar som TLS-proxyn i README
 (Host, X-Forwarded-Proto: https, X-Forwarded-For; BETRODDA_PROXYER=1). Skriver kommandot, tid, load
 average, vad annat som körde (--annat), median och p95 per sida, golvets begäranden per sekund och
@@ -180,6 +182,10 @@ def lasttestrader() -> int:
     from avvikelser.models import Avvikelse
 
     return Avvikelse.objects.filter(beskrivning__startswith="Lasttest").count()
+
+
+def git(*argv: str) -> str:
+    return subprocess.run(["git", *argv], cwd=tjanster.ROT, capture_output=True, text=True).stdout.strip()
 
 
 def hitta_locust(angiven: str | None) -> str:
@@ -422,9 +428,7 @@ def main():
     args.locust = hitta_locust(args.locust)
     meta = {
         "kommando": shlex.join([".venv/bin/python", "bench/last.py", *sys.argv[1:]]),
-        "commit": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=tjanster.ROT, capture_output=True, text=True
-        ).stdout.strip(),
+        "commit": git("rev-parse", "--short", "HEAD"),
         "karnor": os.cpu_count(),
     }
 
@@ -432,7 +436,8 @@ def main():
     print(f"Loggar och CSV: {katalog}", flush=True)
     redis = tjanster.PrivatRedis().starta()
     databas = f"postgres://postgres@127.0.0.1:5432/{DATABAS}"
-    env = tjanster.produktion_miljo(databas, redis.url, katalog)
+    static = Path(tempfile.gettempdir()) / f"kvalitet-last-static-{meta['commit']}"
+    env = tjanster.produktion_miljo(databas, redis.url, katalog, STATIC_ROOT=str(static))
     processer = []
     try:
         if args.ateranvand and databas_finns():
@@ -441,9 +446,15 @@ def main():
         else:
             meta["seed"] = bygg_databas(env, args.scale)
             print(f"seed_demo --scale {args.scale}: {meta['seed']:.0f} s", flush=True)
-        start = time.monotonic()
-        tjanster.manage(env, "collectstatic", "--noinput")
-        print(f"collectstatic: {time.monotonic() - start:.0f} s", flush=True)
+        # collectstatic med komprimeringen tar minuter: samma commit och orörd static/ återanvänder den.
+        if (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists() and not git(
+            "status", "--porcelain", "static"
+        ):
+            print(f"Återanvänder {env['STATIC_ROOT']}", flush=True)
+        else:
+            start = time.monotonic()
+            tjanster.manage(env, "collectstatic", "--noinput", "--clear")
+            print(f"collectstatic: {time.monotonic() - start:.0f} s", flush=True)
 
         # Skriptets egna läsningar och konton: samma databas, testinställningar i den här processen.
         os.environ.update(
