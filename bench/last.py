@@ -10,7 +10,7 @@ av gunicorns processmodeller.
     .venv/bin/python bench/last.py --ateranvand --betanketid 0 --tid 2m --golv --lugn 0.5 --skriv BENCHMARKS.md
 
 Bygger databasen kv_last på den lokala PostgreSQL-servern (migrate, seed_demo --scale; --ateranvand
-behåller en redan byggd), kör collectstatic (STATIC_ROOT i /tmp per commit, återanvänds), skapar lasttestets
+behåller en redan byggd), kör collectstatic (STATIC_ROOT i /tmp, återanvänds för samma static/), skapar lasttestets
 kvalitetssamordnarkonton med TOTP-enheter och startar egen Redis. Locust talar som TLS-proxyn i README
 (Host, X-Forwarded-Proto: https, X-Forwarded-For; BETRODDA_PROXYER=1). Skriver kommandot, tid, load
 average, vad annat som körde (--annat), median och p95 per sida, golvets begäranden per sekund och
@@ -436,7 +436,10 @@ def main():
     print(f"Loggar och CSV: {katalog}", flush=True)
     redis = tjanster.PrivatRedis().starta()
     databas = f"postgres://postgres@127.0.0.1:5432/{DATABAS}"
-    static = Path(tempfile.gettempdir()) / f"kvalitet-last-static-{meta['commit']}"
+    # Nyckeln är static/-katalogens träd i git: samma filer, samma resultat, oavsett commit.
+    static = (
+        Path(tempfile.gettempdir()) / f"kvalitet-last-static-{git('rev-parse', '--short', 'HEAD:static')}"
+    )
     env = tjanster.produktion_miljo(databas, redis.url, katalog, STATIC_ROOT=str(static))
     processer = []
     try:
@@ -446,7 +449,7 @@ def main():
         else:
             meta["seed"] = bygg_databas(env, args.scale)
             print(f"seed_demo --scale {args.scale}: {meta['seed']:.0f} s", flush=True)
-        # collectstatic med komprimeringen tar minuter: samma commit och orörd static/ återanvänder den.
+        # collectstatic med komprimeringen tar minuter: samma static/ (och orörd) återanvänder den.
         if (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists() and not git(
             "status", "--porcelain", "static"
         ):

@@ -58,6 +58,9 @@ class TlsProxy(HTTPAdapter):
         vidare.headers["Host"] = VARD
         vidare.headers["X-Forwarded-Proto"] = "https"
         vidare.headers["X-Forwarded-For"] = self.klientadress
+        # nginx som i README (utan proxy_http_version 1.1 och keepalive mot uppströms) öppnar en ny
+        # anslutning till gunicorn för varje begäran.
+        vidare.headers["Connection"] = "close"
         svar = super().send(vidare, **kw)
         svar.url, svar.request = request.url, request
         return svar
