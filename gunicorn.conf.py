@@ -9,7 +9,9 @@ web-repliker hellre än fler processer i en container.
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-worker_class = "gthread"
+# Standard gthread 2 × 4; GUNICORN_WORKER_CLASS/WORKERS/THREADS finns för jämförelsen i bench/last.py.
+# (sync med fler än en tråd blir gthread i gunicorn, så sync jämförs med GUNICORN_THREADS=1.)
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Rapporter byggs i Celery, inte i begäran: en minut räcker för den långsammaste sidan (export).

@@ -1,13 +1,29 @@
 """Blandad trafik mot en riktig server: personal rapporterar, chefer arbetar i kön och statistiken,
-handläggare och kvalitetssamordnare läser listor och sammanställningar. Körs av bench/last.py."""
+handläggare och kvalitetssamordnare läser listor och sammanställningar. Körs av bench/last.py.
 
+Servern kör i produktionsläge (HTTPS krävs, säkra cookies, tvåfaktor för kvalitetssamordnare). Locust
+talar därför som kommunens TLS-proxy i README: adresserna är https://VÄRD/..., och TlsProxy skickar dem
+okrypterat till gunicorn (LAST_BAKSIDA) med Host, X-Forwarded-Proto: https och X-Forwarded-For, som
+nginx-exemplet gör. Kvalitetssamordnarna loggar in med lösenord och TOTP-kod, var och en med ett eget
+konto (last.samordnare.NN) eftersom en TOTP-kod bara gäller en gång per konto och 30 sekunder."""
+
+import itertools
+import os
 import random
 import re
+import sys
+from pathlib import Path
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant, task
+from locust.exception import StopUser
+from requests.adapters import HTTPAdapter
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.tjanster import VARD, totp, totp_nyckel  # noqa: E402
 
 LOSENORD = "demo-kvalitet-2026"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+BAKSIDA = os.environ.get("LAST_BAKSIDA", "127.0.0.1:8000")
 
 
 def _alternativ(html: str, falt: str) -> list[str]:
@@ -15,24 +31,98 @@ def _alternativ(html: str, falt: str) -> list[str]:
     return [v for v in re.findall(r'<option value="(\d+)"', block.group(1))] if block else []
 
 
-class Inloggad(HttpUser):
+def betanketid():
+    """LAST_BETANKETID "1-4" (standard, som förr) eller "0" (ingen: mäter hur mycket servern hinner)."""
+    varde = os.environ.get("LAST_BETANKETID", "1-4")
+    if "-" in varde:
+        lag, hog = varde.split("-", 1)
+        return between(float(lag), float(hog))
+    return constant(float(varde))
+
+
+_klientnummer = itertools.count(1)
+
+
+class TlsProxy(HTTPAdapter):
+    """Det proxyn gör: https://VÄRD/... blir http://BAKSIDA/... med proxyhuvudena. Svaret bär den
+    ursprungliga https-adressen, så att cookies med Secure sparas och skickas och relativa
+    omdirigeringar stannar bakom proxyn."""
+
+    def __init__(self, klientadress: str, **kw):
+        self.klientadress = klientadress
+        super().__init__(**kw)
+
+    def send(self, request, **kw):
+        vidare = request.copy()
+        vidare.url = request.url.replace(f"https://{VARD}", f"http://{BAKSIDA}", 1)
+        vidare.headers["Host"] = VARD
+        vidare.headers["X-Forwarded-Proto"] = "https"
+        vidare.headers["X-Forwarded-For"] = self.klientadress
+        # nginx som i README (utan proxy_http_version 1.1 och keepalive mot uppströms) öppnar en ny
+        # anslutning till gunicorn för varje begäran.
+        vidare.headers["Connection"] = "close"
+        svar = super().send(vidare, **kw)
+        svar.url, svar.request = request.url, request
+        return svar
+
+
+class Proxad(HttpUser):
+    abstract = True
+    host = f"https://{VARD}"
+    wait_time = betanketid()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        nummer = next(_klientnummer)
+        # Varje användare sin klientadress (i X-Forwarded-For, som proxyn lägger till): axes låser per
+        # användarnamn och adress. Bara en huvudrad; ingen trafik går dit.
+        self.client.mount(f"https://{VARD}", TlsProxy(f"127.10.{nummer // 250}.{nummer % 250 + 1}"))
+
+    def _post(self, url: str, data: dict, **kw):
+        # Som en webbläsare: CSRF-kontrollen över HTTPS kräver Origin (eller Referer).
+        huvuden = {"Origin": f"https://{VARD}", "Referer": f"https://{VARD}{url}"}
+        return self.client.post(url, data, headers=huvuden, **kw)
+
+
+class Inloggad(Proxad):
     abstract = True
     anvandare = ""
-    wait_time = between(1, 4)
+
+    def konto(self) -> str:
+        return self.anvandare
 
     def on_start(self):
+        namn = self.konto()
         svar = self.client.get("/login/", name="inloggning (sida)")
         token = CSRF.search(svar.text).group(1)
-        svar = self.client.post(
+        with self._post(
             "/login/",
-            {"username": self.anvandare, "password": LOSENORD, "csrfmiddlewaretoken": token},
+            {"username": namn, "password": LOSENORD, "csrfmiddlewaretoken": token},
             name="inloggning (POST)",
-        )
-        if "/login/" in svar.url:
-            raise RuntimeError(f"Inloggningen misslyckades för {self.anvandare}")
+            catch_response=True,
+        ) as svar:
+            if "/login/" in svar.url:
+                svar.failure(f"inloggningen misslyckades för {namn}")
+        if "/tvafaktor/" in svar.url:
+            token = CSRF.search(svar.text).group(1)
+            with self._post(
+                svar.url.removeprefix(f"https://{VARD}"),
+                {"kod": totp(totp_nyckel(namn)), "csrfmiddlewaretoken": token},
+                name="tvåfaktor (POST)",
+                catch_response=True,
+            ) as svar:
+                if "/tvafaktor/" in svar.url:
+                    svar.failure(f"TOTP-koden godtogs inte för {namn}")
+        if "/login/" in svar.url or "/tvafaktor/" in svar.url:
+            raise StopUser
 
     def _sida(self, url: str, namn: str):
-        return self.client.get(url, name=namn)
+        # En sida som hamnar på inloggningen eller tvåfaktorn har tappat sessionen: det är ett fel, fast
+        # svaret är 200.
+        with self.client.get(url, name=namn, catch_response=True) as svar:
+            if "/login/" in svar.url or "/tvafaktor/" in svar.url:
+                svar.failure(f"utloggad: {svar.url}")
+        return svar
 
 
 class Personal(Inloggad):
@@ -44,7 +134,7 @@ class Personal(Inloggad):
         html = self._sida("/avvikelser/rapportera/", "rapportformulär").text
         token = CSRF.search(html).group(1)
         enheter, kategorier = _alternativ(html, "enhet"), _alternativ(html, "kategori")
-        with self.client.post(
+        with self._post(
             "/avvikelser/rapportera/",
             {
                 "csrfmiddlewaretoken": token,
@@ -90,9 +180,16 @@ class Enhetschef(Inloggad):
         self._sida("/avvikelser/statistik/", "statistik")
 
 
+_samordnarkonto = itertools.count(1)
+
+
 class Samordnare(Inloggad):
     weight = 2
     anvandare = "kvalitetssamordnare"
+
+    def konto(self) -> str:
+        # Tvåfaktor: ett eget konto per användare (bench/last.py skapar dem med demokontots roller).
+        return f"last.samordnare.{next(_samordnarkonto):02d}"
 
     @task(2)
     def statistik(self):

@@ -3,7 +3,10 @@ gunicorn, en Celery-worker och påminnelsesvepet. De delade tjänsterna på 5432
 som stoppar Redis eller startar om PostgreSQL gör det med sina egna instanser."""
 
 import contextlib
+import hashlib
+import hmac
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -198,6 +201,90 @@ def gunicorn(env: dict, port: int, workers: int = 4) -> Process:
         ],
         env=env,
     )
+
+
+# --- produktionskonfigurationen (bench/last.py) -----------------------------------------------------
+
+# Värdnamnet som den tänkta TLS-proxyn skickar i Host (ALLOWED_HOSTS). Det slås aldrig upp: locust skickar
+# allt till gunicorn på 127.0.0.1 (bench/locustfile.py, TlsProxy).
+VARD = "kvalitet.lasttest.example"
+
+
+def produktion_miljo(databas_url: str, redis_url: str, katalog: Path, **extra) -> dict:
+    """Miljön som .env.example beskriver, med README:s proxyinställning (BETRODDA_PROXYER=1). Inget
+    försvagas: HTTPS-kravet, säkra cookies, HSTS och tvåfaktor gäller; klienten talar som proxyn."""
+    miljo = {k: v for k, v in os.environ.items() if not k.startswith(("GUNICORN_", "DJANGO_SETTINGS"))}
+    miljo.update(
+        {
+            "KVALITET_MILJO": "production",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": VARD,
+            "CSRF_TRUSTED_ORIGINS": f"https://{VARD}",
+            "KVALITET_BAS_URL": f"https://{VARD}",
+            "DATABASE_URL": databas_url,
+            "REDIS_URL": redis_url,
+            "BETRODDA_PROXYER": "1",
+            "STATIC_ROOT": str(katalog / "static"),
+            "MEDIA_ROOT": str(katalog / "media"),
+            "PRIVAT_MEDIA_ROOT": str(katalog / "privat"),
+            "BACKUP_DIR": str(katalog / "backup"),
+            **extra,
+        }
+    )
+    for bort in ("DEBUG", "PYTEST_XDIST_WORKER", "TVAFAKTOR_KRAVS", "SECURE_SSL_REDIRECT", "DB_CONN_MAX_AGE"):
+        miljo.pop(bort, None)
+    return miljo
+
+
+def gunicorn_som_levererad(
+    env: dict,
+    port: int,
+    *,
+    worker_class: str | None = None,
+    workers: int | None = None,
+    threads: int | None = None,
+    logg: Path | None = None,
+) -> Process:
+    """`gunicorn -c gunicorn.conf.py kvalitet.wsgi:application` som i docker-compose.yml; bara adressen
+    och (för jämförelsen) processmodellen ändras, genom miljövariablerna som gunicorn.conf.py läser."""
+    miljo = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    for namn, varde in (("WORKER_CLASS", worker_class), ("WORKERS", workers), ("THREADS", threads)):
+        if varde is not None:
+            miljo[f"GUNICORN_{namn}"] = str(varde)
+    return Process(
+        f"gunicorn-{port}",
+        [PY, "-m", "gunicorn", "-c", "gunicorn.conf.py", "kvalitet.wsgi:application"],
+        env=miljo,
+        logg=logg,
+    )
+
+
+def celery_worker(env: dict, ko: str, logg: Path | None = None) -> Process:
+    """Samma kommando som tjänsterna worker och worker-pdf i docker-compose.yml."""
+    argv = [PY, "-m", "celery", "-A", "kvalitet", "worker", "-l", "info", "-Q", ko, "-n", f"{ko}@%h"]
+    argv += (
+        ["--concurrency", "2"] if ko == "celery" else ["--concurrency", "1", "--max-tasks-per-child", "10"]
+    )
+    return Process(f"worker-{ko}", argv, env=env, logg=logg)
+
+
+def beat(env: dict, logg: Path | None = None) -> Process:
+    """Som tjänsten beat i docker-compose.yml (schemat i databasen, django-celery-beat)."""
+    return Process("beat", [PY, "-m", "celery", "-A", "kvalitet", "beat", "-l", "info"], env=env, logg=logg)
+
+
+def totp_nyckel(anvandarnamn: str) -> str:
+    """TOTP-nyckeln (hex, 20 byte) som bench/last.py ger lasttestets konton och locust räknar koden ur."""
+    return hashlib.sha1(f"kvalitet-lasttest:{anvandarnamn}".encode()).hexdigest()  # noqa: S324 (ingen hash av hemlighet)
+
+
+def totp(nyckel_hex: str, tid: float | None = None, steg: int = 30, siffror: int = 6) -> str:
+    """RFC 6238 (HMAC-SHA1), samma som django_otp:s TOTPDevice med standardinställningar."""
+    raknare = int((time.time() if tid is None else tid) // steg)
+    digest = hmac.new(bytes.fromhex(nyckel_hex), raknare.to_bytes(8, "big"), hashlib.sha1).digest()
+    forskjutning = digest[-1] & 0x0F
+    kod = int.from_bytes(digest[forskjutning : forskjutning + 4], "big") & 0x7FFFFFFF
+    return str(kod % 10**siffror).zfill(siffror)
 
 
 def worker(env: dict, namn: str = "worker") -> Process:
