@@ -6,6 +6,7 @@ SECRET_KEY och ALLOWED_HOSTS. Alla variabler finns beskrivna i README.md och .en
 """
 
 import datetime
+import urllib.parse
 from pathlib import Path
 
 import environ
@@ -302,11 +303,30 @@ if env.bool("BACKUP_AKTIV", default=PRODUKTION):
     }
 
 # Cachen i Redis, så att flera webbprocesser (och workern) ser samma värden; lokalt minne i demon.
-if REDIS_URL:
+# Egen Redis-databas (REDIS_URL:s + 1, om inte CACHE_URL sätts): Djangos cache.clear() är FLUSHDB och
+# skulle annars tömma kön. Med pytest-xdist har arbetare N brokern bas + 2N och cachen bas + 2N + 1.
+
+
+def redis_databas(url: str, steg: int) -> str:
+    """Samma Redis-adress med databasnumret `steg` högre (redis://värd/N, utan /N är det 0; unix: ?db=N)."""
+    delar = urllib.parse.urlsplit(url)
+    fraga = dict(urllib.parse.parse_qsl(delar.query))
+    if delar.scheme == "unix" or "db" in fraga:
+        fraga["db"] = str(int(fraga.get("db") or 0) + steg)
+        # urlunsplit tappar // framför en tom värd (unix:///sökväg).
+        return f"{delar.scheme}://{delar.netloc}{delar.path}?{urllib.parse.urlencode(fraga)}"
+    nummer = delar.path.strip("/") or "0"
+    if not nummer.isdigit():
+        raise ImproperlyConfigured(f"REDIS_URL: databasen ska vara ett nummer, inte {nummer!r}.")
+    return urllib.parse.urlunsplit(delar._replace(path=f"/{int(nummer) + steg}"))
+
+
+CACHE_URL = env.str("CACHE_URL", default="") or (redis_databas(REDIS_URL, 1) if REDIS_URL else "")
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "kvalitet",
             "TIMEOUT": 300,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
