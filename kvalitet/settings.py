@@ -307,21 +307,36 @@ if env.bool("BACKUP_AKTIV", default=PRODUKTION):
 # skulle annars tömma kön. Med pytest-xdist har arbetare N brokern bas + 2N och cachen bas + 2N + 1.
 
 
+def _databasnummer(url: str) -> int:
+    delar = urllib.parse.urlsplit(url)
+    fraga = dict(urllib.parse.parse_qsl(delar.query))
+    nummer = fraga.get("db") if delar.scheme == "unix" or "db" in fraga else delar.path.strip("/")
+    if not (nummer or "0").isdigit():
+        raise ImproperlyConfigured(f"REDIS_URL: databasen ska vara ett nummer, inte {nummer!r}.")
+    return int(nummer or 0)
+
+
 def redis_databas(url: str, steg: int) -> str:
     """Samma Redis-adress med databasnumret `steg` högre (redis://värd/N, utan /N är det 0; unix: ?db=N)."""
     delar = urllib.parse.urlsplit(url)
     fraga = dict(urllib.parse.parse_qsl(delar.query))
+    nytt = _databasnummer(url) + steg
     if delar.scheme == "unix" or "db" in fraga:
-        fraga["db"] = str(int(fraga.get("db") or 0) + steg)
+        fraga["db"] = str(nytt)
         # urlunsplit tappar // framför en tom värd (unix:///sökväg).
         return f"{delar.scheme}://{delar.netloc}{delar.path}?{urllib.parse.urlencode(fraga)}"
-    nummer = delar.path.strip("/") or "0"
-    if not nummer.isdigit():
-        raise ImproperlyConfigured(f"REDIS_URL: databasen ska vara ett nummer, inte {nummer!r}.")
-    return urllib.parse.urlunsplit(delar._replace(path=f"/{int(nummer) + steg}"))
+    return urllib.parse.urlunsplit(delar._replace(path=f"/{nytt}"))
 
 
-CACHE_URL = env.str("CACHE_URL", default="") or (redis_databas(REDIS_URL, 1) if REDIS_URL else "")
+CACHE_URL = env.str("CACHE_URL", default="")
+if not CACHE_URL and REDIS_URL:
+    CACHE_URL = redis_databas(REDIS_URL, 1)
+    # Redis har 16 databaser (0-15) om inget annat konfigurerats: db 16 ger fel först vid första anropet.
+    if _databasnummer(CACHE_URL) > 15:
+        raise ImproperlyConfigured(
+            "REDIS_URL använder Redis sista databas (15) och cachen behöver nästa: välj en lägre databas i "
+            "REDIS_URL eller sätt CACHE_URL."
+        )
 if CACHE_URL:
     CACHES = {
         "default": {

@@ -86,6 +86,18 @@ def test_production_cache_is_the_next_database_unless_cache_url_is_set():
     assert _adresser({"KVALITET_MILJO": "demo"})[1] is None  # demo utan Redis: lokalt minne
 
 
+def test_redis_database_15_without_cache_url_stops_with_a_message():
+    # Cachen skulle hamna i db 16, som en vanlig Redis inte har: hellre stopp vid start än fel i varje anrop.
+    kod = "import django; django.setup()"
+    bas = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_URL", "PYTEST_XDIST_WORKER")}
+    ut = subprocess.run(
+        [sys.executable, "-c", kod], cwd=ROT, capture_output=True, text=True,
+        env={**bas, "KVALITET_MILJO": "demo", "REDIS_URL": "redis://redis:6379/15"},
+    )  # fmt: skip
+    assert ut.returncode != 0 and "sätt CACHE_URL" in ut.stderr
+    assert _adresser({"KVALITET_MILJO": "demo", "REDIS_URL": "redis://r/15", "CACHE_URL": "redis://r/3"})[1]
+
+
 @pytest.mark.parametrize(
     ("url", "vantat"),
     [

@@ -68,6 +68,11 @@ def test_worker_takes_the_default_queue_and_worker_pdf_the_pdf_queue(compose):
     assert _koer(tjanster["worker"]) == {settings.CELERY_TASK_DEFAULT_QUEUE} == {"celery"}
     assert _koer(tjanster["worker-pdf"]) == {"pdf"}
     assert settings.CELERY_TASK_ROUTES["rapporter.tasks.bygg_pdf"]["queue"] == "pdf"
+    # Celerys tidsgränser (mjuk och hård) gäller bara i prefork (BENCHMARKS.md: solo sov förbi båda).
+    pdf = [str(d) for d in tjanster["worker-pdf"]["command"]]
+    flagga = next(f for f in ("--pool", "-P") if f in pdf)
+    assert pdf[pdf.index(flagga) + 1] == "prefork"
+    assert {"--max-tasks-per-child", "--max-memory-per-child"} <= set(pdf)
     # Varje kö har en worker.
     lyssnar = set().union(
         *(_koer(t) for n, t in tjanster.items() if "worker" in map(str, t.get("command", [])))
