@@ -6,6 +6,7 @@ SECRET_KEY och ALLOWED_HOSTS. Alla variabler finns beskrivna i README.md och .en
 """
 
 import datetime
+import urllib.parse
 from pathlib import Path
 
 import environ
@@ -302,11 +303,45 @@ if env.bool("BACKUP_AKTIV", default=PRODUKTION):
     }
 
 # Cachen i Redis, så att flera webbprocesser (och workern) ser samma värden; lokalt minne i demon.
-if REDIS_URL:
+# Egen Redis-databas (REDIS_URL:s + 1, om inte CACHE_URL sätts): Djangos cache.clear() är FLUSHDB och
+# skulle annars tömma kön. Med pytest-xdist har arbetare N brokern bas + 2N och cachen bas + 2N + 1.
+
+
+def _databasnummer(url: str) -> int:
+    delar = urllib.parse.urlsplit(url)
+    fraga = dict(urllib.parse.parse_qsl(delar.query))
+    nummer = fraga.get("db") if delar.scheme == "unix" or "db" in fraga else delar.path.strip("/")
+    if not (nummer or "0").isdigit():
+        raise ImproperlyConfigured(f"REDIS_URL: databasen ska vara ett nummer, inte {nummer!r}.")
+    return int(nummer or 0)
+
+
+def redis_databas(url: str, steg: int) -> str:
+    """Samma Redis-adress med databasnumret `steg` högre (redis://värd/N, utan /N är det 0; unix: ?db=N)."""
+    delar = urllib.parse.urlsplit(url)
+    fraga = dict(urllib.parse.parse_qsl(delar.query))
+    nytt = _databasnummer(url) + steg
+    if delar.scheme == "unix" or "db" in fraga:
+        fraga["db"] = str(nytt)
+        # urlunsplit tappar // framför en tom värd (unix:///sökväg).
+        return f"{delar.scheme}://{delar.netloc}{delar.path}?{urllib.parse.urlencode(fraga)}"
+    return urllib.parse.urlunsplit(delar._replace(path=f"/{nytt}"))
+
+
+CACHE_URL = env.str("CACHE_URL", default="")
+if not CACHE_URL and REDIS_URL:
+    CACHE_URL = redis_databas(REDIS_URL, 1)
+    # Redis har 16 databaser (0-15) om inget annat konfigurerats: db 16 ger fel först vid första anropet.
+    if _databasnummer(CACHE_URL) > 15:
+        raise ImproperlyConfigured(
+            "REDIS_URL använder Redis sista databas (15) och cachen behöver nästa: välj en lägre databas i "
+            "REDIS_URL eller sätt CACHE_URL."
+        )
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "kvalitet",
             "TIMEOUT": 300,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
