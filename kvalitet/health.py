@@ -55,14 +55,21 @@ class Redis(HealthCheck):
 @dataclasses.dataclass
 class Celery(HealthCheck):
     def check_status(self):
-        fel = cache.get(CELERY_CACHENYCKEL)
+        # Cachen ligger i Redis: svarar den inte ska kontrollen säga det, inte ge 500.
+        try:
+            fel = cache.get(CELERY_CACHENYCKEL)
+        except Exception as exc:
+            raise ServiceWarning("Cachen (Redis) svarar inte") from exc
         if fel is None:
             try:
                 self._pinga()
                 fel = ""
             except ServiceWarning as varning:
                 fel = str(varning)
-            cache.set(CELERY_CACHENYCKEL, fel, settings.HALSA_CELERY_CACHE_SEKUNDER)
+            try:
+                cache.set(CELERY_CACHENYCKEL, fel, settings.HALSA_CELERY_CACHE_SEKUNDER)
+            except Exception as exc:
+                raise ServiceWarning("Cachen (Redis) svarar inte") from exc
         if fel:
             raise ServiceWarning(fel)
 

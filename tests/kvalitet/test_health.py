@@ -45,6 +45,24 @@ def test_health_is_degraded_not_failing_when_redis_is_down(personal, client, set
     assert data["celery"].startswith("warning")
 
 
+def test_health_is_degraded_not_failing_when_the_cache_is_down(personal, client, settings, redis_url):
+    # Så sågs det i containertestet: en cache som inte svarar gav 500 från /health/.
+    from django.test import override_settings
+
+    settings.REDIS_URL = redis_url
+    dod = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    with override_settings(CACHES=dod):  # bara under anropet: fixturerna tömmer den riktiga cachen efteråt
+        status, data = _halsa(client)
+    assert status == 200
+    assert data["databas"] == "OK"
+    assert data["celery"].startswith("warning") and "Cachen" in data["celery"]
+
+
 def test_health_needs_no_login(db, client):
     assert client.get(reverse("health"), HTTP_ACCEPT="application/json").status_code == 200
 
