@@ -26,9 +26,10 @@ from avvikelser.forms import (
     UtredningForm,
 )
 from avvikelser.models import Avvikelse, Bilaga, Klagomal, OppenInlamning
-from kvalitet import access
+from kvalitet import access, diagram
 from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
+from kvalitet.diagram import manadsetikett
 from kvalitet.export import excel_svar
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
@@ -306,6 +307,16 @@ def oppet_klagomal(request):
     return render(request, "avvikelser/oppet_klagomal.html", {"form": form})
 
 
+def _alla_manader(per_manad: list[dict], fran: datetime.date, till: datetime.date) -> list[dict]:
+    """Varje månad i perioden, noll där inget rapporterats (ett diagram utan luckor i tiden)."""
+    antal = {r["manad"]: r["antal"] for r in per_manad}
+    manad, rader = fran.replace(day=1), []
+    while manad <= till:
+        rader.append({"manad": manad, "antal": antal.get(manad, 0)})
+        manad = (manad + datetime.timedelta(days=32)).replace(day=1)
+    return rader
+
+
 def statistik(request):
     """Statistik för vald nod och period, inom användarens scope (samma frågor som årsrapporten)."""
     from kvalitet.models import OrgNod
@@ -332,12 +343,7 @@ def statistik(request):
         totalt = sum(r["antal"] for r in per_kategori) or 1
         for r in per_kategori + per_enhet + per_omrade:
             r["andel"] = round(100 * r["antal"] / totalt, 1)
-        per_manad = stat.per_manad
-        storst = max([r["antal"] for r in per_manad] or [1])
-        for i, r in enumerate(per_manad):
-            r["hojd"] = round(150 * r["antal"] / storst)
-            r["x"] = 10 + i * 40
-            r["y"] = 170 - r["hojd"]
+        per_manad = _alla_manader(stat.per_manad, fran, till)
         flera = queries.brukare_fran_flera_enheter(request.user, nod, fran, till)
         sammanhang.update(
             per_kategori=per_kategori,
@@ -346,7 +352,13 @@ def statistik(request):
             per_omrade=per_omrade,
             avslut=queries.tid_till_avslut(request.user, nod, fran, till),
             per_manad=per_manad,
-            svg_bredd=20 + 40 * len(per_manad),
+            manadsdiagram=diagram.staplar(
+                f"Avvikelser per månad {fran:%Y-%m-%d}–{till:%Y-%m-%d}",
+                [manadsetikett(r["manad"]) for r in per_manad],
+                [r["antal"] for r in per_manad],
+                kolumnrubrik="Månad",
+                vardesrubrik="Antal avvikelser",
+            ),
             fyra_ar=queries.fyra_ar_per_kategori(request.user, nod, till.year),
             ar_lista=list(range(till.year - 3, till.year + 1)),
             flera_enheter=flera,
