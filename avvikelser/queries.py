@@ -353,3 +353,34 @@ def tysta_enheter(
         for e in enheter
         if antal.get(e.pk, 0) / e.antal_platser < andel * median or antal.get(e.pk, 0) == 0
     ]
+
+
+def antal_per_enhet_och_manad(
+    user, nod: OrgNod | None, forsta: datetime.date, efter: datetime.date
+) -> list[dict]:
+    """Antal avvikelser per enhet och händelsemånad för hela månader [forsta, efter): [{"enhet_id", "manad"
+    (date, första dagen), "antal"}], bara månader med avvikelser. Inom scope (STATISTIK), under noden. EN
+    fråga grupperad på enhet och månad (utan nod: allt inom scope): ur månadssammanställningen på PostgreSQL, ur avvikelserna på SQLite."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    under = {"enhet__in": _under(nod)} if nod else {}
+    if connection.vendor == "postgresql":
+        return list(
+            access.scope(user, Manadsantal, access.STATISTIK)
+            .filter(**under, manad__gte=forsta, manad__lt=efter, antal__gt=0)
+            .values("enhet_id", "manad")
+            .annotate(antal=Sum("antal"))
+            .order_by()
+        )
+    rader = list(
+        access.scope(user, Avvikelse, access.STATISTIK)
+        .filter(**under, **dygnsgranser(forsta, efter - datetime.timedelta(days=1)))
+        .annotate(manad=TruncMonth("handelsetid"))
+        .values("enhet_id", "manad")
+        .annotate(antal=Count("pk"))
+        .order_by()
+    )
+    for r in rader:
+        r["manad"] = timezone.localtime(r["manad"]).date()
+    return rader

@@ -23,6 +23,7 @@ from avvikelser.forms import (
     KoFilterForm,
     StatistikForm,
     StatusForm,
+    StyrdiagramForm,
     UtredningForm,
 )
 from avvikelser.models import Avvikelse, Bilaga, Klagomal, OppenInlamning
@@ -318,7 +319,9 @@ def _alla_manader(per_manad: list[dict], fran: datetime.date, till: datetime.dat
 
 
 def statistik(request):
-    """Statistik för vald nod och period, inom användarens scope (samma frågor som årsrapporten)."""
+    """Statistik för vald nod och period, inom användarens scope (samma frågor som årsrapporten), och de
+    aktuella signalerna i styrdiagrammen under noden."""
+    from avvikelser import styrdiagram as spc
     from kvalitet.models import OrgNod
 
     noder = list(
@@ -364,9 +367,37 @@ def statistik(request):
             flera_enheter=flera,
             tysta=queries.tysta_enheter(request.user, nod, fran, till, per_enhet=per_enhet),
             klagomal_per_tema=queries.klagomal_per_tema(request.user, nod, fran, till),
+            signaler=[s for s in spc.for_noder(request.user, nod) if s.aktuella],
         )
     return render(
         request, "avvikelser/statistik.html", sammanhang, status=400 if form.errors and noder else 200
+    )
+
+
+def styrdiagram(request):
+    """Styrdiagram för vald nod och listan över aktuella signaler vid alla användarens noder (samordnaren ser
+    nämndens, chefen sina enheters). Bara antal per månad, inga personuppgifter."""
+    from avvikelser import styrdiagram as spc
+
+    diagrammen = spc.for_noder(request.user, None)
+    noder = [s.nod for s in diagrammen]
+    form = StyrdiagramForm(request.GET or ({"nod": noder[0].pk} if noder else None), noder=noder)
+    vald = form.cleaned_data["nod"] if form.is_valid() else (noder[0] if noder else None)
+    valt = next((s for s in diagrammen if s.nod == vald), None)
+    return render(
+        request,
+        "avvikelser/styrdiagram.html",
+        {
+            "form": form,
+            "noder": noder,
+            "vald": vald,
+            "styrdiagram": valt,
+            "diagram": valt.diagram() if valt else None,
+            "signaler": [s for s in diagrammen if s.aktuella],
+            "fonster": spc.FONSTER,
+            "basperiod": spc.BASPERIOD,
+        },
+        status=400 if form.is_bound and form.errors and noder else 200,
     )
 
 
