@@ -13,7 +13,8 @@ En nod utan volym i basperioden (inga registrerade insatser) får i stället ett
 c̄ = medelantalet per månad i basperioden, gränser c̄ ± 3·√c̄ (nedre högst ned till 0). En månad utan
 volym i ett u-diagram saknar värde (ett glapp, ingen nolla).
 
-Fönstret är de senaste `FONSTER` hela månaderna; basperioden är de första `BASPERIOD` av dem, och
+Fönstret är de senaste `FONSTER` hela månaderna; basperioden är de första `BASPERIOD` av dem räknat från
+den första månaden med en rapporterad avvikelse (färre om serien är kortare; månaderna före är glapp), och
 mittlinje och gränser förlängs över resten. **Signalregler** (prövas på punkterna med värde, i tidsordning):
 
 1. en punkt utanför styrgränserna (strikt över den övre eller under den nedre);
@@ -103,10 +104,14 @@ def signalregler(varden: pd.Series, medel: float, ovre: pd.Series, nedre: pd.Ser
 
 def berakna(antal: pd.Series, volym: pd.Series, baslinje: int = BASPERIOD) -> dict:
     """Värden, mittlinje, gränser och signaler för en nod ur månadsantal och volym (samma index, i
-    tidsordning). Returnerar {"typ": "u"|"c", "varden", "medel", "ovre", "nedre", "signaler"}."""
+    tidsordning). Serien börjar med den första månaden med en rapporterad avvikelse (månaderna före den är
+    glapp: rapporteringen hade inte börjat, och nollor där skulle ge en basperiod utan avvikelser). Returnerar
+    {"typ": "u"|"c", "varden", "medel", "ovre", "nedre", "signaler", "basfran", "bastill"}."""
     antal = antal.astype(float)
     volym = volym.astype(float)
-    bas = slice(0, baslinje)
+    forsta = int((antal.to_numpy() > 0).argmax()) if (antal > 0).any() else 0
+    bas = slice(forsta, min(forsta + baslinje, len(antal)))
+    fore = pd.Series(range(len(antal)), index=antal.index) < forsta
     n = volym / 100
     if n.iloc[bas].sum() > 0:
         typ = "u"
@@ -122,7 +127,10 @@ def berakna(antal: pd.Series, volym: pd.Series, baslinje: int = BASPERIOD) -> di
         medel = float(antal.iloc[bas].mean()) if len(antal) else 0.0
         ovre = pd.Series(medel + 3 * math.sqrt(medel), index=antal.index)
         nedre = pd.Series(max(0.0, medel - 3 * math.sqrt(medel)), index=antal.index)
+    varden, ovre, nedre = varden.mask(fore), ovre.mask(fore), nedre.mask(fore)
     return {
+        "basfran": bas.start,
+        "bastill": bas.stop,
         "typ": typ,
         "varden": varden,
         "medel": medel,
@@ -148,7 +156,8 @@ class Styrdiagram:
     ovre: list[float | None]
     nedre: list[float | None]
     signaler: list[list[str]]
-    baslinje: int
+    basfran: int
+    bastill: int
 
     @property
     def aktuella(self) -> list[str]:
@@ -158,6 +167,13 @@ class Styrdiagram:
         for i in med_varde:
             regler += [r for r in self.signaler[i] if r not in regler]
         return regler
+
+    @property
+    def basperiod(self) -> str:
+        if self.bastill <= self.basfran:
+            return ""
+        forsta, sista = self.manader[self.basfran], self.manader[self.bastill - 1]
+        return f"{diagrammodul.manadsetikett(forsta)}–{diagrammodul.manadsetikett(sista)}"
 
     @property
     def typnamn(self) -> str:
@@ -180,7 +196,7 @@ class Styrdiagram:
             nedre=self.nedre,
             signal=[", ".join(s) for s in self.signaler],
             vardesrubrik=self.vardesrubrik,
-            baslinje=self.baslinje,
+            basperiod=(self.basfran, self.bastill),
             decimaler=1 if self.typ == "u" else None,
         )
 
@@ -256,7 +272,8 @@ def for_noder(user, nod: OrgNod | None, idag: datetime.date | None = None) -> li
                 ovre=[_tal(x) for x in r["ovre"]],
                 nedre=[_tal(x) for x in r["nedre"]],
                 signaler=r["signaler"],
-                baslinje=BASPERIOD,
+                basfran=r["basfran"],
+                bastill=r["bastill"],
             )
         )
     return resultat

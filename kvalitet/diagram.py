@@ -336,18 +336,26 @@ def styrdiagram(
     nedre: Sequence[float | None],
     signal: Sequence[str],
     vardesrubrik: str = "Avvikelser per 100 insatser",
-    baslinje: int = 0,
+    basperiod: tuple[int, int] = (0, 0),
     beskrivning: str = "",
     bredd: int = BREDD,
-    decimaler: int = 1,
+    decimaler: int | None = 1,
 ) -> Diagram:
     """Styrdiagram: värdena som linje med punkter, mittlinje, övre och nedre styrgräns (får variera per
     punkt, som i ett u-diagram) och punkter med signal (`signal[i]` är en text, tom utan signal) markerade
-    med färg, större form och text i tabellen. `baslinje`: antal punkter i basperioden (skuggas)."""
+    med färg, större form och text i tabellen. `basperiod`: (första, efter sista) punkten i basperioden (skuggas)."""
     etiketter = [str(e) for e in etiketter]
+    # Före basperioden (serien hade inte börjat) finns ingen mittlinje.
     rader = [
-        [e, tal(v, decimaler), tal(medel, decimaler), tal(lo, decimaler), tal(hi, decimaler), sig or "–"]
-        for e, v, lo, hi, sig in zip(etiketter, varden, nedre, ovre, signal, strict=True)
+        [
+            e,
+            tal(v, decimaler),
+            tal(medel if i >= basperiod[0] else None, decimaler),
+            tal(lo, decimaler),
+            tal(hi, decimaler),
+            sig or "–",
+        ]
+        for i, (e, v, lo, hi, sig) in enumerate(zip(etiketter, varden, nedre, ovre, signal, strict=True))
     ]
     if not beskrivning:
         signaler = [f"{e}: {s}" for e, s in zip(etiketter, signal, strict=True) if s]
@@ -373,20 +381,22 @@ def styrdiagram(
     def y(v):
         return y_bas - (y_bas - y_topp) * v / ymax
 
-    if 0 < baslinje <= n:
+    fran, till = basperiod
+    if 0 <= fran < till <= n:
         d.rektanglar.append(
             {
-                "x": _k(x0),
+                "x": _k(x0 + (x1 - x0) * fran / n),
                 "y": _k(y_topp),
-                "b": _k((x1 - x0) * baslinje / n),
+                "b": _k((x1 - x0) * (till - fran) / n),
                 "h": _k(y_bas - y_topp),
                 "farg": "#eef3f7",
-                "titel": f"Basperiod: {etiketter[0]}–{etiketter[baslinje - 1]}",
+                "titel": f"Basperiod: {etiketter[fran]}–{etiketter[till - 1]}",
             }
         )
     _yaxel(d, x0, x1, y_bas, y_topp, ymax, steg, None, vardesrubrik)
+    mx0 = x0 + (x1 - x0) * min(max(fran, 0), n - 1) / n
     d.linjer.append(
-        {"x1": _k(x0), "y1": _k(y(medel)), "x2": _k(x1), "y2": _k(y(medel)), "farg": FARGER[2], "streck": ""}
+        {"x1": _k(mx0), "y1": _k(y(medel)), "x2": _k(x1), "y2": _k(y(medel)), "farg": FARGER[2], "streck": ""}
     )
     for grans in (ovre, nedre):
         # Trappsteg: gränsen gäller hela månadens bredd (den varierar med månadens volym).

@@ -275,3 +275,17 @@ def test_page_query_count_does_not_grow_with_units_or_months(
     with django_assert_num_queries(len(fore.captured_queries)):
         html = _sida(klient, nod=data.n1.pk).content.decode()
     assert "Ny 2" in html
+
+
+def test_baseline_starts_at_the_first_month_with_a_reported_deviation():
+    # Rapporteringen börjar i månad 6: månaderna före är glapp, basperioden månad 6–17 (ū = 3 / 1 = 3).
+    antal = _serie([0] * 6 + [3] * 12 + [3, 3, 3, 3, 3, 12])
+    r = spc.berakna(antal, _serie([100] * 24))
+    assert (r["basfran"], r["bastill"]) == (6, 18)
+    assert r["medel"] == pytest.approx(3.0)
+    assert all(math.isnan(v) for v in r["varden"][:6]) and r["signaler"][:6] == [[]] * 6
+    # UCL = 3 + 3·√3 ≈ 8,2: bara sista månaden är en signal.
+    assert [i for i, s in enumerate(r["signaler"]) if s] == [23]
+    # En kort serie: basperioden är det som finns.
+    r = spc.berakna(_serie([0] * 20 + [1, 2, 1, 2]), _serie([0] * 24))
+    assert (r["basfran"], r["bastill"]) == (20, 24) and r["medel"] == pytest.approx(1.5)

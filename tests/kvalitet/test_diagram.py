@@ -39,7 +39,7 @@ def _alla_diagram(n: int) -> list:
             ovre=[9.25] * n,
             nedre=[0.5] * n,
             signal=["Utanför gränserna" if i == 1 else "" for i in range(n)],
-            baslinje=min(n, 2),
+            basperiod=(0, min(n, 2)),
         ),
         diagram.andelar("Andelar", etiketter, [("Ja", varden), ("Nej", [1.5] * n)]),
         diagram.pareto("Pareto", etiketter, varden),
