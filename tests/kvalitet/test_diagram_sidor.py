@@ -56,3 +56,73 @@ def test_statistics_month_chart_has_bars_values_axis_and_table(org, cast, logga_
     texter = [t.text for t in rot.iter(f"{SVG}text")]
     assert "3" in texter and "Antal avvikelser" in texter  # värdet och axelns rubrik
     assert f'<th scope="row">{etikett}</th><td class="tal">3</td>' in html
+
+
+def test_annual_report_pdf_has_the_month_chart_with_labels_values_and_visible_bars(
+    org, cast, pdftotext, tmp_path
+):
+    """Kvalitetsberättelsens PDF: diagrammets rubrik, månader och värden i texten, och staplarna syns när
+    sidan rastreras (med decimalkomma i koordinaterna var diagrammet tomt)."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    from rapporter import pdf as rapport_pdf
+    from rapporter import queries as rapport_queries
+    from tests.avvikelser.factories import KategoriFactory
+    from tests.rapporter.factories import KvalitetsberattelseFactory
+
+    kat = KategoriFactory(namn="Fall")
+    for manad, n in ((1, 3), (2, 12), (3, 7)):
+        for _ in range(n):
+            AvvikelseFactory(
+                rapporterad_av=cast.pia,
+                enhet=org.e1,
+                kategori=kat,
+                handelsetid=timezone.make_aware(datetime.datetime(2024, manad, 3, 10)),
+            )
+    b = KvalitetsberattelseFactory(nod=org.n1, ar=2024, skapad_av=cast.kim)
+    data = rapport_queries.samla(cast.kim, org.n1, 2024)
+    pdf = rapport_pdf.pdf(b, data, {})
+    text = subprocess.run([pdftotext, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Avvikelser per månad 2024" in text
+    assert "Antal avvikelser" in text
+    for m in ("jan", "feb", "mar", "apr", "dec"):
+        assert m in text
+    for v in ("3", "12", "7"):
+        assert v in text.split()
+    # Sidan med diagrammet, rastrerad: staplarnas färg (#2f6690) finns på sidan.
+    sida = next(i for i in range(1, 40) if "Avvikelser per månad 2024" in _sidtext(pdftotext, pdf, i))
+    (tmp_path / "k.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            shutil.which("pdftoppm"),
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            str(sida),
+            "-l",
+            str(sida),
+            str(tmp_path / "k.pdf"),
+            str(tmp_path / "s"),
+        ],
+        check=True,
+    )
+    bild = Image.open(next(tmp_path.glob("s*.png"))).convert("RGB")
+    punkter = bild.tobytes()
+    stapelfarg = sum(
+        1
+        for i in range(0, len(punkter), 3)
+        if abs(punkter[i] - 0x2F) < 12 and abs(punkter[i + 1] - 0x66) < 12 and abs(punkter[i + 2] - 0x90) < 12
+    )
+    assert stapelfarg > 500  # tre staplar; ett tomt diagram har inga
+
+
+def _sidtext(pdftotext, pdf: bytes, sida: int) -> str:
+    import subprocess
+
+    return subprocess.run(
+        [pdftotext, "-f", str(sida), "-l", str(sida), "-", "-"], input=pdf, capture_output=True
+    ).stdout.decode()
