@@ -165,7 +165,7 @@ def mina_uppgifter(user) -> list[Uppgift]:
         .order_by("rapporterad")[:20]
     )
     dagar = paminnelse_dagar()
-    return [
+    uppgifter = [
         Uppgift(
             rubrik=f"Ta upp avvikelse {a.referensnummer}",
             lank=reverse("avvikelser:detalj", args=[a.pk]),
@@ -173,6 +173,23 @@ def mina_uppgifter(user) -> list[Uppgift]:
             forfaller=timezone.localtime(a.rapporterad).date() + datetime.timedelta(days=dagar),
         )
         for a in qs
+    ]
+    return uppgifter + styrsignaler(user)
+
+
+def styrsignaler(user) -> list[Uppgift]:
+    """Aktuella signaler i styrdiagrammen vid chefens noder, som uppgifter på startsidan."""
+    from avvikelser import styrdiagram
+
+    return [
+        Uppgift(
+            rubrik=f"Undersök signalen i styrdiagrammet: {s.nod.namn}",
+            lank=f"{reverse('avvikelser:styrdiagram')}?nod={s.nod.pk}",
+            kalla="avvikelser",
+            detalj=", ".join(s.aktuella),
+        )
+        for s in styrdiagram.for_noder(user, None)
+        if s.aktuella
     ]
 
 

@@ -289,3 +289,11 @@ def test_baseline_starts_at_the_first_month_with_a_reported_deviation():
     # En kort serie: basperioden är det som finns.
     r = spc.berakna(_serie([0] * 20 + [1, 2, 1, 2]), _serie([0] * 24))
     assert (r["basfran"], r["bastill"]) == (20, 24) and r["medel"] == pytest.approx(1.5)
+
+
+def test_the_signal_is_a_task_on_the_managers_start_page(data, cast, logga_in, idag_2026):
+    html = logga_in(cast.erik).get(reverse("kvalitet:start")).content.decode()
+    assert "Undersök signalen i styrdiagrammet: Enhet E1" in html and "Utanför styrgränserna" in html
+    assert f"/avvikelser/styrdiagram/?nod={data.e1.pk}" in html
+    html = logga_in(cast.elsa).get(reverse("kvalitet:start")).content.decode()
+    assert "styrdiagrammet" not in html
