@@ -355,6 +355,12 @@ def statistik(request):
             per_omrade=per_omrade,
             avslut=queries.tid_till_avslut(request.user, nod, fran, till),
             per_manad=per_manad,
+            kategoridiagram=diagram.pareto(
+                f"Avvikelser per kategori {fran:%Y-%m-%d}–{till:%Y-%m-%d} (Pareto)",
+                [r["kategori__namn"] for r in per_kategori],
+                [r["antal"] for r in per_kategori],
+                kolumnrubrik="Kategori",
+            ),
             manadsdiagram=diagram.staplar(
                 f"Avvikelser per månad {fran:%Y-%m-%d}–{till:%Y-%m-%d}",
                 [manadsetikett(r["manad"]) for r in per_manad],

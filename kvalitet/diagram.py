@@ -538,15 +538,18 @@ def pareto(
     for _, v in par:
         acc += v
         kumulativ.append(100 * acc / summa if summa else 0.0)
-    rader = [[e, tal(v), f"{tal(k, 1)} %"] for (e, v), k in zip(par, kumulativ, strict=True)]
+    rader = [
+        [e, tal(v), f"{tal(100 * v / summa if summa else 0, 1)} %", f"{tal(k, 1)} %"]
+        for (e, v), k in zip(par, kumulativ, strict=True)
+    ]
     if not beskrivning:
         beskrivning = (
-            f"{titel}. " + "; ".join(f"{r[0]}: {r[1]} (kumulativt {r[2]})" for r in rader) + "."
+            f"{titel}. " + "; ".join(f"{r[0]}: {r[1]} (kumulativt {r[3]})" for r in rader) + "."
             if rader
             else f"{titel}: inga värden."
         )
     hojd = 250
-    d = Diagram(titel, beskrivning, bredd, hojd, [kolumnrubrik, "Antal", "Kumulativ andel"], rader)
+    d = Diagram(titel, beskrivning, bredd, hojd, [kolumnrubrik, "Antal", "Andel", "Kumulativ andel"], rader)
     if not par or not summa:
         return _tom(d)
     ymax, steg = skala(par[0][1])

@@ -140,7 +140,11 @@ def test_control_chart_marks_signals_with_form_and_text_not_only_colour():
 
 def test_pareto_sorts_descending_with_cumulative_share():
     d = diagram.pareto("Pareto", ["a", "b", "c"], [1, 6, 3])
-    assert d.rader == [["b", "6", "60,0 %"], ["c", "3", "90,0 %"], ["a", "1", "100,0 %"]]
+    assert d.rader == [
+        ["b", "6", "60,0 %", "60,0 %"],
+        ["c", "3", "30,0 %", "90,0 %"],
+        ["a", "1", "10,0 %", "100,0 %"],
+    ]
 
 
 def test_stacked_shares_sum_to_100_per_row():

@@ -29,7 +29,8 @@ def test_statistics_month_chart_has_bars_values_axis_and_table(org, cast, logga_
         {"nod": org.n1.pk, "fran": fran.isoformat(), "till": idag.isoformat()},
     )
     html = svar.content.decode()
-    svg = html[html.index("<svg") : html.index("</svg>") + 6]
+    start = html.index("<svg", html.index("Per månad</h2>"))
+    svg = html[start : html.index("</svg>", start) + 6]
     rot = ET.fromstring(svg)  # noqa: S314 (vår egen SVG)
     staplar = list(rot.iter(f"{SVG}rect"))
     manader = {
@@ -126,3 +127,22 @@ def _sidtext(pdftotext, pdf: bytes, sida: int) -> str:
     return subprocess.run(
         [pdftotext, "-f", str(sida), "-l", str(sida), "-", "-"], input=pdf, capture_output=True
     ).stdout.decode()
+
+
+def test_statistics_categories_are_a_pareto_with_share_and_cumulative_share(org, cast, logga_in):
+    from tests.avvikelser.factories import KategoriFactory
+
+    for namn, n in (("Fall", 3), ("Läkemedel", 1)):
+        kat = KategoriFactory(namn=namn)
+        for _ in range(n):
+            AvvikelseFactory(enhet=org.e1, rapporterad_av=cast.pia, kategori=kat)
+    html = logga_in(cast.kim).get(reverse("avvikelser:statistik"), {"nod": org.n1.pk}).content.decode()
+    assert "(Pareto)" in html
+    assert (
+        '<th scope="row">Fall</th><td class="tal">3</td><td class="tal">75,0 %</td><td class="tal">75,0 %</td>'
+        in html
+    )
+    assert (
+        '<th scope="row">Läkemedel</th><td class="tal">1</td><td class="tal">25,0 %</td><td class="tal">100,0 %</td>'
+        in html
+    )
