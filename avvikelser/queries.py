@@ -401,3 +401,26 @@ def antal_per_enhet_och_manad(
     for r in rader:
         r["manad"] = timezone.localtime(r["manad"]).date()
     return rader
+
+
+def styrdiagram_for_ar(user, nod: OrgNod, ar: int) -> dict | None:
+    """Nodens styrdiagram för de 24 månaderna som slutar med årets december, som JSON-bara värden (för
+    kvalitetsberättelsen, som fryser dem vid publicering). None om användaren inte räknar statistik för noden
+    eller noden inte är en nämnd, ett område eller en enhet."""
+    from avvikelser import styrdiagram
+
+    for s in styrdiagram.for_noder(user, nod, datetime.date(ar + 1, 1, 1)):
+        if s.nod.pk == nod.pk:
+            return {
+                "nod": s.nod.namn,
+                "typ": s.typ,
+                "manader": [m.isoformat() for m in s.manader],
+                "varden": s.varden,
+                "medel": s.medel,
+                "ovre": s.ovre,
+                "nedre": s.nedre,
+                "signaler": s.signaler,
+                "basfran": s.basfran,
+                "bastill": s.bastill,
+            }
+    return None

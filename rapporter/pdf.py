@@ -42,6 +42,27 @@ def diagram(per_manad: list[dict], ar: int | str = "") -> Diagram:
     )
 
 
+def styrdiagram(sd: dict | None) -> Diagram | None:
+    """Styrdiagrammet ur den (eventuellt frysta) sammanställningen; äldre versioner saknar det."""
+    import datetime
+
+    if not sd:
+        return None
+    u = sd["typ"] == "u"
+    return diagrammodul.styrdiagram(
+        f"Styrdiagram: avvikelser, {sd['nod']}",
+        [diagrammodul.manadsetikett(datetime.date.fromisoformat(m)) for m in sd["manader"]],
+        sd["varden"],
+        medel=sd["medel"],
+        ovre=sd["ovre"],
+        nedre=sd["nedre"],
+        signal=[", ".join(s) for s in sd["signaler"]],
+        vardesrubrik="Avvikelser per 100 insatser" if u else "Antal avvikelser",
+        basperiod=(sd["basfran"], sd["bastill"]),
+        decimaler=1 if u else None,
+    )
+
+
 def kontext(berattelse, data: dict, texter: dict, *, version=None) -> dict:
     return {
         "b": berattelse,
@@ -51,6 +72,7 @@ def kontext(berattelse, data: dict, texter: dict, *, version=None) -> dict:
         "kommun": settings.KOMMUN_NAMN,
         "version": version,
         "diagram": diagram((data.get("avvikelser") or {}).get("per_manad", []), berattelse.ar),
+        "styrdiagram": styrdiagram((data.get("avvikelser") or {}).get("styrdiagram")),
         "skapad": timezone.localtime(),
         "ivo_tillsyn": berattelse.ivo_tillsyn,
     }

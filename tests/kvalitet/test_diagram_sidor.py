@@ -93,6 +93,15 @@ def test_annual_report_pdf_has_the_month_chart_with_labels_values_and_visible_ba
         assert m in text
     for v in ("3", "12", "7"):
         assert v in text.split()
+    # Styrdiagrammet för nämnden (c-diagram: inga insatser): c̄ = 22/12, UCL ≈ 5,9; februari och mars
+    # utanför.
+    assert "Styrdiagram: avvikelser, Nämnd N1" in text
+    assert "c-diagram" in text and "Utanför styrgränserna" in text
+    sd = data["avvikelser"]["styrdiagram"]
+    assert sd["typ"] == "c" and sd["manader"][0] == "2023-01-01" and sd["manader"][-1] == "2024-12-01"
+    assert sd["signaler"][13] == sd["signaler"][14] == ["Utanför styrgränserna"]
+    # april–december noll: nio under mittlinjen i rad.
+    assert sd["signaler"][15:] == [["8 i rad under mittlinjen"]] * 9 and sd["signaler"][:13] == [[]] * 13
     # Sidan med diagrammet, rastrerad: staplarnas färg (#2f6690) finns på sidan.
     sida = next(i for i in range(1, 40) if "Avvikelser per månad 2024" in _sidtext(pdftotext, pdf, i))
     (tmp_path / "k.pdf").write_bytes(pdf)
