@@ -404,12 +404,14 @@ def antal_per_enhet_och_manad(
 
 
 def styrdiagram_for_ar(user, nod: OrgNod, ar: int) -> dict | None:
-    """Nodens styrdiagram för de 24 månaderna som slutar med årets december, som JSON-bara värden (för
+    """Nodens styrdiagram för de 24 månaderna som slutar med årets december (eller förra månaden), som JSON-bara värden (för
     kvalitetsberättelsen, som fryser dem vid publicering). None om användaren inte räknar statistik för noden
     eller noden inte är en nämnd, ett område eller en enhet."""
     from avvikelser import styrdiagram
 
-    for s in styrdiagram.for_noder(user, nod, datetime.date(ar + 1, 1, 1)):
+    # Bara hela månader: under året slutar diagrammet med förra månaden (den pågående är inte klar).
+    slut = min(datetime.date(ar + 1, 1, 1), timezone.localdate())
+    for s in styrdiagram.for_noder(user, nod, slut):
         if s.nod.pk == nod.pk:
             return {
                 "nod": s.nod.namn,

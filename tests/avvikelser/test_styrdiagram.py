@@ -297,3 +297,14 @@ def test_the_signal_is_a_task_on_the_managers_start_page(data, cast, logga_in, i
     assert f"/avvikelser/styrdiagram/?nod={data.e1.pk}" in html
     html = logga_in(cast.elsa).get(reverse("kvalitet:start")).content.decode()
     assert "styrdiagrammet" not in html
+
+
+def test_the_annual_report_chart_ends_with_the_last_whole_month(data, cast, idag_2026):
+    from avvikelser.queries import styrdiagram_for_ar
+
+    # Förra årets berättelse: till och med december; årets (mitt i januari): till och med förra månaden,
+    # inte den pågående (dess nolla vore en falsk signal under nedre gränsen).
+    assert styrdiagram_for_ar(cast.kim, data.n1, 2024)["manader"][-1] == "2024-12-01"
+    sd = styrdiagram_for_ar(cast.kim, data.n1, 2026)
+    assert sd["manader"][-1] == "2025-12-01" and sd["nod"] == "Nämnd N1"
+    assert styrdiagram_for_ar(cast.erik, data.n1, 2025) is None  # chefen räknar inte för nämnden
