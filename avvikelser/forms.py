@@ -352,3 +352,21 @@ class StatistikForm(forms.Form):
         if "nod" in data:
             data["nod"] = self.noder[data["nod"]]
         return data
+
+
+class StyrdiagramForm(forms.Form):
+    """Vilken nod styrdiagrammet gäller; bara noder användaren räknar statistik för erbjuds."""
+
+    nod = forms.TypedChoiceField(
+        coerce=int,
+        label="Organisation",
+        error_messages={"invalid_choice": "Välj en enhet, ett verksamhetsområde eller en nämnd i listan."},
+    )
+
+    def __init__(self, *args, noder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.noder = {n.pk: n for n in noder}
+        self.fields["nod"].choices = [(n.pk, n.namn) for n in noder]
+
+    def clean_nod(self):
+        return self.noder[self.cleaned_data["nod"]]

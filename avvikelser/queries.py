@@ -165,7 +165,7 @@ def mina_uppgifter(user) -> list[Uppgift]:
         .order_by("rapporterad")[:20]
     )
     dagar = paminnelse_dagar()
-    return [
+    uppgifter = [
         Uppgift(
             rubrik=f"Ta upp avvikelse {a.referensnummer}",
             lank=reverse("avvikelser:detalj", args=[a.pk]),
@@ -173,6 +173,23 @@ def mina_uppgifter(user) -> list[Uppgift]:
             forfaller=timezone.localtime(a.rapporterad).date() + datetime.timedelta(days=dagar),
         )
         for a in qs
+    ]
+    return uppgifter + styrsignaler(user)
+
+
+def styrsignaler(user) -> list[Uppgift]:
+    """Aktuella signaler i styrdiagrammen vid chefens noder, som uppgifter på startsidan."""
+    from avvikelser import styrdiagram
+
+    return [
+        Uppgift(
+            rubrik=f"Undersök signalen i styrdiagrammet: {s.nod.namn}",
+            lank=f"{reverse('avvikelser:styrdiagram')}?nod={s.nod.pk}",
+            kalla="avvikelser",
+            detalj=", ".join(s.aktuella),
+        )
+        for s in styrdiagram.for_noder(user, None)
+        if s.aktuella
     ]
 
 
@@ -353,3 +370,59 @@ def tysta_enheter(
         for e in enheter
         if antal.get(e.pk, 0) / e.antal_platser < andel * median or antal.get(e.pk, 0) == 0
     ]
+
+
+def antal_per_enhet_och_manad(
+    user, nod: OrgNod | None, forsta: datetime.date, efter: datetime.date
+) -> list[dict]:
+    """Antal avvikelser per enhet och händelsemånad för hela månader [forsta, efter): [{"enhet_id", "manad"
+    (date, första dagen), "antal"}], bara månader med avvikelser. Inom scope (STATISTIK), under noden. EN
+    fråga grupperad på enhet och månad (utan nod: allt inom scope): ur månadssammanställningen på PostgreSQL, ur avvikelserna på SQLite."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    under = {"enhet__in": _under(nod)} if nod else {}
+    if connection.vendor == "postgresql":
+        return list(
+            access.scope(user, Manadsantal, access.STATISTIK)
+            .filter(**under, manad__gte=forsta, manad__lt=efter, antal__gt=0)
+            .values("enhet_id", "manad")
+            .annotate(antal=Sum("antal"))
+            .order_by()
+        )
+    rader = list(
+        access.scope(user, Avvikelse, access.STATISTIK)
+        .filter(**under, **dygnsgranser(forsta, efter - datetime.timedelta(days=1)))
+        .annotate(manad=TruncMonth("handelsetid"))
+        .values("enhet_id", "manad")
+        .annotate(antal=Count("pk"))
+        .order_by()
+    )
+    for r in rader:
+        r["manad"] = timezone.localtime(r["manad"]).date()
+    return rader
+
+
+def styrdiagram_for_ar(user, nod: OrgNod, ar: int) -> dict | None:
+    """Nodens styrdiagram för de 24 månaderna som slutar med årets december (eller förra månaden), som JSON-bara värden (för
+    kvalitetsberättelsen, som fryser dem vid publicering). None om användaren inte räknar statistik för noden
+    eller noden inte är en nämnd, ett område eller en enhet."""
+    from avvikelser import styrdiagram
+
+    # Bara hela månader: under året slutar diagrammet med förra månaden (den pågående är inte klar).
+    slut = min(datetime.date(ar + 1, 1, 1), timezone.localdate())
+    for s in styrdiagram.for_noder(user, nod, slut):
+        if s.nod.pk == nod.pk:
+            return {
+                "nod": s.nod.namn,
+                "typ": s.typ,
+                "manader": [m.isoformat() for m in s.manader],
+                "varden": s.varden,
+                "medel": s.medel,
+                "ovre": s.ovre,
+                "nedre": s.nedre,
+                "signaler": s.signaler,
+                "basfran": s.basfran,
+                "bastill": s.bastill,
+            }
+    return None

@@ -10,6 +10,7 @@ urlpatterns = [
     path("rapportera/", views.rapportera, name="rapportera"),
     path("export/", views.export, name="export"),
     path("statistik/", views.statistik, name="statistik"),
+    path("styrdiagram/", views.styrdiagram, name="styrdiagram"),
     path("klagomal/", views.klagomal_lista, name="klagomal"),
     path("klagomal/ny/", views.klagomal_registrera, name="klagomal_ny"),
     path("klagomal/<int:pk>/", views.klagomal_detalj, name="klagomal_detalj"),

@@ -23,12 +23,14 @@ from avvikelser.forms import (
     KoFilterForm,
     StatistikForm,
     StatusForm,
+    StyrdiagramForm,
     UtredningForm,
 )
 from avvikelser.models import Avvikelse, Bilaga, Klagomal, OppenInlamning
-from kvalitet import access
+from kvalitet import access, diagram
 from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
+from kvalitet.diagram import manadsetikett
 from kvalitet.export import excel_svar
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
@@ -306,8 +308,20 @@ def oppet_klagomal(request):
     return render(request, "avvikelser/oppet_klagomal.html", {"form": form})
 
 
+def _alla_manader(per_manad: list[dict], fran: datetime.date, till: datetime.date) -> list[dict]:
+    """Varje månad i perioden, noll där inget rapporterats (ett diagram utan luckor i tiden)."""
+    antal = {r["manad"]: r["antal"] for r in per_manad}
+    manad, rader = fran.replace(day=1), []
+    while manad <= till:
+        rader.append({"manad": manad, "antal": antal.get(manad, 0)})
+        manad = (manad + datetime.timedelta(days=32)).replace(day=1)
+    return rader
+
+
 def statistik(request):
-    """Statistik för vald nod och period, inom användarens scope (samma frågor som årsrapporten)."""
+    """Statistik för vald nod och period, inom användarens scope (samma frågor som årsrapporten), och de
+    aktuella signalerna i styrdiagrammen under noden."""
+    from avvikelser import styrdiagram as spc
     from kvalitet.models import OrgNod
 
     noder = list(
@@ -332,12 +346,7 @@ def statistik(request):
         totalt = sum(r["antal"] for r in per_kategori) or 1
         for r in per_kategori + per_enhet + per_omrade:
             r["andel"] = round(100 * r["antal"] / totalt, 1)
-        per_manad = stat.per_manad
-        storst = max([r["antal"] for r in per_manad] or [1])
-        for i, r in enumerate(per_manad):
-            r["hojd"] = round(150 * r["antal"] / storst)
-            r["x"] = 10 + i * 40
-            r["y"] = 170 - r["hojd"]
+        per_manad = _alla_manader(stat.per_manad, fran, till)
         flera = queries.brukare_fran_flera_enheter(request.user, nod, fran, till)
         sammanhang.update(
             per_kategori=per_kategori,
@@ -346,15 +355,55 @@ def statistik(request):
             per_omrade=per_omrade,
             avslut=queries.tid_till_avslut(request.user, nod, fran, till),
             per_manad=per_manad,
-            svg_bredd=20 + 40 * len(per_manad),
+            kategoridiagram=diagram.pareto(
+                f"Avvikelser per kategori {fran:%Y-%m-%d}–{till:%Y-%m-%d} (Pareto)",
+                [r["kategori__namn"] for r in per_kategori],
+                [r["antal"] for r in per_kategori],
+                kolumnrubrik="Kategori",
+            ),
+            manadsdiagram=diagram.staplar(
+                f"Avvikelser per månad {fran:%Y-%m-%d}–{till:%Y-%m-%d}",
+                [manadsetikett(r["manad"]) for r in per_manad],
+                [r["antal"] for r in per_manad],
+                kolumnrubrik="Månad",
+                vardesrubrik="Antal avvikelser",
+            ),
             fyra_ar=queries.fyra_ar_per_kategori(request.user, nod, till.year),
             ar_lista=list(range(till.year - 3, till.year + 1)),
             flera_enheter=flera,
             tysta=queries.tysta_enheter(request.user, nod, fran, till, per_enhet=per_enhet),
             klagomal_per_tema=queries.klagomal_per_tema(request.user, nod, fran, till),
+            signaler=[s for s in spc.for_noder(request.user, nod) if s.aktuella],
         )
     return render(
         request, "avvikelser/statistik.html", sammanhang, status=400 if form.errors and noder else 200
+    )
+
+
+def styrdiagram(request):
+    """Styrdiagram för vald nod och listan över aktuella signaler vid alla användarens noder (samordnaren ser
+    nämndens, chefen sina enheters). Bara antal per månad, inga personuppgifter."""
+    from avvikelser import styrdiagram as spc
+
+    diagrammen = spc.for_noder(request.user, None)
+    noder = [s.nod for s in diagrammen]
+    form = StyrdiagramForm(request.GET or ({"nod": noder[0].pk} if noder else None), noder=noder)
+    vald = form.cleaned_data["nod"] if form.is_valid() else (noder[0] if noder else None)
+    valt = next((s for s in diagrammen if s.nod == vald), None)
+    return render(
+        request,
+        "avvikelser/styrdiagram.html",
+        {
+            "form": form,
+            "noder": noder,
+            "vald": vald,
+            "styrdiagram": valt,
+            "diagram": valt.diagram() if valt else None,
+            "signaler": [s for s in diagrammen if s.aktuella],
+            "fonster": spc.FONSTER,
+            "basperiod": spc.BASPERIOD,
+        },
+        status=400 if form.is_bound and form.errors and noder else 200,
     )
 
 

@@ -184,6 +184,13 @@ def nodscope(
     return qs.filter(_eller(villkor))
 
 
+def volymscope(user, qs: QuerySet, *, nodfalt: str = "enhet") -> QuerySet:
+    """Läshjälp, ingen regel: poster vid noder där användaren räknar statistik (STATISTIK_ROLLER), bara för
+    att räkna volymer (t.ex. pågående insatser per enhet och månad, nämnaren i styrdiagrammen) och aldrig för
+    att visa posterna. Samma noder som avvikelsestatistiken, så att täljare och nämnare har samma urval."""
+    return nodscope(user, qs, roller=STATISTIK_ROLLER, nodfalt=nodfalt)
+
+
 @regel("kvalitet.orgnod", "kvalitet.insatstyp", "kvalitet.lagrum")
 def _regel_konfiguration(user, qs, atgard):
     # Organisationen och listorna är inga personuppgifter; ändras bara av admin.

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from kvalitet import diagram as diagrammodul
+from kvalitet.diagram import Diagram
 from kvalitet.pdf import Tidsgrans, hamta_inom, rendera, tidsgrans  # noqa: F401 (Tidsgrans, tidsgrans: del av modulens gränssnitt)
 from rapporter.models import AVSNITT
 
@@ -23,27 +25,42 @@ def url_hamtare(url: str, *args, **kwargs):
     return hamta_inom(url, TILLATNA, *args, **kwargs)
 
 
-def diagram(per_manad: list[dict], hojd: int = 120, bredd: int = 480) -> dict:
-    """Staplar för ett SVG-diagram per månad (koordinater räknas här, mallen ritar)."""
-    manader = {r["manad"]: r["antal"] for r in per_manad}
-    storst = max(manader.values(), default=0) or 1
-    steg = bredd / 12
-    staplar = []
-    for m in range(1, 13):
-        n = manader.get(m, 0)
-        h = round(hojd * n / storst, 1)
-        staplar.append(
-            {
-                "x": round((m - 1) * steg + 4, 1),
-                "y": round(hojd - h + 16, 1),
-                "b": round(steg - 8, 1),
-                "h": h,
-                "antal": n,
-                "manad": m,
-                "tx": round((m - 1) * steg + steg / 2, 1),
-            }
-        )
-    return {"staplar": staplar, "bredd": bredd, "hojd": hojd + 34, "bas": hojd + 16}
+def diagram(per_manad: list[dict], ar: int | str = "") -> Diagram:
+    """Avvikelser per månad (alla tolv månader, noll där inget rapporterats) ur kärnans diagrammodul."""
+    from rapporter.templatetags.rapporter_extra import MANADER
+
+    manader = {int(r["manad"]): r["antal"] for r in per_manad}
+    return diagrammodul.staplar(
+        f"Avvikelser per månad {ar}".strip(),
+        [m[:3] for m in MANADER],
+        [manader.get(m, 0) for m in range(1, 13)],
+        kolumnrubrik="Månad",
+        vardesrubrik="Antal avvikelser",
+        beskrivning=f"Avvikelser per månad {ar}: "
+        + "; ".join(f"{MANADER[m - 1]}: {manader.get(m, 0)}" for m in range(1, 13))
+        + ".",
+    )
+
+
+def styrdiagram(sd: dict | None) -> Diagram | None:
+    """Styrdiagrammet ur den (eventuellt frysta) sammanställningen; äldre versioner saknar det."""
+    import datetime
+
+    if not sd:
+        return None
+    u = sd["typ"] == "u"
+    return diagrammodul.styrdiagram(
+        f"Styrdiagram: avvikelser, {sd['nod']}",
+        [diagrammodul.manadsetikett(datetime.date.fromisoformat(m)) for m in sd["manader"]],
+        sd["varden"],
+        medel=sd["medel"],
+        ovre=sd["ovre"],
+        nedre=sd["nedre"],
+        signal=[", ".join(s) for s in sd["signaler"]],
+        vardesrubrik="Avvikelser per 100 insatser" if u else "Antal avvikelser",
+        basperiod=(sd["basfran"], sd["bastill"]),
+        decimaler=1 if u else None,
+    )
 
 
 def kontext(berattelse, data: dict, texter: dict, *, version=None) -> dict:
@@ -54,7 +71,8 @@ def kontext(berattelse, data: dict, texter: dict, *, version=None) -> dict:
         "avsnitt": AVSNITT,
         "kommun": settings.KOMMUN_NAMN,
         "version": version,
-        "diagram": diagram((data.get("avvikelser") or {}).get("per_manad", [])),
+        "diagram": diagram((data.get("avvikelser") or {}).get("per_manad", []), berattelse.ar),
+        "styrdiagram": styrdiagram((data.get("avvikelser") or {}).get("styrdiagram")),
         "skapad": timezone.localtime(),
         "ivo_tillsyn": berattelse.ivo_tillsyn,
     }

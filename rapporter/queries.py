@@ -295,7 +295,7 @@ def jamforelser(nod: OrgNod, ar: int, kommunkod: str) -> list[dict]:
 def avvikelser_sammanstallning(user, nod: OrgNod, ar: int) -> dict:
     """Fyraårsöversikten (avvikelser, klagomål, lex Sarah, totalt) och årets avvikelser per kategori
     (med andel), per område och per månad – samma funktioner som avvikelsernas statistiksida."""
-    from avvikelser.queries import fyra_ar_per_kategori, periodstatistik
+    from avvikelser.queries import fyra_ar_per_kategori, periodstatistik, styrdiagram_for_ar
 
     ar_lista = list(range(ar - 3, ar + 1))
     per_kategori_fyra = fyra_ar_per_kategori(user, nod, ar)
@@ -326,6 +326,7 @@ def avvikelser_sammanstallning(user, nod: OrgNod, ar: int) -> dict:
         ],
         "per_omrade": [{"omrade": r["enhet__forelder__namn"], "antal": r["antal"]} for r in stat.per_omrade],
         "per_manad": [{"manad": r["manad"].month, "antal": r["antal"]} for r in stat.per_manad],
+        "styrdiagram": styrdiagram_for_ar(user, nod, ar),
     }
 
 

@@ -122,6 +122,8 @@ def test_report_form_and_queue_work_with_keyboard_only(ny_sida, server, cast, li
         ("/avvikelser/mina/", "pia"),
         ("/avvikelser/", "erik"),
         ("/avvikelser/statistik/", "kim"),
+        ("/avvikelser/styrdiagram/", "kim"),
+        ("/avvikelser/styrdiagram/", "erik"),
         ("/avvikelser/klagomal/", "erik"),
         ("/avvikelser/klagomal/ny/", "erik"),
         ("/oppen/avvikelser/klagomal/", None),
@@ -167,7 +169,12 @@ def test_management_statistics_fit_the_screen_and_show_only_numbers(
     sida = ny_sida(cast.lars, mobil=mobil)
     sida.goto(f"{server}/avvikelser/statistik/")
     assert sida.locator("#totalt").inner_text() == "12"
-    assert sida.locator("svg rect").count() == 12
+    # Månadsdiagrammet har en stapel för varje månad i perioden (ett år bakåt: 13 månader), tolv med avvikelser.
+    staplar = sida.locator("figure:has(figcaption:has-text('Avvikelser per månad')) svg rect")
+    fran = idag - datetime.timedelta(days=365)
+    assert staplar.count() == (idag.year - fran.year) * 12 + idag.month - fran.month + 1
+    hojder = staplar.evaluate_all("rs => rs.map(r => parseFloat(r.getAttribute('height')))")
+    assert sum(1 for h in hojder if h > 0) == 12
     # clientWidth, inte innerWidth: en mobil webbläsare zoomar ut så att innerWidth växer med innehållet.
     assert sida.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     # Ledningen har ingen kö; inga referensnummer eller länkar till enskilda avvikelser på sidan.

@@ -203,15 +203,27 @@ def test_organisation_section_lists_areas_units_and_who_is_responsible(org, cast
 
 
 def test_deviation_chart_is_an_svg_with_one_bar_per_month_scaled_to_the_counts(org, cast, register):
-    from rapporter.pdf import diagram
+    import re
+    import xml.etree.ElementTree as ET
 
     data = queries.samla(cast.kim, org.n1, AR)
     b = KvalitetsberattelseFactory(nod=org.n1, ar=AR, skapad_av=cast.kim)
     html = rapport_pdf.html(b, data, {})
-    svg = html[html.index("<svg") : html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>") + 6]
+    rot = ET.fromstring(svg)  # noqa: S314 (vår egen SVG); giltig XML
     assert 'role="img"' in svg and f"Avvikelser per månad {AR}" in svg
-    assert svg.count("<rect") == 12
+    staplar = list(rot.iter("{http://www.w3.org/2000/svg}rect"))
+    assert len(staplar) == 12
     # Fyra avvikelser i N1, januari–april, en per månad; övriga månader noll.
-    staplar = diagram(data["avvikelser"]["per_manad"])["staplar"]
-    assert [s["antal"] for s in staplar] == [1, 1, 1, 1] + [0] * 8
+    assert [s.find("{http://www.w3.org/2000/svg}title").text for s in staplar][:5] == [
+        "jan: 1", "feb: 1", "mar: 1", "apr: 1", "maj: 0"
+    ]  # fmt: skip
+    hojder = [float(s.attrib["height"]) for s in staplar]
+    assert hojder[:4] == [hojder[0]] * 4 and hojder[0] > 0 and hojder[4:] == [0] * 8
+    # Koordinaterna med punkt (med decimalkomma försvann staplarna i förhandsvisningen och PDF:en).
+    for s in staplar:
+        for attr in ("x", "y", "width", "height"):
+            assert re.fullmatch(r"-?\d+(\.\d+)?", s.attrib[attr]), s.attrib
     assert "januari: 1" in svg and "maj: 0" in svg
+    # Siffrorna som tabell bredvid diagrammet.
+    assert '<th scope="row">jan</th><td class="tal">1</td>' in html
