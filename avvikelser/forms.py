@@ -234,8 +234,8 @@ class AvslutaKlagomalForm(RimligaDatum, forms.Form):
     aterkoppling_hur = forms.CharField(label="Återkoppling, hur", required=False, max_length=200)
 
 
-class KlagomalTemaForm(forms.ModelForm):
-    """Temat sätts eller ändras när ärendet handläggs."""
+class KlagomalTemaForm(MedVersion, forms.ModelForm):
+    """Temat sätts eller ändras när ärendet handläggs; ärendets version följer med (kvalitet.samtidighet)."""
 
     class Meta:
         model = Klagomal

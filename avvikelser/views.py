@@ -417,9 +417,18 @@ def klagomal_tema(request, pk):
     form = KlagomalTemaForm(request.POST, instance=Klagomal.objects.get(pk=k.pk))
     if form.is_valid():
         try:
-            services.klagomal_satt_tema(klagomal=k, tema=form.cleaned_data["tema"], av=request.user)
+            services.klagomal_satt_tema(
+                klagomal=k,
+                tema=form.cleaned_data["tema"],
+                av=request.user,
+                version=form.cleaned_data["version"],
+            )
             messages.success(request, "Temat är sparat.")
             return redirect("avvikelser:klagomal_detalj", pk=pk)
+        except Krock as krock:
+            # Det valda temat står kvar; det sparade visas på sidan (Tema ovan).
+            form.efter_krock(krock)
+            k = access.hamta(request.user, Klagomal.objects.select_related("enhet", "tema"), pk=pk)
         except ValidationError as fel:
             form.add_error("tema", fel)
     return _klagomal_detalj(request, k, tema_form=form)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from kvalitet import access
 from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
 from kvalitet.personnummer import normalisera_personnummer
+from kvalitet.samtidighet import MedVersion
 from kvalitet.services import BRUKARE_KAN_INTE_SPARAS
 
 
@@ -87,12 +88,13 @@ def personnummer_upptaget(user, nummer: str, *, utom_pk=None) -> str | None:
     return BRUKARE_KAN_INTE_SPARAS
 
 
-class BrukareForm(forms.ModelForm):
+class BrukareForm(MedVersion, forms.ModelForm):
     """Ny eller ändrad brukare. Nämnden begränsas till dem användaren får ändra i.
 
     Vid skyddad identitet har formuläret varken handläggare eller skyddsmarkering (överlämning och att
     häva skyddet är egna åtgärder), och för andra än ärendets handläggare inte heller namn och nummer:
-    fälten och deras värden finns då inte i sidan alls.
+    fälten och deras värden finns då inte i sidan alls. Versionen (kvalitet.samtidighet) följer med i ett
+    dolt fält, så att två som ändrar samma brukare inte skriver över varandra.
     """
 
     personnummer = forms.CharField(
@@ -187,7 +189,7 @@ class OverlamnaForm(MotiveringForm):
         self.order_fields(self.field_order)
 
 
-class InsatsForm(RimligaDatum, forms.ModelForm):
+class InsatsForm(MedVersion, RimligaDatum, forms.ModelForm):
     class Meta:
         model = Insats
         fields = ["typ", "enhet", "beslutsdatum", "startdatum", "slutdatum"]

@@ -239,7 +239,9 @@ class AtgardForm(RimligaDatum, forms.ModelForm):
             )
 
 
-class UppfoljningForm(RimligaDatum, forms.Form):
+class UppfoljningForm(MedVersion, RimligaDatum, forms.Form):
+    """Uppföljningen av en åtgärd; åtgärdens version följer med (kvalitet.samtidighet)."""
+
     atgard = forms.IntegerField(widget=forms.HiddenInput)
     datum = forms.DateField(label="Uppföljd", widget=_DATUM)
     resultat = forms.CharField(label="Resultat", widget=forms.Textarea(attrs={"rows": 2}))

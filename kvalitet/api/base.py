@@ -9,7 +9,8 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django_filters import rest_framework as filters
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import APIException
 
 from kvalitet import access
 from kvalitet.audit import logga_visning
@@ -23,6 +24,26 @@ def nod_och_under(qs, falt: str, nod_id: int):
     if nod is None:
         return qs.none()
     return qs.filter(Q(**{f"{falt}__sokvag__startswith": nod.sokvag}))
+
+
+class Krockfel(APIException):
+    """409: PUT/PATCH utan `version`, eller mot en version som någon annan redan har ändrat
+    (kvalitet.samtidighet). Svaret har samma svenska meddelande som webben och den sparade versionen;
+    ingenting är sparat."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "krock"
+
+    def __init__(self, krock):
+        super().__init__(krock.message, code="krock")
+        # Versionen som tal (APIException gör annars om varje värde till text).
+        self.detail = {"detail": self.detail, "version": krock.version}
+
+
+VERSION_HJALP = (
+    "Versionen du utgick från (läs den med GET). Krävs vid PUT/PATCH; en saknad eller inaktuell "
+    "version ger 409 och ingenting sparas."
+)
 
 
 class HeltalFilter(filters.NumberFilter):

@@ -13,14 +13,17 @@ from rest_framework.response import Response
 
 from kvalitet import access, services
 from kvalitet.api.base import (
+    VERSION_HJALP,
     ApiDatumfalt,
     HeltalFilter,
+    Krockfel,
     LasSkrivViewSet,
     LasViewSet,
     nod_och_under,
 )
 from kvalitet.forms import BrukareForm, InsatsForm, MotiveringForm, OverlamnaForm
 from kvalitet.models import Brukare, Insats, Insatstyp, OrgNod
+from kvalitet.samtidighet import Krock
 
 # --- läsning -----------------------------------------------------------------------------------------
 
@@ -45,7 +48,16 @@ class BrukareSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Brukare
-        fields = ["id", "namn", "personnummer", "skyddad_identitet", "namnd", "handlaggare", "externt_id"]
+        fields = [
+            "id",
+            "namn",
+            "personnummer",
+            "skyddad_identitet",
+            "namnd",
+            "handlaggare",
+            "externt_id",
+            "version",
+        ]
 
     def get_namn(self, obj) -> str:
         return access.brukare_visningsnamn(self.context["request"].user, obj)
@@ -67,6 +79,7 @@ class InsatsSerializer(serializers.ModelSerializer):
             "startdatum",
             "slutdatum",
             "externt_id",
+            "version",
         ]
 
 
@@ -144,6 +157,7 @@ class BrukareSkrivSerializer(ModellRepresentation, FormSerializer):
     namnd = serializers.IntegerField()
     handlaggare = serializers.IntegerField(required=False, allow_null=True)
     externt_id = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=0, help_text=VERSION_HJALP)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,7 +231,11 @@ class BrukareSkrivSerializer(ModellRepresentation, FormSerializer):
         if "externt_id" in self.validated_data:
             brukare.externt_id = self.validated_data["externt_id"] or None
         try:
-            return services.brukare_spara(brukare=brukare, av=self.context["request"].user)
+            return services.brukare_spara(
+                brukare=brukare, av=self.context["request"].user, version=self.validated_data.get("version")
+            )
+        except Krock as krock:
+            raise Krockfel(krock) from None
         except DjangoValidationError as fel:
             raise serializers.ValidationError({"non_field_errors": fel.messages}) from None
 
@@ -241,6 +259,7 @@ class InsatsSkrivSerializer(ModellRepresentation, FormSerializer):
     startdatum = ApiDatumfalt(required=False, allow_null=True)
     slutdatum = ApiDatumfalt(required=False, allow_null=True)
     externt_id = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=0, help_text=VERSION_HJALP)
 
     def nuvarande(self):
         i = self.instance
@@ -276,7 +295,12 @@ class InsatsSkrivSerializer(ModellRepresentation, FormSerializer):
             insats.brukare = self.validated_data["brukare"]
         if "externt_id" in self.validated_data:
             insats.externt_id = self.validated_data["externt_id"] or None
-        return services.insats_spara(insats=insats, av=self.context["request"].user)
+        try:
+            return services.insats_spara(
+                insats=insats, av=self.context["request"].user, version=self.validated_data.get("version")
+            )
+        except Krock as krock:
+            raise Krockfel(krock) from None
 
 
 # --- vyer --------------------------------------------------------------------------------------------

@@ -178,6 +178,7 @@ def test_other_officer_cannot_take_over_or_unprotect_or_rename_through_edit_form
             "efternamn": "Namn",
             "namnd": org.n1.pk,
             "handlaggare": henrik.pk,
+            "version": "0",
         },
     )
     assert svar.status_code == 302
@@ -199,6 +200,7 @@ def test_own_officer_edits_identity_but_not_handover_or_protection_in_edit_form(
             "efternamn": MARKOR_EFTERNAMN,
             "namnd": org.n1.pk,
             "handlaggare": "",
+            "version": "0",
         },
     )
     skyddad.refresh_from_db()
