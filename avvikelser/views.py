@@ -145,7 +145,7 @@ def _detalj(
             "handelser": avvikelse.handelser.select_related("av"),
             "atgarder": avvikelse.atgarder.select_related("ansvarig"),
             "utredning": utredning or UtredningForm(),
-            "atgard_form": atgard or AtgardForm(),
+            "atgard_form": atgard or AtgardForm(avvikelse=avvikelse),
             "status_form": status or StatusForm(),
             "status_fel": status_fel,
             "overgangar": sorted(services.OVERGANGAR.get(avvikelse.status, ())),
@@ -201,7 +201,7 @@ def utred(request, pk):
 @require_POST
 def atgard(request, pk):
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = AtgardForm(request.POST)
+    form = AtgardForm(request.POST, avvikelse=avvikelse)
     if form.is_valid():
         ny = form.save(commit=False)
         ny.avvikelse = avvikelse

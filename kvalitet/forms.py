@@ -219,6 +219,40 @@ class InsatsForm(MedVersion, RimligaDatum, forms.ModelForm):
             self.instance.lag = self.cleaned_data["typ"].lag
 
 
+ANSVARIG_UTANFOR = (
+    "Välj en ansvarig i listan: en person med en giltig roll vid enheten eller ovanför den i samma nämnd."
+)
+
+
+class AnsvarigVal(forms.ModelChoiceField):
+    """ "Ansvarig" för en åtgärd: personerna som `queries.mojliga_ansvariga` ger för postens nod, med
+    fullständigt namn och roll. Samma urval prövar det som skickas in, så ett id från en annan nämnd, en
+    utgången roll eller admin ger ett svenskt fel. `behall` är den som redan står på posten, så att en
+    ändring av annat inte faller på att hens roll har gått ut."""
+
+    def __init__(self, *, nod, och_under: bool = False, behall=None, **kwargs):
+        from kvalitet import queries
+
+        qs = queries.mojliga_ansvariga(nod, och_under=och_under)
+        if behall:
+            qs = (qs | qs.model.objects.filter(pk=behall)).distinct()
+        self._nod, self._och_under = nod, och_under
+        self._roller = None
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Ansvarig")
+        kwargs.setdefault("error_messages", {"invalid_choice": ANSVARIG_UTANFOR})
+        super().__init__(queryset=qs.order_by("last_name", "first_name", "pk"), **kwargs)
+
+    def label_from_instance(self, obj):
+        if self._roller is None:
+            from kvalitet import queries
+
+            self._roller = queries.ansvarigas_roller(self._nod, och_under=self._och_under)
+        namn = obj.get_full_name() or obj.username
+        roller = self._roller.get(obj.pk)
+        return f"{namn} ({'; '.join(roller)})" if roller else namn
+
+
 class SokForm(forms.Form):
     q = forms.CharField(label="Sök namn eller personnummer", required=False, max_length=100)
 
