@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException
 
 from kvalitet import access
+from kvalitet.api.behorighet import FarAndra
 from kvalitet.audit import logga_visning
 from kvalitet.forms import UTANFOR_MEDDELANDE, rimligt_datum
 from kvalitet.models import OrgNod
@@ -87,6 +88,8 @@ class ScopeMixin:
     """queryset = scope(user, model); skrivningar hämtar objektet med rätten att ändra."""
 
     model = None
+    # Formulär (också i webbläsarvyn) bara för den som får ändra posten eller skapa en ny (FarAndra).
+    permission_classes = [FarAndra]
     # <int:pk> i adresserna: ett id som inte är ett heltal ger 404 direkt, och URL-genomgången kan fylla i id:n.
     lookup_value_converter = "int"
     select_related: tuple[str, ...] = ()

@@ -385,6 +385,12 @@ class BrukareViewSet(SkrivMixin, LasSkrivViewSet):
     skriv_serializer_class = BrukareSkrivSerializer
     filterset_class = BrukareFilter
     loggtext = "Brukare"
+    far_inte_skapa = "Brukare skapas av handläggare och kvalitetssamordnare i sina nämnder."
+
+    @staticmethod
+    def far_skapa(user) -> bool:
+        # Som i webben (brukare_ny): handläggare och kvalitetssamordnare, i sina nämnder.
+        return access.har_roll(user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE)
 
     def brukare_ids(self, objekt):
         return [o.pk for o in objekt]
@@ -463,6 +469,12 @@ class InsatsViewSet(SkrivMixin, LasSkrivViewSet):
     skriv_serializer_class = InsatsSkrivSerializer
     filterset_class = InsatsFilter
     loggtext = "Insatser"
+    far_inte_skapa = "Du har ingen brukare vars ärende du får ändra."
+
+    @staticmethod
+    def far_skapa(user) -> bool:
+        # En insats läggs på en brukare vars ärende användaren får ändra.
+        return access.scope(user, Brukare, access.ANDRA).exists()
 
     def get_queryset(self):
         return super().get_queryset().order_by("pk")

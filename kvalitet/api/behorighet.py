@@ -1,0 +1,36 @@
+"""API:ts behörighetsklass: läsning för inloggade (åtkomstregeln avgör vad), ändring bara av den som får.
+
+DRF frågar samma klass när webbläsarvyn (BrowsableAPIRenderer.show_form_for_method) avgör om den ska visa
+ett formulär för POST/PUT/PATCH, och formulären fylls i med postens data. Utan prövningen fick en chef som
+bara får läsa en brukare eller insats PUT/PATCH-formulär (och rådataformulär) ändå. Vid ett riktigt anrop
+har ScopeMixin redan gett 404 för en post utanför rätten att ändra, så svaren på riktiga PUT/PATCH ändras
+inte; ett nytt (POST på listan) av den som aldrig får skapa något där ger 403 med svenskt meddelande.
+"""
+
+from __future__ import annotations
+
+from rest_framework import permissions
+
+from kvalitet import access
+
+
+class FarAndra(permissions.IsAuthenticated):
+    message = "Du får inte göra den här ändringen."
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if getattr(view, "detail", None) is False or not hasattr(view, "detail"):
+            # Ett nytt: vyn säger om användaren alls får skapa här (annars avgör vyn och formuläret).
+            far_skapa = getattr(view, "far_skapa", None)
+            if far_skapa is not None and not far_skapa(request.user):
+                self.message = getattr(view, "far_inte_skapa", type(self).message)
+                return False
+        return True
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return access.kan(request.user, obj, access.ANDRA)
