@@ -154,8 +154,10 @@ class BrukareForm(MedVersion, forms.ModelForm):
             self._update_errors(fel)
 
 
-class MotiveringForm(forms.Form):
-    """Motivering till en åtgärd som ska gå att granska i efterhand (historiken rymmer 100 tecken)."""
+class MotiveringForm(MedVersion, forms.Form):
+    """Motivering till en åtgärd som ska gå att granska i efterhand (historiken rymmer 100 tecken).
+    Brukarens version följer med (kvalitet.samtidighet): två som lämnar över samma ärende samtidigt skriver
+    inte över varandra."""
 
     motivering = forms.CharField(
         label="Motivering",

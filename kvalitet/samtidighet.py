@@ -129,6 +129,7 @@ class MedVersion:
         visar meddelandet själv) visa det som formulärets fel."""
         self.data = self.data.copy()
         self.data[self.add_prefix("version")] = str(krock.version)
+        self._krock = True
         if som_fel:
             self.add_error(None, krock)
 

@@ -128,11 +128,11 @@ def brukare_spara(*, brukare: Brukare, av, version: int | None = None) -> Brukar
 
 
 def _skyddsatgard(
-    brukare: Brukare, *, falt: str, varde, motivering: str, av, vad: str, kanal: str
+    brukare: Brukare, *, falt: str, varde, motivering: str, av, vad: str, kanal: str, version: int | None
 ) -> Brukare:
-    """En uttrycklig åtgärd på ett skyddat ärende: ett fält under radlås, motiveringen i historiken och en
-    rad i åtkomstloggen (syns i loggkontrollen)."""
-    brukare = Brukare.objects.select_for_update().get(pk=brukare.pk)
+    """En uttrycklig åtgärd på ett skyddat ärende: ett fält under radlås och mot den version sidan visade
+    (annars `Krock`), motiveringen i historiken och en rad i åtkomstloggen (syns i loggkontrollen)."""
+    brukare = las_for_andring(Brukare.objects, pk=brukare.pk, version=version, av=av, vad="Brukaren")
     setattr(brukare, falt, varde)
     brukare._history_user = av
     brukare._change_reason = motivering[:100]
@@ -143,7 +143,7 @@ def _skyddsatgard(
 
 
 @transaction.atomic
-def brukare_overlamna(*, brukare: Brukare, till, motivering: str, av) -> Brukare:
+def brukare_overlamna(*, brukare: Brukare, till, motivering: str, av, version: int | None) -> Brukare:
     """Lämnar över en brukare med skyddad identitet till en annan handläggare.
 
     Anroparen har prövat `access.far_overlamna` och att `till` är handläggare i brukarens nämnd.
@@ -156,11 +156,12 @@ def brukare_overlamna(*, brukare: Brukare, till, motivering: str, av) -> Brukare
         av=av,
         vad=f"skyddad identitet: ärendet överlämnat till {till.get_username()}",
         kanal="överlämning",
+        version=version,
     )
 
 
 @transaction.atomic
-def brukare_hav_skydd(*, brukare: Brukare, motivering: str, av) -> Brukare:
+def brukare_hav_skydd(*, brukare: Brukare, motivering: str, av, version: int | None) -> Brukare:
     """Häver skyddad identitet (anroparen har prövat `access.far_hava_skydd`); därefter visas namn och
     nummer för alla som ser brukaren."""
     return _skyddsatgard(
@@ -171,6 +172,7 @@ def brukare_hav_skydd(*, brukare: Brukare, motivering: str, av) -> Brukare:
         av=av,
         vad=f"skyddad identitet hävd: {motivering}",
         kanal="häv skydd",
+        version=version,
     )
 
 

@@ -150,20 +150,25 @@ def brukare_overlamna(request, pk: int):
     brukare = access.hamta(request.user, Brukare.objects.select_related("handlaggare"), access.ANDRA, pk=pk)
     if not access.far_overlamna(request.user, brukare):
         return render(request, "403.html", status=403)
-    form = OverlamnaForm(request.POST or None, brukare=brukare, user=request.user)
+    form = OverlamnaForm(request.POST or None, brukare=brukare, user=request.user, version=brukare.version)
     if request.method == "POST" and form.is_valid():
-        services.brukare_overlamna(
-            brukare=brukare,
-            till=form.cleaned_data["handlaggare"],
-            motivering=form.cleaned_data["motivering"],
-            av=request.user,
-        )
-        messages.success(request, "Ärendet är överlämnat.")
-        return redirect("kvalitet:brukare", pk=brukare.pk)
+        try:
+            services.brukare_overlamna(
+                brukare=brukare,
+                till=form.cleaned_data["handlaggare"],
+                motivering=form.cleaned_data["motivering"],
+                av=request.user,
+                version=form.cleaned_data["version"],
+            )
+            messages.success(request, "Ärendet är överlämnat.")
+            return redirect("kvalitet:brukare", pk=brukare.pk)
+        except Krock as krock:
+            form.efter_krock(krock)
     return render(
         request,
         "kvalitet/brukare_atgard.html",
         {"form": form, "brukare": brukare, "rubrik": "Lämna över ärendet"},
+        status=400 if getattr(form, "_krock", False) else 200,
     )
 
 
@@ -172,17 +177,24 @@ def brukare_hav_skydd(request, pk: int):
     brukare = access.hamta(request.user, Brukare, access.ANDRA, pk=pk)
     if not access.far_hava_skydd(request.user, brukare):
         return render(request, "403.html", status=403)
-    form = MotiveringForm(request.POST or None, knapp="Häv skyddad identitet")
+    form = MotiveringForm(request.POST or None, knapp="Häv skyddad identitet", version=brukare.version)
     if request.method == "POST" and form.is_valid():
-        services.brukare_hav_skydd(
-            brukare=brukare, motivering=form.cleaned_data["motivering"], av=request.user
-        )
-        messages.success(request, "Den skyddade identiteten är hävd.")
-        return redirect("kvalitet:brukare", pk=brukare.pk)
+        try:
+            services.brukare_hav_skydd(
+                brukare=brukare,
+                motivering=form.cleaned_data["motivering"],
+                av=request.user,
+                version=form.cleaned_data["version"],
+            )
+            messages.success(request, "Den skyddade identiteten är hävd.")
+            return redirect("kvalitet:brukare", pk=brukare.pk)
+        except Krock as krock:
+            form.efter_krock(krock)
     return render(
         request,
         "kvalitet/brukare_atgard.html",
         {"form": form, "brukare": brukare, "rubrik": "Häv skyddad identitet"},
+        status=400 if getattr(form, "_krock", False) else 200,
     )
 
 

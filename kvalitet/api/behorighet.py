@@ -22,6 +22,13 @@ class FarAndra(permissions.IsAuthenticated):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
+        if _webblasarvyns_formular(request) and getattr(view, "detail", False):
+            # Formuläret för en åtgärd på en post (t.ex. brukare/{id}/overlamna/) på sidan för en GET:
+            # bara om posten finns bland dem användaren får ändra. (Ett riktigt anrop ger 404 i vyn.)
+            if getattr(view, "action", None) not in ("update", "partial_update"):
+                falt = view.lookup_url_kwarg or view.lookup_field
+                return view.get_queryset().filter(pk=view.kwargs.get(falt)).exists()
+            return True
         if getattr(view, "detail", None) is False or not hasattr(view, "detail"):
             # Ett nytt: vyn säger om användaren alls får skapa här (annars avgör vyn och formuläret).
             far_skapa = getattr(view, "far_skapa", None)
@@ -34,3 +41,10 @@ class FarAndra(permissions.IsAuthenticated):
         if request.method in permissions.SAFE_METHODS:
             return True
         return access.kan(request.user, obj, access.ANDRA)
+
+
+def _webblasarvyns_formular(request) -> bool:
+    """Frågar webbläsarvyn om ett formulär för en annan metod än den begäran gjordes med? (DRF:s
+    override_method klonar begäran med den metoden; den underliggande HTTP-begäran är oförändrad.)"""
+    underliggande = getattr(request, "_request", None)
+    return underliggande is not None and underliggande.method != request.method

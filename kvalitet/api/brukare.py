@@ -243,10 +243,12 @@ class BrukareSkrivSerializer(ModellRepresentation, FormSerializer):
 class OverlamnaSerializer(serializers.Serializer):
     handlaggare = serializers.IntegerField(help_text="Den nya handläggarens användar-id")
     motivering = serializers.CharField(max_length=100, allow_blank=True)
+    version = serializers.IntegerField(min_value=0, help_text=VERSION_HJALP)
 
 
 class HavSkyddSerializer(serializers.Serializer):
     motivering = serializers.CharField(max_length=100, allow_blank=True)
+    version = serializers.IntegerField(min_value=0, help_text=VERSION_HJALP)
 
 
 class InsatsSkrivSerializer(ModellRepresentation, FormSerializer):
@@ -414,12 +416,16 @@ class BrukareViewSet(SkrivMixin, LasSkrivViewSet):
         form = OverlamnaForm(data=request.data, brukare=brukare, user=request.user)
         if not form.is_valid():
             raise self._formfel(form)
-        brukare = services.brukare_overlamna(
-            brukare=brukare,
-            till=form.cleaned_data["handlaggare"],
-            motivering=form.cleaned_data["motivering"],
-            av=request.user,
-        )
+        try:
+            brukare = services.brukare_overlamna(
+                brukare=brukare,
+                till=form.cleaned_data["handlaggare"],
+                motivering=form.cleaned_data["motivering"],
+                av=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except Krock as krock:
+            raise Krockfel(krock) from None
         return self._svara(brukare, status.HTTP_200_OK)
 
     @extend_schema(request=HavSkyddSerializer, responses={200: BrukareSerializer})
@@ -432,9 +438,15 @@ class BrukareViewSet(SkrivMixin, LasSkrivViewSet):
         form = MotiveringForm(data=request.data)
         if not form.is_valid():
             raise self._formfel(form)
-        brukare = services.brukare_hav_skydd(
-            brukare=brukare, motivering=form.cleaned_data["motivering"], av=request.user
-        )
+        try:
+            brukare = services.brukare_hav_skydd(
+                brukare=brukare,
+                motivering=form.cleaned_data["motivering"],
+                av=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except Krock as krock:
+            raise Krockfel(krock) from None
         return self._svara(brukare, status.HTTP_200_OK)
 
 

@@ -141,3 +141,11 @@ def test_read_only_resources_show_no_forms(cast, org):
     ):
         html = _sida(cast.kim, url)
         assert not _har_andringsformular(html) and not _har_postformular(html), url
+
+
+def test_action_on_a_record_shows_its_form_only_to_those_who_may_change_the_record(cast, brukare):
+    """GET på en åtgärds adress (405) visar ett POST-formulär bara för den som får ändra posten."""
+    url = f"/api/v1/brukare/{brukare.skyddad.pk}/overlamna/"
+    assert not _har_postformular(_sida(cast.erik, url))
+    assert not _har_postformular(_sida(cast.hugo, url))
+    assert _har_postformular(_sida(cast.hanna, url))

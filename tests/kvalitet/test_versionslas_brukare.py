@@ -12,6 +12,7 @@ from kvalitet import services
 from kvalitet.import_brukare import importera_brukare
 from kvalitet.models import Brukare, Insats
 from tests.api.factories import token_klient
+from tests.factories import RollFactory, UserFactory
 
 MEDDELANDE = "Dina ändringar är inte sparade"
 
@@ -106,7 +107,7 @@ def test_handover_action_counts_the_version_so_an_open_edit_form_conflicts(cast,
     url = reverse("kvalitet:brukare_andra", args=[s.pk])
     hanna = _klient(cast.hanna)
     v = _version(hanna.get(url).content.decode())
-    services.brukare_hav_skydd(brukare=s, motivering="Hotet är borta", av=cast.kim)
+    services.brukare_hav_skydd(brukare=s, motivering="Hotet är borta", av=cast.kim, version=0)
     svar = hanna.post(url, _formdata(s, fornamn="Senare", version=v))
     assert svar.status_code == 400 and "Brukaren har ändrats av Kim" in svar.content.decode()
     s.refresh_from_db()
@@ -210,3 +211,59 @@ def test_import_of_a_changed_row_counts_the_version_up(cast, org):
     assert resultat.andrade == 1, resultat.fel
     b.refresh_from_db()
     assert (b.efternamn, b.version) == ("Asp", 1)
+
+
+# --- överlämning och hävt skydd: samma version krävs --------------------------------------------------------
+
+
+def test_second_handover_from_a_stale_page_is_refused_and_keeps_the_reason(cast, org, brukare):
+    henrik = UserFactory(username="henrik", first_name="Henrik")
+    RollFactory(anvandare=henrik, roll="handlaggare", nod=org.n1)
+    s = brukare.skyddad
+    url = reverse("kvalitet:brukare_overlamna", args=[s.pk])
+    flik1, flik2 = _klient(cast.hanna), _klient(cast.hanna)
+    v1, v2 = _version(flik1.get(url).content.decode()), _version(flik2.get(url).content.decode())
+    assert (
+        flik1.post(url, {"handlaggare": henrik.pk, "motivering": "Första", "version": v1}).status_code == 302
+    )
+    # Hanna har inte längre ärendet: den andra fliken får inte lämna över (403), ingenting ändras.
+    assert (
+        flik2.post(url, {"handlaggare": henrik.pk, "motivering": "Andra", "version": v2}).status_code == 403
+    )
+    s.refresh_from_db()
+    assert s.handlaggare == henrik and s.version == 1
+
+
+def test_lifting_protection_from_a_stale_page_or_without_version_is_refused(cast, brukare):
+    s = brukare.skyddad
+    url = reverse("kvalitet:brukare_hav_skydd", args=[s.pk])
+    kim = _klient(cast.kim)
+    v = _version(kim.get(url).content.decode())
+    services.brukare_spara(brukare=Brukare.objects.get(pk=s.pk), av=cast.hanna, version=0)  # Hanna sparar
+    svar = kim.post(url, {"motivering": "Skyddet har upphört", "version": v})
+    html = svar.content.decode()
+    assert svar.status_code == 400 and "Brukaren har ändrats av Hanna" in html
+    assert "Skyddet har upphört" in html  # motiveringen står kvar
+    svar = kim.post(url, {"motivering": "Skyddet har upphört"})
+    assert svar.status_code == 400 and "Det gick inte att se vilken version" in svar.content.decode()
+    s.refresh_from_db()
+    assert s.skyddad_identitet and s.version == 1
+    assert kim.post(url, {"motivering": "Skyddet har upphört", "version": "1"}).status_code == 302
+    s.refresh_from_db()
+    assert not s.skyddad_identitet and s.version == 2
+
+
+def test_api_handover_without_or_with_stale_version_is_409(cast, org, brukare):
+    henrik = UserFactory(username="henrik", first_name="Henrik")
+    RollFactory(anvandare=henrik, roll="handlaggare", nod=org.n1)
+    s = brukare.skyddad
+    url = f"/api/v1/brukare/{s.pk}/overlamna/"
+    klient = token_klient(cast.hanna)
+    utan = klient.post(url, {"handlaggare": henrik.pk, "motivering": "Byter"}, format="json")
+    assert utan.status_code == 409 and "Det gick inte att se vilken version" in utan.json()["detail"]
+    gammal = klient.post(url, {"handlaggare": henrik.pk, "motivering": "Byter", "version": 5}, format="json")
+    assert gammal.status_code == 409 and gammal.json()["version"] == 0
+    s.refresh_from_db()
+    assert s.handlaggare == cast.hanna
+    ok = klient.post(url, {"handlaggare": henrik.pk, "motivering": "Byter", "version": 0}, format="json")
+    assert ok.status_code == 200 and ok.json()["version"] == 1
