@@ -27,7 +27,9 @@ class FarAndra(permissions.IsAuthenticated):
             # bara om posten finns bland dem användaren får ändra. (Ett riktigt anrop ger 404 i vyn.)
             if getattr(view, "action", None) not in ("update", "partial_update"):
                 falt = view.lookup_url_kwarg or view.lookup_field
-                return view.get_queryset().filter(pk=view.kwargs.get(falt)).exists()
+                modell = view.get_queryset().model
+                andra = access.scope(request.user, modell, access.ANDRA)
+                return andra.filter(pk=view.kwargs.get(falt)).exists()
             return True
         if getattr(view, "detail", None) is False or not hasattr(view, "detail"):
             # Ett nytt: vyn säger om användaren alls får skapa här (annars avgör vyn och formuläret).

@@ -149,3 +149,34 @@ def test_action_on_a_record_shows_its_form_only_to_those_who_may_change_the_reco
     assert not _har_postformular(_sida(cast.erik, url))
     assert not _har_postformular(_sida(cast.hugo, url))
     assert _har_postformular(_sida(cast.hanna, url))
+
+
+def test_quality_work_and_report_actions_show_forms_only_to_the_coordinator(cast, org):
+    """Kvalitetsarbetet (värden på en indikator) och kvalitetsberättelsen (bygg PDF): chefen läser, samordnaren
+    ändrar; formuläret för åtgärden visas bara för samordnaren."""
+    from tests.rapporter.factories import KvalitetsberattelseFactory, MalindikatorFactory
+
+    indikator = MalindikatorFactory(mal__nod=org.n1, mal__ar=2025)
+    berattelse = KvalitetsberattelseFactory(nod=org.n1, ar=2025, skapad_av=cast.kim)
+    for url in (
+        f"/api/v1/malindikatorer/{indikator.pk}/varden/",
+        f"/api/v1/kvalitetsberattelser/{berattelse.pk}/bygg/",
+    ):
+        assert not _har_postformular(_sida(cast.erik, url)), url
+        assert _har_postformular(_sida(cast.kim, url)), url
+    for url in (f"/api/v1/malindikatorer/{indikator.pk}/", f"/api/v1/kvalitetsberattelser/{berattelse.pk}/"):
+        html = _sida(cast.kim, url)
+        assert not _har_andringsformular(html), url
+
+
+def test_follow_up_resources_show_no_forms(cast, brukare):
+    from tests.uppfoljning.factories import arende
+
+    a = arende(brukare.b1)
+    for url in (
+        f"/api/v1/uppfoljningsarenden/{a.pk}/",
+        "/api/v1/uppfoljningsarenden/",
+        "/api/v1/forandringar/",
+    ):
+        html = _sida(cast.hanna, url)
+        assert not _har_andringsformular(html) and not _har_postformular(html), url
