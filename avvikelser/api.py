@@ -214,6 +214,12 @@ class RapporteraMixin(SkrivMixin):
     """Bara POST (skapa); den som inte har någon enhet att rapportera för får 403 och inget skrivs."""
 
     http_method_names = ["get", "post", "head", "options"]
+    far_inte_skapa = "Du har ingen enhet att rapportera för."
+
+    @staticmethod
+    def far_skapa(user) -> bool:
+        # Samma prövning som create: webbläsarvyn visar inget formulär för den som inte får rapportera.
+        return kan_rapportera(user)
 
     def create(self, request, *args, **kwargs):
         if not kan_rapportera(request.user):

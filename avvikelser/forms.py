@@ -12,7 +12,7 @@ from django.utils import timezone
 from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Kategori, Klagomal, Orsak
 from kvalitet import access
 from kvalitet.enskildval import EnskildVal
-from kvalitet.forms import Datumfalt, RimligaDatum
+from kvalitet.forms import AnsvarigVal, Datumfalt, RimligaDatum
 from kvalitet.models import NodTyp, OrgNod
 from kvalitet.queries import brukare_sok
 from kvalitet.riskmatris import SKALA_VAL
@@ -152,8 +152,10 @@ class AtgardForm(RimligaDatum, forms.ModelForm):
             "klar_senast": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, avvikelse, **kwargs):
         super().__init__(*args, **kwargs)
+        # Ansvarig: en person med en giltig roll vid avvikelsens enhet eller ovanför i nämnden.
+        self.fields["ansvarig"] = AnsvarigVal(nod=avvikelse.enhet, behall=self.instance.ansvarig_id)
         self.helper = FormHelper()
         self.helper.add_input(Submit("spara", "Lägg till åtgärden"))
 
@@ -234,8 +236,8 @@ class AvslutaKlagomalForm(RimligaDatum, forms.Form):
     aterkoppling_hur = forms.CharField(label="Återkoppling, hur", required=False, max_length=200)
 
 
-class KlagomalTemaForm(forms.ModelForm):
-    """Temat sätts eller ändras när ärendet handläggs."""
+class KlagomalTemaForm(MedVersion, forms.ModelForm):
+    """Temat sätts eller ändras när ärendet handläggs; ärendets version följer med (kvalitet.samtidighet)."""
 
     class Meta:
         model = Klagomal

@@ -278,6 +278,8 @@ class Klagomal(models.Model):
     aterkoppling_datum = models.DateField(_("återkoppling, datum"), null=True, blank=True)
     aterkoppling_hur = models.CharField(_("återkoppling, hur"), max_length=200, blank=True)
     avslutat = models.DateTimeField(_("avslutat"), null=True, blank=True)
+    # Optimistisk låsning (kvalitet.samtidighet): temat sparas bara mot den version formuläret visade.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()

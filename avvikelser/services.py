@@ -325,22 +325,27 @@ def klagomal_registrera_historisk(
 
 
 @transaction.atomic
-def klagomal_satt_tema(*, klagomal: Klagomal, tema, av) -> Klagomal:
-    """Sätter (eller tar bort) ärendets tema; ändringen hamnar i historiken med författare."""
-    klagomal = Klagomal.objects.select_for_update().get(pk=klagomal.pk)
+def klagomal_satt_tema(*, klagomal: Klagomal, tema, av, version: int | None) -> Klagomal:
+    """Sätter (eller tar bort) ärendets tema; ändringen hamnar i historiken med författare.
+
+    `version` är den version formuläret visade och krävs: saknas den, eller har någon annan sparat sedan
+    dess, sparas ingenting (`Krock`, kvalitet.samtidighet)."""
+    klagomal = las_for_andring(Klagomal.objects, pk=klagomal.pk, version=version, av=av, vad="Ärendet")
     if klagomal.tema_id == (tema.pk if tema else None):
         return klagomal
     if tema is not None and not tema.aktiv:
         raise ValidationError("Temat erbjuds inte längre; välj ett annat.")
     klagomal.tema = tema
     klagomal._history_user = av
-    klagomal.save(update_fields=["tema"])
+    klagomal.save(update_fields=["tema", ny_version(klagomal)])
     return klagomal
 
 
 @transaction.atomic
 def klagomal_avsluta(*, klagomal: Klagomal, av, aterkoppling_datum=None, aterkoppling_hur="") -> Klagomal:
-    """Avslutar; återkoppling (datum och hur) krävs om avsändaren inte är anonym."""
+    """Avslutar; återkoppling (datum och hur) krävs om avsändaren inte är anonym. Raden låses, så att två
+    samtidiga avslut inte båda passerar övergången; versionen räknas upp (ett öppet temaformulär krockar)."""
+    klagomal = Klagomal.objects.select_for_update().get(pk=klagomal.pk)
     kontrollera_overgang(KLAGOMAL_OVERGANGAR, klagomal.status, K.AVSLUTAT, K.choices)
     if not klagomal.anonym and (not aterkoppling_datum or not aterkoppling_hur.strip()):
         raise ValidationError("Ange datum och hur återkoppling gavs innan ärendet avslutas.")
@@ -349,6 +354,7 @@ def klagomal_avsluta(*, klagomal: Klagomal, av, aterkoppling_datum=None, aterkop
     klagomal.status = K.AVSLUTAT
     klagomal.avslutat = timezone.now()
     klagomal._history_user = av
+    ny_version(klagomal)
     klagomal.save()
     bevakning_avbryt(nyckel=f"klagomal:{klagomal.pk}:aterkoppling")
     return klagomal

@@ -147,7 +147,7 @@ def _detalj(
             "handelser": avvikelse.handelser.select_related("av"),
             "atgarder": avvikelse.atgarder.select_related("ansvarig"),
             "utredning": utredning or UtredningForm(),
-            "atgard_form": atgard or AtgardForm(),
+            "atgard_form": atgard or AtgardForm(avvikelse=avvikelse),
             "status_form": status or StatusForm(),
             "status_fel": status_fel,
             "overgangar": sorted(services.OVERGANGAR.get(avvikelse.status, ())),
@@ -203,7 +203,7 @@ def utred(request, pk):
 @require_POST
 def atgard(request, pk):
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = AtgardForm(request.POST)
+    form = AtgardForm(request.POST, avvikelse=avvikelse)
     if form.is_valid():
         ny = form.save(commit=False)
         ny.avvikelse = avvikelse
@@ -466,9 +466,18 @@ def klagomal_tema(request, pk):
     form = KlagomalTemaForm(request.POST, instance=Klagomal.objects.get(pk=k.pk))
     if form.is_valid():
         try:
-            services.klagomal_satt_tema(klagomal=k, tema=form.cleaned_data["tema"], av=request.user)
+            services.klagomal_satt_tema(
+                klagomal=k,
+                tema=form.cleaned_data["tema"],
+                av=request.user,
+                version=form.cleaned_data["version"],
+            )
             messages.success(request, "Temat är sparat.")
             return redirect("avvikelser:klagomal_detalj", pk=pk)
+        except Krock as krock:
+            # Det valda temat står kvar; det sparade visas på sidan (Tema ovan).
+            form.efter_krock(krock)
+            k = access.hamta(request.user, Klagomal.objects.select_related("enhet", "tema"), pk=pk)
         except ValidationError as fel:
             form.add_error("tema", fel)
     return _klagomal_detalj(request, k, tema_form=form)

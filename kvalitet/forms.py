@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from kvalitet import access
 from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
 from kvalitet.personnummer import normalisera_personnummer
+from kvalitet.samtidighet import MedVersion
 from kvalitet.services import BRUKARE_KAN_INTE_SPARAS
 
 
@@ -87,12 +88,13 @@ def personnummer_upptaget(user, nummer: str, *, utom_pk=None) -> str | None:
     return BRUKARE_KAN_INTE_SPARAS
 
 
-class BrukareForm(forms.ModelForm):
+class BrukareForm(MedVersion, forms.ModelForm):
     """Ny eller ändrad brukare. Nämnden begränsas till dem användaren får ändra i.
 
     Vid skyddad identitet har formuläret varken handläggare eller skyddsmarkering (överlämning och att
     häva skyddet är egna åtgärder), och för andra än ärendets handläggare inte heller namn och nummer:
-    fälten och deras värden finns då inte i sidan alls.
+    fälten och deras värden finns då inte i sidan alls. Versionen (kvalitet.samtidighet) följer med i ett
+    dolt fält, så att två som ändrar samma brukare inte skriver över varandra.
     """
 
     personnummer = forms.CharField(
@@ -152,8 +154,10 @@ class BrukareForm(forms.ModelForm):
             self._update_errors(fel)
 
 
-class MotiveringForm(forms.Form):
-    """Motivering till en åtgärd som ska gå att granska i efterhand (historiken rymmer 100 tecken)."""
+class MotiveringForm(MedVersion, forms.Form):
+    """Motivering till en åtgärd som ska gå att granska i efterhand (historiken rymmer 100 tecken).
+    Brukarens version följer med (kvalitet.samtidighet): två som lämnar över samma ärende samtidigt skriver
+    inte över varandra."""
 
     motivering = forms.CharField(
         label="Motivering",
@@ -187,7 +191,7 @@ class OverlamnaForm(MotiveringForm):
         self.order_fields(self.field_order)
 
 
-class InsatsForm(RimligaDatum, forms.ModelForm):
+class InsatsForm(MedVersion, RimligaDatum, forms.ModelForm):
     class Meta:
         model = Insats
         fields = ["typ", "enhet", "beslutsdatum", "startdatum", "slutdatum"]
@@ -215,6 +219,40 @@ class InsatsForm(RimligaDatum, forms.ModelForm):
         super()._post_clean()
         if "typ" in self.cleaned_data:
             self.instance.lag = self.cleaned_data["typ"].lag
+
+
+ANSVARIG_UTANFOR = (
+    "Välj en ansvarig i listan: en person med en giltig roll vid enheten eller ovanför den i samma nämnd."
+)
+
+
+class AnsvarigVal(forms.ModelChoiceField):
+    """ "Ansvarig" för en åtgärd: personerna som `queries.mojliga_ansvariga` ger för postens nod, med
+    fullständigt namn och roll. Samma urval prövar det som skickas in, så ett id från en annan nämnd, en
+    utgången roll eller admin ger ett svenskt fel. `behall` är den som redan står på posten, så att en
+    ändring av annat inte faller på att hens roll har gått ut."""
+
+    def __init__(self, *, nod, och_under: bool = False, behall=None, **kwargs):
+        from kvalitet import queries
+
+        qs = queries.mojliga_ansvariga(nod, och_under=och_under)
+        if behall:
+            qs = (qs | qs.model.objects.filter(pk=behall)).distinct()
+        self._nod, self._och_under = nod, och_under
+        self._roller = None
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Ansvarig")
+        kwargs.setdefault("error_messages", {"invalid_choice": ANSVARIG_UTANFOR})
+        super().__init__(queryset=qs.order_by("last_name", "first_name", "pk"), **kwargs)
+
+    def label_from_instance(self, obj):
+        if self._roller is None:
+            from kvalitet import queries
+
+            self._roller = queries.ansvarigas_roller(self._nod, och_under=self._och_under)
+        namn = obj.get_full_name() or obj.username
+        roller = self._roller.get(obj.pk)
+        return f"{namn} ({'; '.join(roller)})" if roller else namn
 
 
 class SokForm(forms.Form):

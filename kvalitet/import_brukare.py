@@ -171,6 +171,8 @@ def importera_brukare(
             )
             if befintlig is not None:
                 ny.pk, ny.skapad, ny._state.adding = befintlig.pk, befintlig.skapad, False
+                # Versionen som lästes: ändrade någon brukaren efter inläsningen blir raden en krock.
+                ny.version = befintlig.version
             try:
                 # Unikheten är prövad ovan (id:t via befintliga, numret utan att röja dolda brukare).
                 ny.full_clean(validate_unique=False)
@@ -194,7 +196,7 @@ def importera_brukare(
         resultat,
         torrkorning=torrkorning,
         strikt=strikt,
-        spara=lambda b: services.brukare_spara(brukare=b, av=av),
+        spara=lambda b: services.brukare_spara(brukare=b, av=av, version=b.version),
     )
 
 
@@ -289,7 +291,7 @@ def importera_insatser(
                 slutdatum=slut,
             )
             if befintlig is not None:
-                ny.pk, ny._state.adding = befintlig.pk, False
+                ny.pk, ny._state.adding, ny.version = befintlig.pk, False, befintlig.version
             try:
                 ny.full_clean(exclude=["externt_id"] if befintlig else None)
             except ValidationError as e:
@@ -304,5 +306,5 @@ def importera_insatser(
         resultat,
         torrkorning=torrkorning,
         strikt=strikt,
-        spara=lambda i: services.insats_spara(insats=i, av=av),
+        spara=lambda i: services.insats_spara(insats=i, av=av, version=i.version),
     )

@@ -5,7 +5,16 @@ import re
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 
 from kvalitet import access
-from kvalitet.models import Atkomstlogg, Brukare, Insats, Notifikation, OrgNod
+from kvalitet.models import (
+    Atkomstlogg,
+    Brukare,
+    Insats,
+    NodTyp,
+    Notifikation,
+    OrgNod,
+    Roll,
+    Rolltilldelning,
+)
 from kvalitet.personnummer import normalisera_personnummer
 
 
@@ -123,6 +132,65 @@ def handlaggare_i_namnd(namnd: OrgNod) -> QuerySet:
         .distinct()
         .order_by("last_name", "first_name", "pk")
     )
+
+
+# Roller som kan vara ansvariga för en åtgärd. Ledningen och administratören arbetar inte i ärendena (de ser
+# inga personuppgifter) och erbjuds aldrig, inte heller om de har en roll i nämnden.
+ANSVARIG_ROLLER = (
+    access.PERSONAL,
+    access.ENHETSCHEF,
+    access.VERKSAMHETSCHEF,
+    access.HANDLAGGARE,
+    access.KVALITETSSAMORDNARE,
+)
+
+
+def _ansvariga_tilldelningar(nod: OrgNod, *, och_under: bool = False) -> QuerySet:
+    """Giltiga rolltilldelningar (i dag inom giltig från/till, på en aktiv nod) på noden och noderna
+    ovanför den upp till och med nämnden; med `och_under` även i delträdet under noden."""
+    from django.utils import timezone
+
+    idag = timezone.localdate()
+    vag = [int(x) for x in nod.sokvag.strip("/").split("/") if x]
+    # Kommunen ligger ovanför nämnderna: en roll där gäller alla nämnder och ger ingen ansvarig i en.
+    noder = Q(nod__in=OrgNod.objects.filter(pk__in=vag).exclude(typ=NodTyp.KOMMUN))
+    if och_under:
+        noder |= Q(nod__sokvag__startswith=nod.sokvag)
+    return Rolltilldelning.objects.filter(
+        noder,
+        Q(giltig_fran__isnull=True) | Q(giltig_fran__lte=idag),
+        Q(giltig_till__isnull=True) | Q(giltig_till__gte=idag),
+        roll__in=ANSVARIG_ROLLER,
+        nod__aktiv=True,
+        anvandare__is_active=True,
+    )
+
+
+def mojliga_ansvariga(nod: OrgNod, *, och_under: bool = False) -> QuerySet:
+    """Användare som kan vara ansvariga för en åtgärd på en post vid `nod`: aktiva, med en giltig
+    rolltilldelning på noden eller ovanför den inom samma nämnd (aldrig en annan nämnds personal, aldrig
+    ledning eller admin). Samma urval ger valen i formuläret och prövar det som skickas in."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(pk__in=_ansvariga_tilldelningar(nod, och_under=och_under).values("anvandare_id"))
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def ansvarigas_roller(nod: OrgNod, *, och_under: bool = False) -> dict[int, list[str]]:
+    """Användar-id -> "Roll, nod" för de tilldelningar som gör hen valbar (en fråga), för etiketterna."""
+    etiketter = dict(Roll.choices)
+    roller: dict[int, list[str]] = {}
+    rader = (
+        _ansvariga_tilldelningar(nod, och_under=och_under)
+        .order_by("nod__sokvag", "roll")
+        .values_list("anvandare_id", "roll", "nod__namn")
+    )
+    for anvandare_id, roll, nodnamn in rader:
+        roller.setdefault(anvandare_id, []).append(f"{etiketter.get(roll, roll)}, {nodnamn}")
+    return roller
 
 
 def organisationstrad() -> list[OrgNod]:

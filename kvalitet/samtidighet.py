@@ -42,9 +42,18 @@ def _senaste_andring(post: Model, falt: str):
     return rad.history_user, rad.history_date
 
 
-def krockmeddelande(post: Model, av, vad: str, *, falt: str = "version", saknas: bool = False) -> str:
+def krockmeddelande(
+    post: Model,
+    av,
+    vad: str,
+    *,
+    falt: str = "version",
+    saknas: bool = False,
+    rapportpost: Model | None = None,
+) -> str:
     """Meddelandet vid en krock. Den som ändrade namnges bara om `av` får se vem det var
-    (access.aktor_visningsnamn: en anonym rapportör eller en lex Sarah-rapportör namnges inte)."""
+    (access.aktor_visningsnamn: en anonym rapportör eller en lex Sarah-rapportör namnges inte).
+    `rapportpost` är posten vars rapportör regeln gäller, när `post` är en del av den (en lex Sarah-åtgärd)."""
     if saknas:
         return (
             f"Det gick inte att se vilken version av {vad.lower()} du utgick från. Dina ändringar är inte "
@@ -57,7 +66,7 @@ def krockmeddelande(post: Model, av, vad: str, *, falt: str = "version", saknas:
     elif av is not None and vem.pk == av.pk:
         namn = " av dig (i en annan flik eller ett tidigare klick)"
     else:
-        namn = f" av {access.aktor_visningsnamn(av, post, vem)}"
+        namn = f" av {access.aktor_visningsnamn(av, rapportpost or post, vem)}"
     tid = f" {timezone.localtime(nar):%Y-%m-%d %H:%M}" if nar is not None else ""
     return (
         f"{vad} har ändrats{namn}{tid} sedan du öppnade sidan. Dina ändringar är inte sparade: "
@@ -65,13 +74,25 @@ def krockmeddelande(post: Model, av, vad: str, *, falt: str = "version", saknas:
     )
 
 
-def las_for_andring(qs: QuerySet, *, pk, version: int | None, av, vad: str, falt: str = "version"):
+def las_for_andring(
+    qs: QuerySet,
+    *,
+    pk,
+    version: int | None,
+    av,
+    vad: str,
+    falt: str = "version",
+    rapportpost: Model | None = None,
+):
     """Låser raden (i den pågående transaktionen) och returnerar den om `version` är den sparade.
     Annars `Krock`, och ingenting har skrivits. Anropas inuti `transaction.atomic`."""
     post = qs.select_for_update().get(pk=pk)
     aktuell = getattr(post, falt)
     if version is None or version != aktuell:
-        raise Krock(krockmeddelande(post, av, vad, falt=falt, saknas=version is None), version=aktuell)
+        meddelande = krockmeddelande(
+            post, av, vad, falt=falt, saknas=version is None, rapportpost=rapportpost
+        )
+        raise Krock(meddelande, version=aktuell)
     return post
 
 
@@ -108,6 +129,7 @@ class MedVersion:
         visar meddelandet själv) visa det som formulärets fel."""
         self.data = self.data.copy()
         self.data[self.add_prefix("version")] = str(krock.version)
+        self._krock = True
         if som_fel:
             self.add_error(None, krock)
 

@@ -24,6 +24,7 @@ from kvalitet.models import (
     OrgNod,
     Rolltilldelning,
 )
+from kvalitet.samtidighet import las_for_andring, ny_version
 
 logger = logging.getLogger(__name__)
 
@@ -93,14 +94,26 @@ def _dolj_unikhetsfel(fel: ValidationError) -> ValidationError:
     return fel
 
 
+def _las_befintlig(post, *, version: int | None, av, vad: str) -> None:
+    """En ändrad post sparas bara mot den version formuläret (eller API-anropet, importen) utgick från:
+    raden låses och versionen räknas upp, annars `Krock` (kvalitet.samtidighet). En ny post har ingen."""
+    if post.pk is None or post._state.adding:
+        return
+    sparad = las_for_andring(type(post)._default_manager, pk=post.pk, version=version, av=av, vad=vad)
+    post.version = sparad.version
+    ny_version(post)
+
+
 @transaction.atomic
-def brukare_spara(*, brukare: Brukare, av) -> Brukare:
+def brukare_spara(*, brukare: Brukare, av, version: int | None = None) -> Brukare:
     """Skapar eller ändrar en brukare efter validering; historiken får `av` som författare.
 
-    En krock med en annan brukares personnummer eller externa id (även en samtidig) ger ValidationError med
-    BRUKARE_KAN_INTE_SPARAS, aldrig ett fel som röjer den andra posten. Formuläret och importen säger
-    "finns redan" själva när användaren får se den andra posten.
+    En ändring kräver `version` (den version formuläret visade): saknas den eller har någon annan sparat
+    sedan dess sparas ingenting (`Krock`). En krock med en annan brukares personnummer eller externa id
+    (även en samtidig) ger ValidationError med BRUKARE_KAN_INTE_SPARAS, aldrig ett fel som röjer den andra
+    posten. Formuläret och importen säger "finns redan" själva när användaren får se den andra posten.
     """
+    _las_befintlig(brukare, version=version, av=av, vad="Brukaren")
     try:
         brukare.full_clean()
     except ValidationError as fel:
@@ -115,21 +128,22 @@ def brukare_spara(*, brukare: Brukare, av) -> Brukare:
 
 
 def _skyddsatgard(
-    brukare: Brukare, *, falt: str, varde, motivering: str, av, vad: str, kanal: str
+    brukare: Brukare, *, falt: str, varde, motivering: str, av, vad: str, kanal: str, version: int | None
 ) -> Brukare:
-    """En uttrycklig åtgärd på ett skyddat ärende: ett fält under radlås, motiveringen i historiken och en
-    rad i åtkomstloggen (syns i loggkontrollen)."""
-    brukare = Brukare.objects.select_for_update().get(pk=brukare.pk)
+    """En uttrycklig åtgärd på ett skyddat ärende: ett fält under radlås och mot den version sidan visade
+    (annars `Krock`), motiveringen i historiken och en rad i åtkomstloggen (syns i loggkontrollen)."""
+    brukare = las_for_andring(Brukare.objects, pk=brukare.pk, version=version, av=av, vad="Brukaren")
     setattr(brukare, falt, varde)
     brukare._history_user = av
     brukare._change_reason = motivering[:100]
-    brukare.save(update_fields=[falt])
+    # Ny version: ett ändringsformulär som öppnades före åtgärden sparas inte över den.
+    brukare.save(update_fields=[falt, ny_version(brukare)])
     logga_atkomst(anvandare=av, brukare_ids=[brukare.pk], vad=vad, kanal=kanal)
     return brukare
 
 
 @transaction.atomic
-def brukare_overlamna(*, brukare: Brukare, till, motivering: str, av) -> Brukare:
+def brukare_overlamna(*, brukare: Brukare, till, motivering: str, av, version: int | None) -> Brukare:
     """Lämnar över en brukare med skyddad identitet till en annan handläggare.
 
     Anroparen har prövat `access.far_overlamna` och att `till` är handläggare i brukarens nämnd.
@@ -142,11 +156,12 @@ def brukare_overlamna(*, brukare: Brukare, till, motivering: str, av) -> Brukare
         av=av,
         vad=f"skyddad identitet: ärendet överlämnat till {till.get_username()}",
         kanal="överlämning",
+        version=version,
     )
 
 
 @transaction.atomic
-def brukare_hav_skydd(*, brukare: Brukare, motivering: str, av) -> Brukare:
+def brukare_hav_skydd(*, brukare: Brukare, motivering: str, av, version: int | None) -> Brukare:
     """Häver skyddad identitet (anroparen har prövat `access.far_hava_skydd`); därefter visas namn och
     nummer för alla som ser brukaren."""
     return _skyddsatgard(
@@ -157,11 +172,14 @@ def brukare_hav_skydd(*, brukare: Brukare, motivering: str, av) -> Brukare:
         av=av,
         vad=f"skyddad identitet hävd: {motivering}",
         kanal="häv skydd",
+        version=version,
     )
 
 
 @transaction.atomic
-def insats_spara(*, insats: Insats, av) -> Insats:
+def insats_spara(*, insats: Insats, av, version: int | None = None) -> Insats:
+    """Skapar eller ändrar en insats; en ändring kräver `version`, som för brukaren."""
+    _las_befintlig(insats, version=version, av=av, vad="Insatsen")
     insats.full_clean()
     insats._history_user = av
     insats.save()

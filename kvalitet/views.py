@@ -17,6 +17,7 @@ from kvalitet.forms import (
     SokForm,
 )
 from kvalitet.models import Brukare, Insats
+from kvalitet.samtidighet import Krock, sparat_nu
 from kvalitet.uppgifter import mina_uppgifter
 
 SIDSTORLEK = 25
@@ -67,9 +68,16 @@ def brukare_detalj(request, pk: int):
 
 
 def _spara_brukare(request, form) -> Brukare | None:
-    """Sparar formulärets brukare; en krock som upptäcks först vid sparandet blir ett fel i formuläret."""
+    """Sparar formulärets brukare; en krock som upptäcks först vid sparandet blir ett fel i formuläret.
+    Har någon annan sparat sedan sidan öppnades (eller saknas versionen) står det inskrivna kvar."""
     try:
-        return services.brukare_spara(brukare=form.save(commit=False), av=request.user)
+        return services.brukare_spara(
+            brukare=form.save(commit=False), av=request.user, version=form.cleaned_data.get("version")
+        )
+    except Krock as krock:
+        form.efter_krock(krock)
+        form.krock = krock
+        return None
     except ValidationError as fel:
         form.add_error(None, fel.messages)
         return None
@@ -125,8 +133,15 @@ def brukare_andra(request, pk: int):
         messages.success(request, "Ändringarna är sparade.")
         return redirect("kvalitet:brukare", pk=brukare.pk)
     logga_visning(request, brukare, "brukare: ändra")
+    sparad = None
+    if getattr(form, "krock", None) is not None:
+        # Bara fälten formuläret visar (inte identiteten för den som inte får se den).
+        sparad = sparat_nu(form, Brukare.objects.get(pk=brukare.pk))
     return render(
-        request, "kvalitet/brukare_form.html", {"form": form, "rubrik": "Ändra brukare", "brukare": brukare}
+        request,
+        "kvalitet/brukare_form.html",
+        {"form": form, "rubrik": "Ändra brukare", "brukare": brukare, "sparat_nu": sparad},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -135,20 +150,25 @@ def brukare_overlamna(request, pk: int):
     brukare = access.hamta(request.user, Brukare.objects.select_related("handlaggare"), access.ANDRA, pk=pk)
     if not access.far_overlamna(request.user, brukare):
         return render(request, "403.html", status=403)
-    form = OverlamnaForm(request.POST or None, brukare=brukare, user=request.user)
+    form = OverlamnaForm(request.POST or None, brukare=brukare, user=request.user, version=brukare.version)
     if request.method == "POST" and form.is_valid():
-        services.brukare_overlamna(
-            brukare=brukare,
-            till=form.cleaned_data["handlaggare"],
-            motivering=form.cleaned_data["motivering"],
-            av=request.user,
-        )
-        messages.success(request, "Ärendet är överlämnat.")
-        return redirect("kvalitet:brukare", pk=brukare.pk)
+        try:
+            services.brukare_overlamna(
+                brukare=brukare,
+                till=form.cleaned_data["handlaggare"],
+                motivering=form.cleaned_data["motivering"],
+                av=request.user,
+                version=form.cleaned_data["version"],
+            )
+            messages.success(request, "Ärendet är överlämnat.")
+            return redirect("kvalitet:brukare", pk=brukare.pk)
+        except Krock as krock:
+            form.efter_krock(krock)
     return render(
         request,
         "kvalitet/brukare_atgard.html",
         {"form": form, "brukare": brukare, "rubrik": "Lämna över ärendet"},
+        status=400 if getattr(form, "_krock", False) else 200,
     )
 
 
@@ -157,17 +177,24 @@ def brukare_hav_skydd(request, pk: int):
     brukare = access.hamta(request.user, Brukare, access.ANDRA, pk=pk)
     if not access.far_hava_skydd(request.user, brukare):
         return render(request, "403.html", status=403)
-    form = MotiveringForm(request.POST or None, knapp="Häv skyddad identitet")
+    form = MotiveringForm(request.POST or None, knapp="Häv skyddad identitet", version=brukare.version)
     if request.method == "POST" and form.is_valid():
-        services.brukare_hav_skydd(
-            brukare=brukare, motivering=form.cleaned_data["motivering"], av=request.user
-        )
-        messages.success(request, "Den skyddade identiteten är hävd.")
-        return redirect("kvalitet:brukare", pk=brukare.pk)
+        try:
+            services.brukare_hav_skydd(
+                brukare=brukare,
+                motivering=form.cleaned_data["motivering"],
+                av=request.user,
+                version=form.cleaned_data["version"],
+            )
+            messages.success(request, "Den skyddade identiteten är hävd.")
+            return redirect("kvalitet:brukare", pk=brukare.pk)
+        except Krock as krock:
+            form.efter_krock(krock)
     return render(
         request,
         "kvalitet/brukare_atgard.html",
         {"form": form, "brukare": brukare, "rubrik": "Häv skyddad identitet"},
+        status=400 if getattr(form, "_krock", False) else 200,
     )
 
 

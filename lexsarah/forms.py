@@ -6,14 +6,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
 from kvalitet import access
 from kvalitet.bilagor import kontrollera_fil
 from kvalitet.enskildval import EnskildaVal, EnskildVal
-from kvalitet.forms import RimligaDatum
+from kvalitet.forms import AnsvarigVal, RimligaDatum
 from kvalitet.models import Brukare, NodTyp, OrgNod
 from kvalitet.queries import brukare_sok
 from kvalitet.riskmatris import SKALA_VAL
@@ -226,20 +225,15 @@ class AtgardForm(RimligaDatum, forms.ModelForm):
         fields = ["typ", "text", "ansvarig", "klar_senast"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "klar_senast": _DATUM}
 
-    def __init__(self, *args, rapport=None, **kwargs):
+    def __init__(self, *args, rapport, **kwargs):
         super().__init__(*args, **kwargs)
-        # Ansvarig väljs bland dem som har en roll på rapportens enhet eller ovanför (inte alla användare).
-        if rapport is not None:
-            nod_ids = [int(x) for x in rapport.enhet.sokvag.strip("/").split("/") if x]
-            self.fields["ansvarig"].queryset = (
-                get_user_model()
-                .objects.filter(roller__nod_id__in=nod_ids, is_active=True)
-                .distinct()
-                .order_by("first_name", "username")
-            )
+        # Ansvarig: en person med en giltig roll vid rapportens enhet eller ovanför i nämnden.
+        self.fields["ansvarig"] = AnsvarigVal(nod=rapport.enhet, behall=self.instance.ansvarig_id)
 
 
-class UppfoljningForm(RimligaDatum, forms.Form):
+class UppfoljningForm(MedVersion, RimligaDatum, forms.Form):
+    """Uppföljningen av en åtgärd; åtgärdens version följer med (kvalitet.samtidighet)."""
+
     atgard = forms.IntegerField(widget=forms.HiddenInput)
     datum = forms.DateField(label="Uppföljd", widget=_DATUM)
     resultat = forms.CharField(label="Resultat", widget=forms.Textarea(attrs={"rows": 2}))

@@ -205,6 +205,8 @@ class Atgard(models.Model):
     klar_senast = models.DateField(_("klar senast"), null=True, blank=True)
     uppfoljd = models.DateField(_("uppföljd"), null=True, blank=True)
     resultat = models.TextField(_("resultat av uppföljningen"), blank=True)
+    # Optimistisk låsning (kvalitet.samtidighet): två utredare följer inte upp samma åtgärd över varandra.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()

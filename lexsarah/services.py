@@ -460,11 +460,24 @@ def atgard_spara(*, atgard: Atgard, av) -> Atgard:
 
 
 @transaction.atomic
-def atgard_folj_upp(*, atgard: Atgard, av, datum: datetime.date, resultat: str) -> Atgard:
+def atgard_folj_upp(
+    *, atgard: Atgard, av, datum: datetime.date, resultat: str, version: int | None
+) -> Atgard:
+    """Sparar uppföljningen mot den version av åtgärden formuläret visade (`Krock` annars). Krocken
+    namnger den som ändrade enligt ärendets regel: en lex Sarah-rapportör bara för utredarna."""
     if not (resultat or "").strip():
         raise ValidationError("Beskriv resultatet av uppföljningen.")
+    atgard = las_for_andring(
+        Atgard.objects.select_related("rapport"),
+        pk=atgard.pk,
+        version=version,
+        av=av,
+        vad="Åtgärden",
+        rapportpost=atgard.rapport,
+    )
     atgard.uppfoljd, atgard.resultat = datum, resultat.strip()
     atgard._history_user = av
+    ny_version(atgard)
     atgard.save()
     bevakning_avbryt(nyckel=f"lexsarah:atgard:{atgard.pk}:forfallen")
     _handelse(atgard.rapport, av, f"Åtgärd uppföljd: {atgard.text[:200]}")

@@ -316,9 +316,20 @@ def uppfoljning(request, pk):
                 av=request.user,
                 datum=form.cleaned_data["datum"],
                 resultat=form.cleaned_data["resultat"],
+                version=form.cleaned_data["version"],
             )
             messages.success(request, "Uppföljningen är sparad.")
             return redirect(rapport)
+        except Krock as krock:
+            form.efter_krock(krock, som_fel=False)
+            sparad = Atgard.objects.get(pk=atgard.pk)
+            return _detalj(
+                request,
+                _hamta_innehall(request, rapport.pk),
+                uppfoljning_form=form,
+                fel=_fel(krock),
+                sparat_nu=sparat_nu(form, sparad),
+            )
         except ValidationError as fel:
             return _detalj(request, rapport, uppfoljning_form=form, fel=_fel(fel))
     return _detalj(request, rapport, uppfoljning_form=form, fel="Ange datum och resultat för uppföljningen.")

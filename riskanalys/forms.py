@@ -3,13 +3,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 from avvikelser.models import Avvikelse
 from kvalitet import access
 from kvalitet.enskildval import EnskildaVal
-from kvalitet.forms import RimligaDatum
+from kvalitet.forms import AnsvarigVal, RimligaDatum
 from kvalitet.models import Brukare, OrgNod
 from kvalitet.riskmatris import SKALA_VAL
 from kvalitet.samtidighet import MedVersion
@@ -146,21 +144,15 @@ class AtgardForm(MedVersion, RimligaDatum, forms.ModelForm):
             # Den ansvariga (utan rätt att ändra analysen) rapporterar bara status och resultat.
             for namn in ("text", "ansvarig", "klar_senast", "uppfoljning"):
                 del self.fields[namn]
-        # Ansvarig: någon med en roll vid analysens nivå, under den eller ovanför den.
-        vag = [int(x) for x in analys.nod.sokvag.strip("/").split("/") if x]
-        under = OrgNod.objects.filter(sokvag__startswith=analys.nod.sokvag).values("pk")
         if "ansvarig" not in self.fields:
             self.helper = FormHelper()
             self.helper.form_tag = False
             return
-        self.fields["ansvarig"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(Q(roller__nod__in=vag) | Q(roller__nod__in=under))
-            .distinct()
-            .order_by("first_name", "last_name")
+        # Ansvarig: en person med en giltig roll vid analysens nivå eller ovanför i nämnden, eller under
+        # nivån (en analys för ett område har åtgärder för enheterna där).
+        self.fields["ansvarig"] = AnsvarigVal(
+            nod=analys.nod, och_under=True, behall=self.instance.ansvarig_id
         )
-        self.fields["ansvarig"].label_from_instance = lambda u: u.get_full_name() or u.username
         if analys.status == AnalysStatus.UTKAST:
             # I ett utkast planeras åtgärden; resultatet fylls i vid uppföljningen.
             del self.fields["resultat"]

@@ -9,9 +9,11 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django_filters import rest_framework as filters
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import APIException
 
 from kvalitet import access
+from kvalitet.api.behorighet import FarAndra
 from kvalitet.audit import logga_visning
 from kvalitet.forms import UTANFOR_MEDDELANDE, rimligt_datum
 from kvalitet.models import OrgNod
@@ -23,6 +25,26 @@ def nod_och_under(qs, falt: str, nod_id: int):
     if nod is None:
         return qs.none()
     return qs.filter(Q(**{f"{falt}__sokvag__startswith": nod.sokvag}))
+
+
+class Krockfel(APIException):
+    """409: PUT/PATCH utan `version`, eller mot en version som någon annan redan har ändrat
+    (kvalitet.samtidighet). Svaret har samma svenska meddelande som webben och den sparade versionen;
+    ingenting är sparat."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "krock"
+
+    def __init__(self, krock):
+        super().__init__(krock.message, code="krock")
+        # Versionen som tal (APIException gör annars om varje värde till text).
+        self.detail = {"detail": self.detail, "version": krock.version}
+
+
+VERSION_HJALP = (
+    "Versionen du utgick från (läs den med GET). Krävs vid PUT/PATCH; en saknad eller inaktuell "
+    "version ger 409 och ingenting sparas."
+)
 
 
 class HeltalFilter(filters.NumberFilter):
@@ -66,6 +88,8 @@ class ScopeMixin:
     """queryset = scope(user, model); skrivningar hämtar objektet med rätten att ändra."""
 
     model = None
+    # Formulär (också i webbläsarvyn) bara för den som får ändra posten eller skapa en ny (FarAndra).
+    permission_classes = [FarAndra]
     # <int:pk> i adresserna: ett id som inte är ett heltal ger 404 direkt, och URL-genomgången kan fylla i id:n.
     lookup_value_converter = "int"
     select_related: tuple[str, ...] = ()

@@ -13,14 +13,17 @@ from rest_framework.response import Response
 
 from kvalitet import access, services
 from kvalitet.api.base import (
+    VERSION_HJALP,
     ApiDatumfalt,
     HeltalFilter,
+    Krockfel,
     LasSkrivViewSet,
     LasViewSet,
     nod_och_under,
 )
 from kvalitet.forms import BrukareForm, InsatsForm, MotiveringForm, OverlamnaForm
 from kvalitet.models import Brukare, Insats, Insatstyp, OrgNod
+from kvalitet.samtidighet import Krock
 
 # --- läsning -----------------------------------------------------------------------------------------
 
@@ -45,7 +48,16 @@ class BrukareSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Brukare
-        fields = ["id", "namn", "personnummer", "skyddad_identitet", "namnd", "handlaggare", "externt_id"]
+        fields = [
+            "id",
+            "namn",
+            "personnummer",
+            "skyddad_identitet",
+            "namnd",
+            "handlaggare",
+            "externt_id",
+            "version",
+        ]
 
     def get_namn(self, obj) -> str:
         return access.brukare_visningsnamn(self.context["request"].user, obj)
@@ -67,6 +79,7 @@ class InsatsSerializer(serializers.ModelSerializer):
             "startdatum",
             "slutdatum",
             "externt_id",
+            "version",
         ]
 
 
@@ -144,6 +157,7 @@ class BrukareSkrivSerializer(ModellRepresentation, FormSerializer):
     namnd = serializers.IntegerField()
     handlaggare = serializers.IntegerField(required=False, allow_null=True)
     externt_id = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=0, help_text=VERSION_HJALP)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,7 +231,11 @@ class BrukareSkrivSerializer(ModellRepresentation, FormSerializer):
         if "externt_id" in self.validated_data:
             brukare.externt_id = self.validated_data["externt_id"] or None
         try:
-            return services.brukare_spara(brukare=brukare, av=self.context["request"].user)
+            return services.brukare_spara(
+                brukare=brukare, av=self.context["request"].user, version=self.validated_data.get("version")
+            )
+        except Krock as krock:
+            raise Krockfel(krock) from None
         except DjangoValidationError as fel:
             raise serializers.ValidationError({"non_field_errors": fel.messages}) from None
 
@@ -225,10 +243,12 @@ class BrukareSkrivSerializer(ModellRepresentation, FormSerializer):
 class OverlamnaSerializer(serializers.Serializer):
     handlaggare = serializers.IntegerField(help_text="Den nya handläggarens användar-id")
     motivering = serializers.CharField(max_length=100, allow_blank=True)
+    version = serializers.IntegerField(min_value=0, help_text=VERSION_HJALP)
 
 
 class HavSkyddSerializer(serializers.Serializer):
     motivering = serializers.CharField(max_length=100, allow_blank=True)
+    version = serializers.IntegerField(min_value=0, help_text=VERSION_HJALP)
 
 
 class InsatsSkrivSerializer(ModellRepresentation, FormSerializer):
@@ -241,6 +261,7 @@ class InsatsSkrivSerializer(ModellRepresentation, FormSerializer):
     startdatum = ApiDatumfalt(required=False, allow_null=True)
     slutdatum = ApiDatumfalt(required=False, allow_null=True)
     externt_id = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=0, help_text=VERSION_HJALP)
 
     def nuvarande(self):
         i = self.instance
@@ -276,7 +297,12 @@ class InsatsSkrivSerializer(ModellRepresentation, FormSerializer):
             insats.brukare = self.validated_data["brukare"]
         if "externt_id" in self.validated_data:
             insats.externt_id = self.validated_data["externt_id"] or None
-        return services.insats_spara(insats=insats, av=self.context["request"].user)
+        try:
+            return services.insats_spara(
+                insats=insats, av=self.context["request"].user, version=self.validated_data.get("version")
+            )
+        except Krock as krock:
+            raise Krockfel(krock) from None
 
 
 # --- vyer --------------------------------------------------------------------------------------------
@@ -361,6 +387,12 @@ class BrukareViewSet(SkrivMixin, LasSkrivViewSet):
     skriv_serializer_class = BrukareSkrivSerializer
     filterset_class = BrukareFilter
     loggtext = "Brukare"
+    far_inte_skapa = "Brukare skapas av handläggare och kvalitetssamordnare i sina nämnder."
+
+    @staticmethod
+    def far_skapa(user) -> bool:
+        # Som i webben (brukare_ny): handläggare och kvalitetssamordnare, i sina nämnder.
+        return access.har_roll(user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE)
 
     def brukare_ids(self, objekt):
         return [o.pk for o in objekt]
@@ -384,12 +416,16 @@ class BrukareViewSet(SkrivMixin, LasSkrivViewSet):
         form = OverlamnaForm(data=request.data, brukare=brukare, user=request.user)
         if not form.is_valid():
             raise self._formfel(form)
-        brukare = services.brukare_overlamna(
-            brukare=brukare,
-            till=form.cleaned_data["handlaggare"],
-            motivering=form.cleaned_data["motivering"],
-            av=request.user,
-        )
+        try:
+            brukare = services.brukare_overlamna(
+                brukare=brukare,
+                till=form.cleaned_data["handlaggare"],
+                motivering=form.cleaned_data["motivering"],
+                av=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except Krock as krock:
+            raise Krockfel(krock) from None
         return self._svara(brukare, status.HTTP_200_OK)
 
     @extend_schema(request=HavSkyddSerializer, responses={200: BrukareSerializer})
@@ -402,9 +438,15 @@ class BrukareViewSet(SkrivMixin, LasSkrivViewSet):
         form = MotiveringForm(data=request.data)
         if not form.is_valid():
             raise self._formfel(form)
-        brukare = services.brukare_hav_skydd(
-            brukare=brukare, motivering=form.cleaned_data["motivering"], av=request.user
-        )
+        try:
+            brukare = services.brukare_hav_skydd(
+                brukare=brukare,
+                motivering=form.cleaned_data["motivering"],
+                av=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except Krock as krock:
+            raise Krockfel(krock) from None
         return self._svara(brukare, status.HTTP_200_OK)
 
 
@@ -439,6 +481,12 @@ class InsatsViewSet(SkrivMixin, LasSkrivViewSet):
     skriv_serializer_class = InsatsSkrivSerializer
     filterset_class = InsatsFilter
     loggtext = "Insatser"
+    far_inte_skapa = "Du har ingen brukare vars ärende du får ändra."
+
+    @staticmethod
+    def far_skapa(user) -> bool:
+        # En insats läggs på en brukare vars ärende användaren får ändra.
+        return access.scope(user, Brukare, access.ANDRA).exists()
 
     def get_queryset(self):
         return super().get_queryset().order_by("pk")

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kvalitet import access
+from kvalitet.api.behorighet import FarAndra
 from kvalitet.api.tolk import JsonTolk
 from kvalitet.import_brukare import importera_brukare, importera_insatser
 
@@ -53,7 +54,13 @@ class ImportResultatSerializer(serializers.Serializer):
 
 class _ImportView(APIView):
     parser_classes = [MultiPartParser, FormParser, JsonTolk]
+    permission_classes = [FarAndra]
+    far_inte_skapa = "Du får inte importera brukare eller insatser."
     importera = None
+
+    @staticmethod
+    def far_skapa(user) -> bool:
+        return bool(_namnder_for(user))
 
     @extend_schema(request=ImportSerializer, responses={200: ImportResultatSerializer})
     def post(self, request):

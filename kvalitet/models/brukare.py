@@ -49,6 +49,8 @@ class Brukare(models.Model):
         _("id i verksamhetssystemet"), max_length=100, null=True, blank=True, unique=True
     )
     skapad = models.DateTimeField(auto_now_add=True)
+    # Optimistisk låsning (kvalitet.samtidighet): två handläggare skriver inte över varandras ändringar.
+    version = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     objects = AtkomstQuerySet.as_manager()
@@ -124,6 +126,8 @@ class Insats(models.Model):
     externt_id = models.CharField(
         _("id i verksamhetssystemet"), max_length=100, null=True, blank=True, unique=True
     )
+    # Optimistisk låsning (kvalitet.samtidighet), som för brukaren.
+    version = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     objects = AtkomstQuerySet.as_manager()

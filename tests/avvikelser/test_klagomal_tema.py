@@ -72,16 +72,22 @@ def test_manager_sets_theme_when_handling_and_history_has_the_author(org, cast, 
     klient = logga_in(cast.erik)
     html = klient.get(reverse("avvikelser:klagomal_detalj", args=[k.pk])).content.decode()
     assert "Ej angivet" in html and reverse("avvikelser:klagomal_tema", args=[k.pk]) in html
-    svar = klient.post(reverse("avvikelser:klagomal_tema", args=[k.pk]), {"tema": teman["info"].pk})
+    svar = klient.post(
+        reverse("avvikelser:klagomal_tema", args=[k.pk]), {"tema": teman["info"].pk, "version": "0"}
+    )
     assert svar.status_code == 302
     k.refresh_from_db()
     assert k.tema == teman["info"]
     assert k.history.first().history_user == cast.erik
     # Ett pensionerat tema går inte att välja; utan behörighet att ändra: 404.
-    fel = klient.post(reverse("avvikelser:klagomal_tema", args=[k.pk]), {"tema": teman["gammalt"].pk})
+    fel = klient.post(
+        reverse("avvikelser:klagomal_tema", args=[k.pk]), {"tema": teman["gammalt"].pk, "version": "1"}
+    )
     assert fel.status_code == 400
     assert (
-        logga_in(cast.kim).post(reverse("avvikelser:klagomal_tema", args=[k.pk]), {"tema": ""}).status_code
+        logga_in(cast.kim)
+        .post(reverse("avvikelser:klagomal_tema", args=[k.pk]), {"tema": "", "version": "1"})
+        .status_code
         == 404
     )
     k.refresh_from_db()
@@ -92,9 +98,11 @@ def test_retired_theme_stays_on_old_records_is_kept_on_save_and_is_counted(org, 
     gammal = KlagomalFactory(enhet=org.e1, tema=teman["gammalt"])
     form = KlagomalTemaForm(instance=gammal)
     assert teman["gammalt"] in form.fields["tema"].queryset  # det som står kvar kan sparas oförändrat
-    form = KlagomalTemaForm({"tema": teman["gammalt"].pk}, instance=gammal)
+    form = KlagomalTemaForm({"tema": teman["gammalt"].pk, "version": "0"}, instance=gammal)
     assert form.is_valid(), form.errors
-    services.klagomal_satt_tema(klagomal=gammal, tema=form.cleaned_data["tema"], av=cast.erik)
+    services.klagomal_satt_tema(
+        klagomal=gammal, tema=form.cleaned_data["tema"], av=cast.erik, version=form.cleaned_data["version"]
+    )
     gammal.refresh_from_db()
     assert gammal.tema == teman["gammalt"]
     rader = queries.klagomal_per_tema(cast.kim, org.n1, *_intervall())

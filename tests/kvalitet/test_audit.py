@@ -40,6 +40,7 @@ def test_change_keeps_history_with_author(cast, brukare, logga_in):
             "efternamn": "Granström",
             "namnd": b.namnd_id,
             "handlaggare": cast.hanna.pk,
+            "version": "0",
         },
     )
     assert svar.status_code == 302

@@ -178,6 +178,7 @@ def test_other_officer_cannot_take_over_or_unprotect_or_rename_through_edit_form
             "efternamn": "Namn",
             "namnd": org.n1.pk,
             "handlaggare": henrik.pk,
+            "version": "0",
         },
     )
     assert svar.status_code == 302
@@ -199,6 +200,7 @@ def test_own_officer_edits_identity_but_not_handover_or_protection_in_edit_form(
             "efternamn": MARKOR_EFTERNAMN,
             "namnd": org.n1.pk,
             "handlaggare": "",
+            "version": "0",
         },
     )
     skyddad.refresh_from_db()
@@ -209,7 +211,7 @@ def test_own_officer_hands_protected_case_to_colleague_with_logged_reason(cast, 
     klient = logga_in(cast.hanna)
     url = reverse("kvalitet:brukare_overlamna", args=[skyddad.pk])
     assert url in klient.get(reverse("kvalitet:brukare", args=[skyddad.pk])).content.decode()
-    svar = klient.post(url, {"handlaggare": henrik.pk, "motivering": "Byter arbetsområde"})
+    svar = klient.post(url, {"handlaggare": henrik.pk, "motivering": "Byter arbetsområde", "version": "0"})
     assert svar.status_code == 302
     skyddad.refresh_from_db()
     assert skyddad.handlaggare == henrik
@@ -227,7 +229,7 @@ def test_handover_without_reason_is_refused_with_swedish_message_and_choice_kept
 ):
     svar = logga_in(cast.hanna).post(
         reverse("kvalitet:brukare_overlamna", args=[skyddad.pk]),
-        {"handlaggare": henrik.pk, "motivering": " "},
+        {"handlaggare": henrik.pk, "motivering": " ", "version": "0"},
     )
     html = svar.content.decode()
     assert svar.status_code == 200 and "Skriv en motivering." in html
@@ -255,7 +257,12 @@ def test_coordinator_appoints_officer_for_protected_case_without_one_without_see
     url = reverse("kvalitet:brukare_overlamna", args=[skyddad.pk])
     html = klient.get(url).content.decode()
     _utan_identitet(html, skyddad)
-    assert klient.post(url, {"handlaggare": henrik.pk, "motivering": "Ny handläggare"}).status_code == 302
+    assert (
+        klient.post(
+            url, {"handlaggare": henrik.pk, "motivering": "Ny handläggare", "version": "0"}
+        ).status_code
+        == 302
+    )
     skyddad.refresh_from_db()
     assert skyddad.handlaggare == henrik
 
@@ -268,7 +275,12 @@ def test_coordinator_lifts_protection_with_logged_reason_without_seeing_identity
     _utan_identitet(html, skyddad)
     fel = klient.post(url, {"motivering": ""})
     assert fel.status_code == 200 and skyddad.__class__.objects.get(pk=skyddad.pk).skyddad_identitet
-    assert klient.post(url, {"motivering": "Skyddet har upphört enligt Skatteverket"}).status_code == 302
+    assert (
+        klient.post(
+            url, {"motivering": "Skyddet har upphört enligt Skatteverket", "version": "0"}
+        ).status_code
+        == 302
+    )
     skyddad.refresh_from_db()
     assert not skyddad.skyddad_identitet
     assert skyddad.history.first().history_change_reason == "Skyddet har upphört enligt Skatteverket"

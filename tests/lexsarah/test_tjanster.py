@@ -51,7 +51,9 @@ def utred_och_bedom(rapport, cast, *, beslut=Beslut.MISSFORHALLANDE, allvarligt=
 
 def folj_upp_allt(rapport, cast):
     for a in rapport.atgarder.all():
-        services.atgard_folj_upp(atgard=a, av=cast.kim, datum=timezone.localdate(), resultat="Rutinen följs.")
+        services.atgard_folj_upp(
+            atgard=a, av=cast.kim, datum=timezone.localdate(), resultat="Rutinen följs.", version=a.version
+        )
 
 
 def test_submitting_notifies_investigators_and_unit_manager_once_and_gives_receipt(cast, org):
@@ -313,12 +315,14 @@ def test_action_with_owner_and_deadline_gets_a_reminder_cancelled_by_follow_up(c
     bevakning = Bevakning.objects.get(nyckel=f"lexsarah:atgard:{atgard.pk}:forfallen")
     assert bevakning.mottagare == cast.erik and bevakning.status == "vantar"
     services.atgard_folj_upp(
-        atgard=atgard, av=cast.kim, datum=timezone.localdate(), resultat="Genomförd utbildning."
+        atgard=atgard, av=cast.kim, datum=timezone.localdate(), resultat="Genomförd utbildning.", version=0
     )
     bevakning.refresh_from_db()
     assert bevakning.status == "avbruten"
     with pytest.raises(ValidationError):
-        services.atgard_folj_upp(atgard=atgard, av=cast.kim, datum=timezone.localdate(), resultat=" ")
+        services.atgard_folj_upp(
+            atgard=atgard, av=cast.kim, datum=timezone.localdate(), resultat=" ", version=1
+        )
 
 
 def test_notifications_are_emailed_once_and_the_receipt_stays_in_the_app(cast, org):

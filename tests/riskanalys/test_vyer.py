@@ -173,8 +173,9 @@ def test_detail_has_bounded_queries(org, cast, logga_in, django_assert_max_num_q
     a = RiskanalysFactory(nod=org.e1)
     for _ in range(6):
         AtgardFactory(risk=RiskFactory(analys=a))
-    # 41: en fråga för användarens PDF-beställning (oberoende av antalet risker).
-    with django_assert_max_num_queries(41):
+    # 41: en fråga för användarens PDF-beställning (oberoende av antalet risker); 42: rollerna i
+    # "Ansvarig"-listans etiketter, en fråga för alla formulär (kvalitet.forms.AnsvarigVal).
+    with django_assert_max_num_queries(42):
         assert logga_in(cast.erik).get(reverse("riskanalys:detalj", args=[a.pk])).status_code == 200
 
 
