@@ -126,3 +126,10 @@ def test_every_schema_path_with_an_id_has_a_kind_of_record(db):
 
 
 UTAN_SLAG = ("/api/v1/organisation/", "/api/v1/insatstyper/", "/api/v1/avvikelsekategorier/")
+
+
+def test_a_manual_indicator_with_blank_calculation_conforms_to_the_schema(db):
+    # Skrivskyddade valfält tappade det tomma valet i schemat: varje manuell indikator bröt mot det.
+    komponent = _schema()["components"]["schemas"]["Indikator"]["properties"]["berakning"]
+    val = [schema.raw_schema["components"]["schemas"][r["$ref"].rsplit("/", 1)[1]] for r in komponent["oneOf"]]
+    assert [""] in [v["enum"] for v in val]
