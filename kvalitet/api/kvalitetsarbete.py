@@ -17,6 +17,7 @@ from kvalitet import access
 from kvalitet.api.base import HeltalFilter, LasViewSet, NodFilter
 from kvalitet.forms_kvalitetsarbete import IndikatorvardeForm
 from kvalitet.models.kvalitetsarbete import (
+    Berakning,
     Forbattringsatgard,
     Indikatorvarde,
     Kontrollplan,
@@ -78,6 +79,9 @@ class MalViewSet(LasViewSet):
 
 
 class IndikatorSerializer(MalindikatorSerializer):
+    # Uttryckligen: ett skrivskyddat valfält förlorar annars det tomma valet ("manuell") i schemat.
+    berakning = serializers.ChoiceField(choices=Berakning.choices, allow_blank=True, read_only=True)
+
     class Meta(MalindikatorSerializer.Meta):
         fields = ["id", "mal", *MalindikatorSerializer.Meta.fields[1:]]
         read_only_fields = fields

@@ -32,6 +32,7 @@ import re
 import subprocess
 import zipfile
 from io import BytesIO
+from urllib.parse import quote, quote_plus
 
 import pytest
 from django.contrib import admin
@@ -503,3 +504,188 @@ def test_user_whose_role_has_expired_sees_nothing_of_the_committee(data, client)
 
     Rolltilldelning.objects.filter(anvandare=personer["utgangen"]).update(giltig_till=None)
     assert client.get(f"/lexsarah/{poster.n1.lexsarah.pk}/").status_code == 200
+
+
+# --- sökningar och filter ------------------------------------------------------------------------------
+
+HX_ALLA = re.compile(r'hx-(?:get|post|put|patch|delete)="([^"]+)"')
+ENSKILD_SOK = re.compile(r'name="([^"]+)__sok"[^>]*hx-get="([^"]+)" hx-vals="([^"]+)"')
+
+
+def _eko_bort(text: str, q: str) -> str:
+    """Det användaren själv sökte på står i sökrutan och i länkarna (värdet efter `=`); bara där tas det
+    bort, så att en träff som visar det sökta ändå räknas."""
+    for form in {q, quote_plus(q), quote(q)}:
+        text = re.sub(rf'(?<=[="]){re.escape(form)}(?=["&]|$)', "", text, flags=re.IGNORECASE | re.M)
+    return text
+
+
+def _sokfragor(poster, personer) -> list[str]:
+    """Frågor byggda av markörerna: skyddade efternamn, delar av personnummer, rapportörernas markörer."""
+    n1, n2 = poster.n1, poster.n2
+    return [
+        n1.s.efternamn,
+        n2.s.efternamn,
+        n1.s.personnummer[:8],
+        n2.s.personnummer[-4:],
+        n2.b.personnummer[2:8],
+        personer["anonym1"].last_name,
+        personer["anonym2"].username,
+        personer["lexsarah1"].first_name,
+        personer["lexsarah2"].last_name,
+    ]
+
+
+def _api_listor():
+    """(sökväg, [(parameter, typ, val)]) för varje lista i API-schemat."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for sokvag, operationer in schema["paths"].items():
+        if "{" in sokvag or "get" not in operationer:
+            continue
+        parametrar = []
+        for p in operationer["get"].get("parameters", []):
+            if p["in"] != "query" or p["name"] in ("sida", "per_sida", "format"):
+                continue
+            s = p.get("schema", {})
+            if "$ref" in s:
+                namn = s["$ref"].rsplit("/", 1)[1]
+                s = schema["components"]["schemas"][namn]
+            parametrar.append((p["name"], s.get("type"), s.get("enum") or []))
+        yield sokvag, parametrar
+
+
+def _id_for(parameter: str, ids, personer) -> list[int]:
+    """Id:n att filtrera på: andras skyddade och vanliga enskilda, handläggare, noder."""
+    from kvalitet.models import OrgNod
+
+    if parameter in ("brukare",):
+        return ids["brukare"]
+    if parameter in ("handlaggare", "ansvarig"):
+        return [personer[n].pk for n in ("hanna", "hugo", "hilda", "anonym1", "lexsarah2")]
+    if parameter in ("nod", "namnd", "enhet", "forelder"):
+        return list(OrgNod.objects.filter(kod__in=("K", "N1", "N2", "E1", "E4")).values_list("pk", flat=True))
+    slag = {"rapport": "lexsarah", "analys": "riskanalys", "arende": "arende", "forandring": "forandring"}
+    return ids.get(slag.get(parameter, parameter), [])[:4]
+
+
+def _sok_overallt(klient, g: Granskning, ids, poster, personer) -> int:
+    from tests.sakerhet.test_formularfuzz import _sokvagar as _sidor_forsta
+    from tests.sakerhet.test_formularfuzz import formular
+
+    fragor = _sokfragor(poster, personer)
+    sokta = 0
+
+    def fraga(beskr, sokvag, parametrar, q="", **extra):
+        nonlocal sokta
+        svar = klient.get(sokvag, parametrar, **extra)
+        sokta += 1
+        g.provade += 1
+        if svar.status_code >= 500:
+            g.fel.append(f"{g.namn} | {beskr} | status {svar.status_code}")
+        text = _text(svar)
+        g.senaste = text
+        if svar.status_code == 200:
+            g.typer.add(svar.get("Content-Type", "").split(";")[0])
+        _granska_text(g, beskr, _eko_bort(text, q) if q else text, sokvag)
+        return svar
+
+    # Sidorna (listor och detaljer): GET-formulärens sökrutor och filter, och sökfälten för enskilda.
+    hx, enskild = set(), set()
+    for sokvag in _sidor_forsta(ids):
+        svar = klient.get(sokvag)
+        if svar.status_code != 200 or "html" not in svar.get("Content-Type", ""):
+            continue
+        html = svar.content.decode(errors="replace")
+        hx.update(u.replace("&amp;", "&").split("?")[0] for u in HX_ALLA.findall(html) if u.startswith("/"))
+        for falt, url, vals in ENSKILD_SOK.findall(html):
+            enskild.add((falt, url, vals.replace("&quot;", '"')))
+        for form in formular(html, sokvag, post=False):
+            text = [f["namn"] for f in form["falt"] if f["typ"] in ("text", "search", "")]
+            val = [f for f in form["falt"] if f["val"] and f["typ"] in ("select", "radio", "checkbox")]
+            for i, q in enumerate(fragor):
+                param = {n: q for n in text}
+                fraga(f"GET {form['action']}?{'&'.join(text)}={q}", form["action"], param, q)
+                if i == 0:
+                    fraga(
+                        f"GET {form['action']}?…={q} [HX]", form["action"], param, q, HTTP_HX_REQUEST="true"
+                    )
+            for f in val:  # varje filtervärde, med den första frågan i sökrutan
+                for v in f["val"][:8]:
+                    param = {n: fragor[0] for n in text} | {f["namn"]: v}
+                    fraga(f"GET {form['action']}?{f['namn']}={v}", form["action"], param, fragor[0])
+
+    # Sökfälten för enskilda: varje urval, varje sammanhang, varje fråga, också de urval sidorna inte ger.
+    for falt, url, vals in sorted(enskild) + [
+        ("brukare", "/enskild/sok/", json.dumps({"urval": u, "falt": "brukare", "flera": 1}))
+        for u in ("valja", "andra", "pagaende_insats")
+    ]:
+        for q in fragor:
+            param = json.loads(vals) | {f"{falt}__sok": q}
+            fraga(f"GET {url}?{vals} {falt}__sok={q}", url, param, q, HTTP_HX_REQUEST="true")
+
+    # Varje htmx-del som någon sida hämtar eller skickar till, med HX-Request.
+    for sokvag in sorted(hx):
+        fraga(f"GET {sokvag} [HX-Request]", sokvag, {}, HTTP_HX_REQUEST="true")
+
+    # API:ts listor: varje textparameter med varje fråga, id-parametrar med andras id:n, varje enum-värde.
+    for sokvag, parametrar in _api_listor():
+        for namn, typ, val in parametrar:
+            if val:
+                varden = [v for v in val if v]
+            elif typ == "string" and namn not in ("fran", "till", "klar_senast_till"):
+                varden = fragor
+            elif typ in ("integer", "number"):
+                varden = _id_for(namn, ids, personer)
+            else:
+                varden = ["true", "false"] if typ == "boolean" else []
+            for v in varden:
+                q = str(v) if typ == "string" and not val else ""
+                fraga(f"GET {sokvag}?{namn}={v}", sokvag, {namn: v, "format": "json"}, q)
+        for q in fragor[:3]:  # ?q= och ?search= som inte finns i schemat får inte heller visa något
+            fraga(f"GET {sokvag}?q={q}&search={q}", sokvag, {"q": q, "search": q, "format": "json"}, q)
+    return sokta
+
+
+def _granska_text(g: Granskning, beskrivning: str, text: str, sokvag: str) -> None:
+    """Samma bedömning som Granskning.svar, för en text där ekot av sökningen redan tagits bort."""
+    funna = g.m.hitta(text)
+    utan_val = g.m.hitta(VAL.sub("", text))
+    for familj, falt in sorted(funna.items()):
+        if familj in g.tillatet:
+            continue
+        if familj in RAPPORTORFAMILJER and familj not in utan_val:
+            continue
+        g.lackor.append(f"{g.namn} | {beskrivning} | {familj} ({', '.join(sorted(falt))})")
+
+
+@pytest.mark.parametrize("namn", ANVANDARE)
+def test_no_search_or_filter_shows_a_marker_the_role_table_forbids(namn, data):
+    m, ids, poster, personer = data
+    user = personer[namn]
+    klient = Client(raise_request_exception=False)
+    klient.force_login(user)
+    g = Granskning(namn, m)
+    sokta = _sok_overallt(klient, g, ids, poster, personer)
+    assert sokta > 150, sokta
+    assert not g.lackor and not g.fel, f"{len(g.lackor)} läckor, {len(g.fel)} fel:\n{g.rapport()}"
+
+
+def test_the_search_sweep_sees_what_a_search_shows_to_the_case_officer(data):
+    # Egenkontroll: samma svep som handläggaren i N1 hittar den skyddade personen hen själv har, via
+    # sökfältet för enskilda; en roll utan den rätten gör det inte. Annars prövade sökningarna ingenting.
+    m, ids, poster, personer = data
+    klient = Client()
+    klient.force_login(personer["hanna"])
+    svar = klient.get(
+        "/enskild/sok/",
+        {"urval": "andra", "falt": "b", "flera": 1, "b__sok": poster.n1.s.efternamn},
+        HTTP_HX_REQUEST="true",
+    )
+    text = _eko_bort(_text(svar), poster.n1.s.efternamn)
+    assert "skyddad:n1" in m.hitta(text), text[-2000:]
+    g = Granskning("hilda", m)
+    g.tillatet = set()
+    _granska_text(g, "egenkontroll", text, "/enskild/sok/")
+    assert g.lackor, "bedömningen räknade inte en träff som visar det sökta"
