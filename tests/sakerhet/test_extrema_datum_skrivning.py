@@ -248,7 +248,7 @@ def lexsarah_uppfoljning(org, cast, brukare):
     return Fall(
         cast.kim,
         f"/lexsarah/{rapport.pk}/uppfoljning/",
-        {"atgard": atgard.pk, "datum": _idag(), "resultat": "Rutinen fungerar"},
+        {"atgard": atgard.pk, "version": "0", "datum": _idag(), "resultat": "Rutinen fungerar"},
         datum=["datum"],
         objekt=atgard,
         # Ett litet formulär per åtgärd i tabellen: efter ett fel fylls just den åtgärdens fält i igen.
@@ -484,7 +484,7 @@ def api_insats_andra(org, cast, brukare):
     return Fall(
         cast.hanna,
         f"/api/v1/insatser/{insats.pk}/",
-        {"beslutsdatum": "2014-03-01", "startdatum": "2014-03-10", "slutdatum": "2016-12-31"},
+        {"version": 0, "beslutsdatum": "2014-03-01", "startdatum": "2014-03-10", "slutdatum": "2016-12-31"},
         datum=["beslutsdatum", "startdatum", "slutdatum"],
         objekt=insats,
         api=True,

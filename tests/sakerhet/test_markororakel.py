@@ -322,11 +322,19 @@ def _granska_allt(namn, klient, g: Granskning, ids, poster, personer):
             )
 
     # Skrivvägar som svarar med posten: API PATCH (tom ändring) på varje detalj, och krockmeddelandet.
+    # Utan version svarar de låsta posterna med krocken (409), med den aktuella versionen (läst med GET)
+    # med posten: båda svaren granskas.
     for sokvag, detalj in _sokvagar(ids):
         if detalj and sokvag.startswith("/api/v1/") and sokvag.count("/") == 5:
             g.svar(
                 f"PATCH {sokvag} {{}}", klient.patch(sokvag, "{}", content_type="application/json"), sokvag
             )
+            if (version := _version(klient, sokvag)) is not None:
+                g.svar(
+                    f"PATCH {sokvag} {{version}}",
+                    klient.patch(sokvag, json.dumps({"version": version}), content_type="application/json"),
+                    sokvag,
+                )
     for pk in ids["avvikelse"]:
         sokvag = f"/avvikelser/{pk}/utred/"
         g.svar(
@@ -340,10 +348,18 @@ def _granska_allt(namn, klient, g: Granskning, ids, poster, personer):
         g.svar(
             f"PATCH {sokvag} {{handlaggare: {namn}}}",
             klient.patch(
-                sokvag, json.dumps({"handlaggare": personer[namn].pk}), content_type="application/json"
+                sokvag,
+                json.dumps({"handlaggare": personer[namn].pk, "version": _version(klient, sokvag)}),
+                content_type="application/json",
             ),
             sokvag,
         )
+
+
+def _version(klient, sokvag: str):
+    """Postens version som användaren själv läser den (None om hen inte får läsa posten)."""
+    svar = klient.get(sokvag, HTTP_ACCEPT="application/json")
+    return svar.json().get("version") if svar.status_code == 200 else None
 
 
 def _granska_admin(klient, g: Granskning):
