@@ -62,7 +62,10 @@ class MalindikatorForm(forms.ModelForm):
         return data
 
 
-class IndikatorvardeForm(forms.ModelForm):
+class IndikatorvardeForm(MedVersion, forms.ModelForm):
+    """Årets värde. Sparas med `services.indikatorvarde_spara` (ett befintligt år ersätts mot sin version);
+    med ett befintligt värde som instans (länken "Ändra") följer dess version med."""
+
     # Decimalkomma som användarna skriver det.
     varde = forms.DecimalField(label="Värde", max_digits=10, decimal_places=2, localize=True)
 
@@ -83,15 +86,18 @@ class IndikatorvardeForm(forms.ModelForm):
         return ar
 
     def validate_unique(self):
-        pass  # ett nytt värde för samma år ersätter det gamla (se save)
+        pass  # samma år ersätter det sparade, mot dess version (services.indikatorvarde_spara)
 
     def save(self, commit=True):
-        obj, _ = Indikatorvarde.objects.update_or_create(
-            indikator=self.indikator,
-            ar=self.cleaned_data["ar"],
-            defaults={"varde": self.cleaned_data["varde"], "kalla": Indikatorkalla.MANUELL},
-        )
-        return obj
+        raise NotImplementedError("Spara med services.indikatorvarde_spara(**form.tjanstens_data(), av=...)")
+
+    def tjanstens_data(self) -> dict:
+        return {
+            "indikator": self.indikator,
+            "ar": self.cleaned_data["ar"],
+            "varde": self.cleaned_data["varde"],
+            "version": self.cleaned_data.get("version"),
+        }
 
 
 class KontrollplanForm(_NodForm):

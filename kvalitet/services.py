@@ -24,7 +24,8 @@ from kvalitet.models import (
     OrgNod,
     Rolltilldelning,
 )
-from kvalitet.samtidighet import las_for_andring, ny_version
+from kvalitet.models.kvalitetsarbete import Indikatorkalla, Indikatorvarde
+from kvalitet.samtidighet import Krock, las_for_andring, ny_version
 
 logger = logging.getLogger(__name__)
 
@@ -331,3 +332,37 @@ def utkorg_skicka(*, batch: int = 200, max_forsok: int = 5) -> int:
                     skickade += 1
             Notifikation.objects.bulk_update(rader, ["epost", "epost_skickad", "epost_forsok"])
     return skickade
+
+
+def indikatorvarde_spara(*, indikator, ar: int, varde, version: int | None, av) -> Indikatorvarde:
+    """Ett inmatat värde för indikatorn ett år. Ett nytt år skapas; ett år som redan har ett värde ersätts
+    bara mot den version användaren utgick från (kvalitet.samtidighet), annars `Krock` och ingenting sparas.
+    Krocken bär den sparade versionen: sparar användaren igen ersätts värdet, medvetet."""
+    with transaction.atomic():
+        befintligt = Indikatorvarde.objects.filter(indikator=indikator, ar=ar).first()
+        if befintligt is None:
+            try:
+                with transaction.atomic():
+                    nytt = Indikatorvarde(
+                        indikator=indikator, ar=ar, varde=varde, kalla=Indikatorkalla.MANUELL
+                    )
+                    nytt._history_user = av
+                    nytt.save()
+                    return nytt
+            except IntegrityError:
+                # Någon annan sparade samma år under tiden.
+                befintligt = Indikatorvarde.objects.get(indikator=indikator, ar=ar)
+        if version is None:
+            raise Krock(
+                f"Det finns redan ett värde för {ar} ({befintligt.varde}, {befintligt.get_kalla_display().lower()}). "
+                "Ditt värde är inte sparat: spara igen om det ska ersätta det sparade.",
+                version=befintligt.version,
+            )
+        post = las_for_andring(
+            Indikatorvarde.objects, pk=befintligt.pk, version=version, av=av, vad=f"Värdet för {ar}"
+        )
+        post.varde, post.kalla = varde, Indikatorkalla.MANUELL
+        ny_version(post)
+        post._history_user = av
+        post.save()
+        return post

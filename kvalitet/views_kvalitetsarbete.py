@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
-from kvalitet import access
+from kvalitet import access, services
 from kvalitet.forms_kvalitetsarbete import (
     ForbattringsatgardForm,
     IndikatorvardeForm,
@@ -96,14 +96,23 @@ def mal_detalj(request, pk):
 def indikator(request, pk):
     ind = access.hamta(request.user, Malindikator.objects.select_related("mal"), pk=pk)
     kan_andra = access.kan(request.user, ind, access.ANDRA)
-    form = IndikatorvardeForm(request.POST or None, indikator=ind)
+    # "Ändra" på ett år (?ar=) fyller i det sparade värdet och dess version.
+    andra_ar = request.GET.get("ar", "")
+    instans = (
+        Indikatorvarde.objects.filter(indikator=ind, ar=andra_ar).first() if andra_ar.isdigit() else None
+    )
+    form = IndikatorvardeForm(request.POST or None, indikator=ind, instance=instans)
     if request.method == "POST":
         if not kan_andra:
             raise PermissionDenied
         if form.is_valid():
-            form.save()
-            messages.success(request, "Värdet är sparat.")
-            return redirect("kvalitetsarbete:indikator", ind.pk)
+            try:
+                services.indikatorvarde_spara(**form.tjanstens_data(), av=request.user)
+            except Krock as krock:
+                form.efter_krock(krock)
+            else:
+                messages.success(request, "Värdet är sparat.")
+                return redirect("kvalitetsarbete:indikator", ind.pk)
     varden = Indikatorvarde.objects.filter(indikator=ind).order_by("-ar")
     return render(
         request,

@@ -94,8 +94,13 @@ def kolada_importera(*, innehall: bytes | str, av=None) -> dict:
             )
             if kommun == kommunkod and kon == "T" and varde is not None:
                 for ind in indikatorer.filter(kolada_kpi=kpi):
-                    Indikatorvarde.objects.update_or_create(
+                    post, skapad = Indikatorvarde.objects.select_for_update().get_or_create(
                         indikator=ind, ar=period, defaults={"varde": varde, "kalla": Indikatorkalla.KOLADA}
                     )
+                    if not skapad and (post.varde, post.kalla) != (varde, Indikatorkalla.KOLADA):
+                        # Ett ändrat värde får ny version: ett formulär öppnat före importen krockar.
+                        post.varde, post.kalla, post.version = varde, Indikatorkalla.KOLADA, post.version + 1
+                        post._history_user = av
+                        post.save()
                     satta += 1
     return {"varden": len(rader), "indikatorvarden": satta}

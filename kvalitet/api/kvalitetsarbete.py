@@ -13,8 +13,8 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from kvalitet import access
-from kvalitet.api.base import HeltalFilter, LasViewSet, NodFilter
+from kvalitet import access, services
+from kvalitet.api.base import HeltalFilter, Krockfel, LasViewSet, NodFilter
 from kvalitet.forms_kvalitetsarbete import IndikatorvardeForm
 from kvalitet.models.kvalitetsarbete import (
     Berakning,
@@ -25,12 +25,13 @@ from kvalitet.models.kvalitetsarbete import (
     Mal,
     Malindikator,
 )
+from kvalitet.samtidighet import Krock
 
 
 class IndikatorvardeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indikatorvarde
-        fields = ["ar", "varde", "kalla"]
+        fields = ["ar", "varde", "kalla", "version"]
 
 
 class MalindikatorSerializer(serializers.ModelSerializer):
@@ -93,12 +94,18 @@ class IndikatorvardeSkrivSerializer(serializers.Serializer):
 
     ar = serializers.CharField(help_text="År, 2000–2100")
     varde = serializers.CharField(help_text="Tal, t.ex. 87.5 eller 87,5")
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Finns redan ett värde för året: dess version (läs den med GET). Saknas den eller är den "
+        "inaktuell svarar API:t 409 och ingenting sparas.",
+    )
 
     def to_internal_value(self, data):
         # Skicka vidare som text: formuläret tolkar och ger meddelandena.
         if not isinstance(data, dict):
             raise serializers.ValidationError({"non_field_errors": ["Skicka ett objekt med ar och varde."]})
-        return {k: "" if data.get(k) is None else str(data.get(k)) for k in ("ar", "varde")}
+        return {k: "" if data.get(k) is None else str(data.get(k)) for k in ("ar", "varde", "version")}
 
 
 class IndikatorFilter(filters.FilterSet):
@@ -134,7 +141,10 @@ class MalindikatorViewSet(LasViewSet):
         form = IndikatorvardeForm(data=s.validated_data, indikator=indikator)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
-        varde = form.save()
+        try:
+            varde = services.indikatorvarde_spara(**form.tjanstens_data(), av=request.user)
+        except Krock as krock:
+            raise Krockfel(krock) from None
         return Response(IndikatorvardeSerializer(varde).data, status=status.HTTP_201_CREATED)
 
 

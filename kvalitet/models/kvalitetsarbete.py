@@ -90,6 +90,8 @@ class Indikatorvarde(models.Model):
     ar = models.PositiveSmallIntegerField(_("år"))
     varde = models.DecimalField(_("värde"), max_digits=10, decimal_places=2)
     kalla = models.CharField(_("källa"), max_length=10, choices=Indikatorkalla.choices)
+    # Två samordnare kan skriva samma års värde: ett befintligt värde ersätts bara mot versionen man såg.
+    version = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     objects = AtkomstQuerySet.as_manager()

@@ -47,7 +47,7 @@ def test_goal_has_indicators_with_values_per_year(cast, mal):
     data = token_klient(cast.kim).get(f"/api/v1/mal/{mal['n1'].pk}/").json()
     indikator = data["indikatorer"][0]
     assert indikator["namn"] == "Andel nöjda"
-    assert indikator["varden"] == [{"ar": 2024, "varde": "88.00", "kalla": "manuell"}]
+    assert indikator["varden"] == [{"ar": 2024, "varde": "88.00", "kalla": "manuell", "version": 0}]
     assert token_klient(cast.sofia).get(f"/api/v1/mal/{mal['n1'].pk}/").status_code == 404
 
 
@@ -89,11 +89,14 @@ def test_coordinator_enters_historical_indicator_values(cast, mal):
         f"/api/v1/malindikatorer/{indikator.pk}/varden/", {"ar": 2019, "varde": 81.5}, format="json"
     )
     assert svar.status_code == 201, svar.content
-    assert svar.json() == {"ar": 2019, "varde": "81.50", "kalla": "manuell"}
-    # Samma år igen ersätter värdet (importen kan köras om).
-    klient.post(
-        f"/api/v1/malindikatorer/{indikator.pk}/varden/", {"ar": 2019, "varde": "82,5"}, format="json"
+    assert svar.json() == {"ar": 2019, "varde": "81.50", "kalla": "manuell", "version": 0}
+    # Samma år igen ersätter värdet, mot den version man läste (kvalitet.samtidighet).
+    svar = klient.post(
+        f"/api/v1/malindikatorer/{indikator.pk}/varden/",
+        {"ar": 2019, "varde": "82,5", "version": 0},
+        format="json",
     )
+    assert svar.status_code == 201 and svar.json()["version"] == 1
     varden = {v.ar: str(v.varde) for v in indikator.varden.all()}
     assert varden == {2019: "82.50", 2024: "88.00"}
     assert indikator.varden.get(ar=2019).history.first().history_user == cast.kim

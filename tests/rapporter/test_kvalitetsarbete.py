@@ -76,7 +76,16 @@ def test_coordinator_creates_goal_indicator_and_value(logga_in, cast, org):
     assert svar.status_code == 302
     svar = klient.post(reverse("kvalitetsarbete:indikator", args=[ind.pk]), {"ar": 2024, "varde": "87,5"})
     assert svar.status_code == 302
-    klient.post(reverse("kvalitetsarbete:indikator", args=[ind.pk]), {"ar": 2024, "varde": "88"})
+    # Samma år igen ersätter bara mot versionen (kvalitet.samtidighet): utan den står det sparade kvar.
+    assert (
+        klient.post(
+            reverse("kvalitetsarbete:indikator", args=[ind.pk]), {"ar": 2024, "varde": "88"}
+        ).status_code
+        == 400
+    )
+    klient.post(
+        reverse("kvalitetsarbete:indikator", args=[ind.pk]), {"ar": 2024, "varde": "88", "version": "0"}
+    )
     assert list(Indikatorvarde.objects.values_list("ar", "varde")) == [(2024, 88)]
 
 
