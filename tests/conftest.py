@@ -14,6 +14,7 @@ Vera (verksamhetschef, A1), Hanna (handläggare, N1), Hugo (handläggare, N2), K
 N1), Sofia (kvalitetssamordnare, N2), Lars (ledning, K), Ada (admin, K), Utan (ingen roll).
 """
 
+import datetime
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from kvalitet.models import NodTyp
 from tests.factories import BrukareFactory, InsatsFactory, OrgNodFactory, RollFactory, UserFactory
@@ -290,3 +292,16 @@ def starta_worker(broker, postgres):
 def worker(starta_worker):
     """En riktig Celery-worker som tar båda köerna (standard och pdf)."""
     return starta_worker()
+
+
+@pytest.fixture
+def utgangen(org):
+    """En enhetschef vid E1 vars roll gick ut i går (väljarna för Ansvarig får inte erbjuda hen)."""
+    user = UserFactory(username="utgangen", first_name="Ulla", last_name="Utgången")
+    RollFactory(
+        anvandare=user,
+        roll="enhetschef",
+        nod=org.e1,
+        giltig_till=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    return user

@@ -1,34 +1,19 @@
 """ "Ansvarig" för en åtgärd på en avvikelse: bara personer med en giltig roll vid enheten eller ovanför i
 samma nämnd listas (namn och roll), och ett annat id i en POST ger ett svenskt fel utan att något sparas."""
 
-import datetime
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from avvikelser.models import Atgard
 from kvalitet.forms import ANSVARIG_UTANFOR
 from tests.avvikelser.test_avvikelser import _rapportera
-from tests.factories import RollFactory, UserFactory
 
 
 def _valda(html: str) -> set[str]:
     select = re.search(r'<select name="ansvarig".*?</select>', html, re.S).group(0)
     return {v for v in re.findall(r'<option value="(\d+)"', select)}
-
-
-@pytest.fixture
-def utgangen(org):
-    user = UserFactory(username="utgangen", first_name="Ulla", last_name="Utgången")
-    RollFactory(
-        anvandare=user,
-        roll="enhetschef",
-        nod=org.e1,
-        giltig_till=timezone.localdate() - datetime.timedelta(days=1),
-    )
-    return user
 
 
 def test_picker_lists_only_valid_roles_in_the_committee_by_name_and_role(org, cast, utgangen, logga_in):

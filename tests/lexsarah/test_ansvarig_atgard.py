@@ -1,17 +1,14 @@
 """ "Ansvarig" för en lex Sarah-åtgärd: samma urval som för avvikelser (giltig roll vid enheten eller
 ovanför i nämnden), och ett annat id i en POST ger ett svenskt fel utan att något sparas."""
 
-import datetime
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from kvalitet.forms import ANSVARIG_UTANFOR
 from lexsarah import services
 from lexsarah.models import Atgard
-from tests.factories import RollFactory, UserFactory
 from tests.lexsarah.factories import RapportFactory
 
 
@@ -23,18 +20,6 @@ def _valda(html: str) -> set[str]:
 @pytest.fixture
 def rapport(org, cast):
     return services.rapport_lamna(rapport=RapportFactory.build(enhet=org.e1), av=cast.pia)
-
-
-@pytest.fixture
-def utgangen(org):
-    user = UserFactory(username="utgangen", first_name="Ulla", last_name="Utgången")
-    RollFactory(
-        anvandare=user,
-        roll="enhetschef",
-        nod=org.e1,
-        giltig_till=timezone.localdate() - datetime.timedelta(days=1),
-    )
-    return user
 
 
 def test_picker_lists_only_valid_roles_in_the_committee(org, cast, rapport, utgangen, logga_in):

@@ -1,34 +1,19 @@
 """ "Ansvarig" för en riskanalysåtgärd: giltig roll vid analysens nivå, ovanför den i nämnden eller under
 den; aldrig en annan nämnd, admin eller en utgången roll, och ett sådant id i en POST sparar ingenting."""
 
-import datetime
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from kvalitet.forms import ANSVARIG_UTANFOR
 from riskanalys.models import Atgard
-from tests.factories import RollFactory, UserFactory
 from tests.riskanalys.factories import AtgardFactory, RiskanalysFactory, RiskFactory
 
 
 def _valda(html: str, namn: str) -> set[str]:
     select = re.search(rf'<select name="{namn}".*?</select>', html, re.S).group(0)
     return set(re.findall(r'<option value="(\d+)"', select))
-
-
-@pytest.fixture
-def utgangen(org):
-    user = UserFactory(username="utgangen", first_name="Ulla", last_name="Utgången")
-    RollFactory(
-        anvandare=user,
-        roll="enhetschef",
-        nod=org.e1,
-        giltig_till=timezone.localdate() - datetime.timedelta(days=1),
-    )
-    return user
 
 
 def test_new_action_picker_lists_only_valid_roles_in_the_committee(org, cast, utgangen, logga_in):
