@@ -4,6 +4,7 @@ tangentbordsanvändning och tillgänglighet."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from avvikelser.models import Avvikelse
 from tests.avvikelser.factories import AvvikelseFactory, KategoriFactory, OrsakFactory
@@ -23,7 +24,7 @@ def test_care_worker_on_phone_reports_with_live_search_and_sees_reference_number
     sida = ny_sida(cast.pia, mobil=True)
     sida.goto(f"{server}/avvikelser/rapportera/")
     sida.get_by_text("Avvikelse eller lex Sarah?").click()
-    assert sida.get_by_text("lex Sarah-rapport").is_visible()
+    expect(sida.get_by_text("lex Sarah-rapport")).to_be_visible()
     # Inga namn förrän Pia söker; htmx hämtar träffarna (loggade) under sökfältet.
     assert not sida.get_by_text("Greta Gran").count()
     sida.get_by_label("Enskild (valfritt)", exact=True).fill("Greta")
