@@ -372,3 +372,22 @@ class StyrdiagramForm(forms.Form):
 
     def clean_nod(self):
         return self.noder[self.cleaned_data["nod"]]
+
+
+class NamndjamforelseForm(forms.Form):
+    """Året som nämnderna jämförs för (standard: i år)."""
+
+    ar = forms.IntegerField(
+        label="År",
+        error_messages={"invalid": "Ange året med fyra siffror, till exempel 2026."},
+    )
+
+    def __init__(self, *args, idag, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.idag = idag
+
+    def clean_ar(self):
+        ar = self.cleaned_data["ar"]
+        if not 2000 <= ar <= self.idag.year:
+            raise forms.ValidationError(f"Välj ett år mellan 2000 och {self.idag.year}.")
+        return ar

@@ -318,17 +318,15 @@ def _alla_manader(per_manad: list[dict], fran: datetime.date, till: datetime.dat
     return rader
 
 
-def statistik(request):
-    """Statistik för vald nod och period, inom användarens scope (samma frågor som årsrapporten), och de
-    aktuella signalerna i styrdiagrammen under noden."""
-    from avvikelser import styrdiagram as spc
+def _nod_och_period(request, standard_fran: datetime.date, standard_till: datetime.date) -> dict:
+    """Nod och period ur frågesträngen (StatistikForm) för statistik- och analyssidorna: standardvalet vid
+    ogiltigt val, med felen för mallen. Bara noder användaren räknar statistik för erbjuds."""
     from kvalitet.models import OrgNod
 
     noder = list(
         OrgNod.objects.filter(pk__in=access.noder(request.user, *access.STATISTIK_ROLLER)).order_by("sokvag")
     )
-    idag = timezone.localdate()
-    standard = {"fran": idag - datetime.timedelta(days=365), "till": idag, "nod": noder[0] if noder else None}
+    standard = {"fran": standard_fran, "till": standard_till, "nod": noder[0] if noder else None}
     data = request.GET.copy()
     for nyckel, varde in standard.items():
         if not data.get(nyckel) and varde is not None:
@@ -336,10 +334,41 @@ def statistik(request):
     form = StatistikForm(data, noder=noder)
     # Ogiltigt val: felmeddelandet och det inskrivna står kvar i formuläret; statistiken visas för standardvalet.
     valt = {**standard, **form.cleaned_data} if form.is_valid() else standard
-    nod, fran, till = valt["nod"], valt["fran"], valt["till"]
     # Datumfelen står vid fälten; överst bara det som inte hör till ett fält.
     fel = [*form.non_field_errors(), *form.errors.get("nod", [])] if noder else []
-    sammanhang = {"noder": noder, "nod": nod, "fran": fran, "till": till, "fel": fel, "form": form}
+    return {
+        "noder": noder,
+        "nod": valt["nod"],
+        "fran": valt["fran"],
+        "till": valt["till"],
+        "fel": fel,
+        "form": form,
+    }
+
+
+def _vill_ha_excel(request) -> bool:
+    return request.GET.get("format") == "xlsx"
+
+
+def _pareto_blad(namn: str, kolumn: str, rader: list[dict], falt: str) -> tuple:
+    from avvikelser import tratt as trattmodul
+
+    return (
+        namn,
+        [kolumn, "Antal", "Andel (%)", "Kumulativ andel (%)"],
+        trattmodul.pareto_tabell(rader, falt),
+    )
+
+
+def statistik(request):
+    """Statistik för vald nod och period, inom användarens scope (samma frågor som årsrapporten), och de
+    aktuella signalerna i styrdiagrammen under noden. `?format=xlsx`: sidans tabeller som Excel."""
+    from avvikelser import styrdiagram as spc
+    from avvikelser import tratt as trattmodul
+
+    idag = timezone.localdate()
+    sammanhang = _nod_och_period(request, idag - datetime.timedelta(days=365), idag)
+    nod, fran, till, form = sammanhang["nod"], sammanhang["fran"], sammanhang["till"], sammanhang["form"]
     if nod is not None:
         stat = queries.periodstatistik(request.user, nod, fran, till)
         per_kategori, per_enhet, per_omrade = stat.per_kategori, stat.per_enhet, stat.per_omrade
@@ -348,6 +377,9 @@ def statistik(request):
             r["andel"] = round(100 * r["antal"] / totalt, 1)
         per_manad = _alla_manader(stat.per_manad, fran, till)
         flera = queries.brukare_fran_flera_enheter(request.user, nod, fran, till)
+        per_orsak = trattmodul.per_orsak(request.user, nod, fran, till)
+        # Tysta enheter: trattdiagrammets regel (se avvikelser/tratt.py) över periodens hela månader.
+        tratt = trattmodul.for_enheter(request.user, nod, trattmodul.hela_manader(fran, till))
         sammanhang.update(
             per_kategori=per_kategori,
             totalt=sum(r["antal"] for r in per_kategori),
@@ -361,6 +393,12 @@ def statistik(request):
                 [r["antal"] for r in per_kategori],
                 kolumnrubrik="Kategori",
             ),
+            orsaksdiagram=diagram.pareto(
+                f"Orsaker i utredningarna {fran:%Y-%m-%d}–{till:%Y-%m-%d} (Pareto)",
+                [r["orsak"] for r in per_orsak],
+                [r["antal"] for r in per_orsak],
+                kolumnrubrik="Orsak",
+            ),
             manadsdiagram=diagram.staplar(
                 f"Avvikelser per månad {fran:%Y-%m-%d}–{till:%Y-%m-%d}",
                 [manadsetikett(r["manad"]) for r in per_manad],
@@ -371,25 +409,105 @@ def statistik(request):
             fyra_ar=queries.fyra_ar_per_kategori(request.user, nod, till.year),
             ar_lista=list(range(till.year - 3, till.year + 1)),
             flera_enheter=flera,
-            tysta=queries.tysta_enheter(request.user, nod, fran, till, per_enhet=per_enhet),
+            tratt=tratt,
             klagomal_per_tema=queries.klagomal_per_tema(request.user, nod, fran, till),
             signaler=[s for s in spc.for_noder(request.user, nod) if s.aktuella],
         )
+        if _vill_ha_excel(request) and not form.errors:
+            s = sammanhang
+            return trattmodul.excel_bok(
+                request,
+                f"avvikelsestatistik-{fran:%Y%m%d}-{till:%Y%m%d}.xlsx",
+                [
+                    _pareto_blad("Per kategori", "Kategori", per_kategori, "kategori__namn"),
+                    _pareto_blad("Orsaker", "Orsak", per_orsak, "orsak"),
+                    (
+                        "Per månad",
+                        ["Månad", "Antal"],
+                        [[manadsetikett(r["manad"]), r["antal"]] for r in per_manad],
+                    ),
+                    (
+                        "Per verksamhetsområde",
+                        ["Verksamhetsområde", "Antal", "Andel (%)"],
+                        [[r["enhet__forelder__namn"], r["antal"], r["andel"]] for r in per_omrade],
+                    ),
+                    (
+                        "Per enhet",
+                        ["Enhet", "Antal", "Andel (%)"],
+                        [[r["enhet__namn"], r["antal"], r["andel"]] for r in per_enhet],
+                    ),
+                    (
+                        "Fyra år per kategori",
+                        ["Kategori", *map(str, s["ar_lista"])],
+                        [[r["kategori"], *r["ar"].values()] for r in s["fyra_ar"]],
+                    ),
+                    (
+                        "Klagomål per tema",
+                        ["Tema", "Antal", "Andel (%)"],
+                        [[r["tema"], r["antal"], r["andel"]] for r in s["klagomal_per_tema"]],
+                    ),
+                    ("Trattdiagram", *tratt.tabell()),
+                ],
+                vad=f"avvikelsestatistik {nod.namn}",
+            )
     return render(
-        request, "avvikelser/statistik.html", sammanhang, status=400 if form.errors and noder else 200
+        request,
+        "avvikelser/statistik.html",
+        sammanhang,
+        status=400 if sammanhang["form"].errors and sammanhang["noder"] else 200,
     )
 
 
 def styrdiagram(request):
     """Styrdiagram för vald nod och listan över aktuella signaler vid alla användarens noder (samordnaren ser
-    nämndens, chefen sina enheters). Bara antal per månad, inga personuppgifter."""
+    nämndens, chefen sina enheters). Bara antal per månad, inga personuppgifter. `?format=xlsx`: tabellen."""
     from avvikelser import styrdiagram as spc
+    from avvikelser import tratt as trattmodul
 
     diagrammen = spc.for_noder(request.user, None)
     noder = [s.nod for s in diagrammen]
-    form = StyrdiagramForm(request.GET or ({"nod": noder[0].pk} if noder else None), noder=noder)
+    data = {k: v for k, v in request.GET.items() if k == "nod"}
+    form = StyrdiagramForm(data or ({"nod": noder[0].pk} if noder else None), noder=noder)
     vald = form.cleaned_data["nod"] if form.is_valid() else (noder[0] if noder else None)
     valt = next((s for s in diagrammen if s.nod == vald), None)
+    felaktigt = form.is_bound and form.errors and noder
+    if _vill_ha_excel(request) and valt and not felaktigt:
+        rader = [
+            [manadsetikett(m), a, v, x, valt.medel if i >= valt.basfran else None, lo, hi, ", ".join(sig)]
+            for i, (m, a, v, x, lo, hi, sig) in enumerate(
+                zip(
+                    valt.manader,
+                    valt.antal,
+                    valt.volym,
+                    valt.varden,
+                    valt.nedre,
+                    valt.ovre,
+                    valt.signaler,
+                    strict=True,
+                )
+            )
+        ]
+        return trattmodul.excel_bok(
+            request,
+            "styrdiagram.xlsx",
+            [
+                (
+                    "Styrdiagram",
+                    [
+                        "Månad",
+                        "Avvikelser",
+                        "Pågående insatser",
+                        valt.vardesrubrik,
+                        "Mittlinje",
+                        "Nedre gräns",
+                        "Övre gräns",
+                        "Signal",
+                    ],
+                    rader,
+                )
+            ],
+            vad=f"styrdiagram {valt.nod.namn}",
+        )
     return render(
         request,
         "avvikelser/styrdiagram.html",
@@ -403,7 +521,92 @@ def styrdiagram(request):
             "fonster": spc.FONSTER,
             "basperiod": spc.BASPERIOD,
         },
-        status=400 if form.is_bound and form.errors and noder else 200,
+        status=400 if felaktigt else 200,
+    )
+
+
+def tratt(request):
+    """Analys för vald nod och period: trattdiagrammet över enheterna (avvikelser per 100 insatser mot
+    volymen), enheter utan volym, och Pareto över kategorier och orsaker. Bara antal per enhet; ingen
+    behörighet till statistik ger 403. `?format=xlsx`: tabellerna som Excel."""
+    from avvikelser import tratt as trattmodul
+
+    idag = timezone.localdate()
+    forsta = idag.replace(day=1)
+    standard_fran = (forsta - datetime.timedelta(days=365)).replace(day=1)
+    sammanhang = _nod_och_period(request, standard_fran, forsta - datetime.timedelta(days=1))
+    nod, fran, till, form = sammanhang["nod"], sammanhang["fran"], sammanhang["till"], sammanhang["form"]
+    if nod is None:
+        return render(request, "avvikelser/tratt.html", sammanhang, status=403)
+    manadslista = trattmodul.hela_manader(fran, till)
+    if not manadslista:
+        sammanhang["fel"] = [*sammanhang["fel"], "Perioden måste omfatta minst en hel kalendermånad."]
+    resultat = trattmodul.for_enheter(request.user, nod, manadslista)
+    per_kategori = queries.periodstatistik(request.user, nod, fran, till).per_kategori
+    per_orsak = trattmodul.per_orsak(request.user, nod, fran, till)
+    if _vill_ha_excel(request) and not form.errors and manadslista:
+        return trattmodul.excel_bok(
+            request,
+            f"analys-{fran:%Y%m%d}-{till:%Y%m%d}.xlsx",
+            [
+                ("Trattdiagram", *resultat.tabell()),
+                _pareto_blad("Pareto kategorier", "Kategori", per_kategori, "kategori__namn"),
+                _pareto_blad("Pareto orsaker", "Orsak", per_orsak, "orsak"),
+            ],
+            vad=f"analys {nod.namn}",
+        )
+    sammanhang.update(
+        tratt=resultat,
+        trattdiagram=resultat.diagram(),
+        kategoridiagram=diagram.pareto(
+            f"Avvikelser per kategori {fran:%Y-%m-%d}–{till:%Y-%m-%d} (Pareto)",
+            [r["kategori__namn"] for r in per_kategori],
+            [r["antal"] for r in per_kategori],
+            kolumnrubrik="Kategori",
+        ),
+        orsaksdiagram=diagram.pareto(
+            f"Orsaker i utredningarna {fran:%Y-%m-%d}–{till:%Y-%m-%d} (Pareto)",
+            [r["orsak"] for r in per_orsak],
+            [r["antal"] for r in per_orsak],
+            kolumnrubrik="Orsak",
+        ),
+        niva_over=trattmodul.OVER,
+        niva_tyst=trattmodul.TYST,
+    )
+    status = 400 if (form.errors or not manadslista) else 200
+    return render(request, "avvikelser/tratt.html", sammanhang, status=status)
+
+
+def namnder(request):
+    """Nämnderna sida vid sida för ledningen och kvalitetssamordnarna: samma indikatorer för varje nämnd under
+    året och trattdiagrammet över nämnderna. Bara sammanställningar. `?format=xlsx`: tabellerna som Excel."""
+    from avvikelser import tratt as trattmodul
+    from avvikelser.forms import NamndjamforelseForm
+
+    idag = timezone.localdate()
+    form = NamndjamforelseForm(request.GET or None, idag=idag)
+    ar = form.cleaned_data["ar"] if form.is_valid() else idag.year
+    if not trattmodul.namnder_for(request.user):
+        return render(request, "avvikelser/namnder.html", {"form": form, "ar": ar, "namnder": []}, status=403)
+    data = trattmodul.namndjamforelse(request.user, ar, idag)
+    if _vill_ha_excel(request) and not form.errors:
+        return trattmodul.excel_bok(
+            request,
+            f"namnder-{ar}.xlsx",
+            [("Nämnder", *trattmodul.namndtabell(data["rader"])), ("Trattdiagram", *data["tratt"].tabell())],
+            vad=f"nämnderna sida vid sida {ar}",
+        )
+    return render(
+        request,
+        "avvikelser/namnder.html",
+        {
+            **data,
+            "form": form,
+            "ar": ar,
+            "trattdiagram": data["tratt"].diagram(),
+            "kolumner": trattmodul.NAMNDKOLUMNER,
+        },
+        status=400 if form.errors else 200,
     )
 
 

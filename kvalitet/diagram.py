@@ -520,6 +520,20 @@ def andelar(
     return d
 
 
+def pareto_rader(etiketter: Sequence[str], varden: Sequence[float]) -> list[tuple[str, float, float, float]]:
+    """(etikett, värde, andel %, kumulativ andel %) i fallande ordning (lika värden: i namnordning); samma
+    tal som Paretodiagrammet visar, för tabeller och exporter."""
+    par = sorted(
+        zip([str(e) for e in etiketter], [v or 0 for v in varden], strict=True), key=lambda p: (-p[1], p[0])
+    )
+    summa = sum(v for _, v in par)
+    rader, acc = [], 0
+    for e, v in par:
+        acc += v
+        rader.append((e, v, 100 * v / summa if summa else 0.0, 100 * acc / summa if summa else 0.0))
+    return rader
+
+
 def pareto(
     titel: str,
     etiketter: Sequence[str],
@@ -530,18 +544,11 @@ def pareto(
     bredd: int = BREDD,
 ) -> Diagram:
     """Pareto: staplar i fallande ordning och den kumulativa andelen (0–100 %) som linje på högeraxeln."""
-    par = sorted(
-        zip([str(e) for e in etiketter], [v or 0 for v in varden], strict=True), key=lambda p: (-p[1], p[0])
-    )
+    tabell = pareto_rader(etiketter, varden)
+    par = [(e, v) for e, v, _, _ in tabell]
     summa = sum(v for _, v in par)
-    kumulativ, acc = [], 0
-    for _, v in par:
-        acc += v
-        kumulativ.append(100 * acc / summa if summa else 0.0)
-    rader = [
-        [e, tal(v), f"{tal(100 * v / summa if summa else 0, 1)} %", f"{tal(k, 1)} %"]
-        for (e, v), k in zip(par, kumulativ, strict=True)
-    ]
+    kumulativ = [k for *_, k in tabell]
+    rader = [[e, tal(v), f"{tal(a, 1)} %", f"{tal(k, 1)} %"] for e, v, a, k in tabell]
     if not beskrivning:
         beskrivning = (
             f"{titel}. " + "; ".join(f"{r[0]}: {r[1]} (kumulativt {r[3]})" for r in rader) + "."
@@ -599,4 +606,131 @@ def pareto(
         {"namn": "Kumulativ andel", "farg": FARGER[1], "form": "linje"},
     ]
     _placera_forklaring(d, y_bas + 36)
+    return d
+
+
+def tratt(
+    titel: str,
+    punkter: Sequence[dict],
+    *,
+    medel: float,
+    kurvor: Sequence[tuple[str, Sequence[float], Sequence[float | None], Sequence[float | None]]],
+    xrubrik: str = "Volym",
+    yrubrik: str = "Värde",
+    kolumnrubrik: str = "Enhet",
+    beskrivning: str = "",
+    bredd: int = BREDD,
+    decimaler: int | None = 1,
+) -> Diagram:
+    """Trattdiagram (funnel plot): en punkt per enhet med volymen längs x och värdet längs y, mittlinjen
+    (det sammanvägda värdet) och kontrollgränserna som kurvor som smalnar av med volymen.
+
+    `punkter`: [{"etikett", "x", "y", "antal", "granser": {namn: (nedre, övre)}, "flagga": text, "niva":
+    "over" | "under" | ""}]; `kurvor`: [(namn, x-värden, nedre, övre)] i stigande x (None: ingen gräns där).
+    Statistiken räknas av anroparen; här ritas bara. Punkter med `niva` markeras med form och färg, och
+    bedömningen står i tabellen (inte bara färg)."""
+    punkter = list(punkter)
+    grans_namn = [k[0] for k in kurvor]
+    kolumner = [kolumnrubrik, xrubrik, "Antal", yrubrik]
+    for namn in grans_namn:
+        kolumner += [f"Nedre {namn}", f"Övre {namn}"]
+    kolumner.append("Bedömning")
+    rader = []
+    for p in punkter:
+        rad = [p["etikett"], tal(p["x"], decimaler), tal(p["antal"]), tal(p["y"], decimaler)]
+        for namn in grans_namn:
+            lo, hi = p.get("granser", {}).get(namn, (None, None))
+            rad += [tal(lo, decimaler), tal(hi, decimaler)]
+        rad.append(p.get("flagga") or "Inom gränserna")
+        rader.append(rad)
+    if not beskrivning:
+        flaggade = [f"{p['etikett']}: {p['flagga']}" for p in punkter if p.get("niva")]
+        beskrivning = (
+            f"{titel}. Sammanvägt värde {tal(medel, decimaler)}. {len(punkter)} punkter. "
+            + ("Utanför gränserna: " + "; ".join(flaggade) + "." if flaggade else "Alla inom gränserna.")
+            if punkter
+            else f"{titel}: inga värden."
+        )
+    hojd = 300
+    d = Diagram(titel, beskrivning, bredd, hojd, kolumner, rader)
+    if not punkter:
+        return _tom(d)
+    x0, x1, y_topp, y_bas = 48, bredd - 16, 18, hojd - 70
+    xmax, xsteg = skala(max(p["x"] for p in punkter) * 1.05)
+    # Gränserna vid små volymer går mot oändligheten; axeln följer punkterna och mittlinjen, och kurvorna
+    # klipps mot ritytan.
+    ymax, ysteg = skala(max([p["y"] for p in punkter] + [medel * 2, 1e-9]) * 1.1)
+
+    def px(v):
+        return x0 + (x1 - x0) * v / xmax
+
+    def py(v):
+        return y_bas - (y_bas - y_topp) * v / ymax
+
+    _yaxel(d, x0, x1, y_bas, y_topp, ymax, ysteg, None, yrubrik)
+    for i in range(round(xmax / xsteg) + 1):
+        v = i * xsteg
+        d.texter.append(Text(_k(px(v)), _k(y_bas + 14), tal(v), storlek=9))
+    d.texter.append(Text(_k((x0 + x1) / 2), _k(y_bas + 30), xrubrik, storlek=9))
+    d.linjer.append(
+        {
+            "x1": _k(x0),
+            "y1": _k(py(medel)),
+            "x2": _k(x1),
+            "y2": _k(py(medel)),
+            "farg": FARGER[2],
+            "streck": "",
+        }
+    )
+    streck = ("5 3", "2 2", "8 3")
+    for s, (_namn, xs, nedre, ovre) in enumerate(kurvor):
+        for grans in (nedre, ovre):
+            synliga = [
+                v if v is not None and x <= xmax and 0 <= v <= ymax else None
+                for x, v in zip(xs, grans, strict=True)
+            ]
+            for bit in _sammanhangande(synliga):
+                if len(bit) < 2:
+                    continue
+                d.kurvor.append(
+                    {
+                        "punkter": " ".join(f"{_k(px(xs[i]))},{_k(py(synliga[i]))}" for i in bit),
+                        "farg": SIGNALFARG if s == len(kurvor) - 1 else FARGER[3],
+                        "streck": streck[s % len(streck)],
+                    }
+                )
+    for p in punkter:
+        niva = p.get("niva") or ""
+        farg = SIGNALFARG if niva == "over" else FARGER[3] if niva == "under" else FARGER[0]
+        x, y = px(p["x"]), py(min(p["y"], ymax))
+        d.punkter.append(
+            {
+                "x": _k(x),
+                "y": _k(y),
+                "r": "4",
+                "farg": farg,
+                "titel": f"{p['etikett']}: {tal(p['y'], decimaler)} ({p.get('flagga') or 'inom gränserna'})",
+            }
+        )
+        if niva:
+            d.punkter.append(
+                {"x": _k(x), "y": _k(y), "r": "8", "farg": farg, "titel": p["flagga"], "ring": True}
+            )
+        d.texter.append(Text(_k(x + 6), _k(y - 7), p["etikett"][:18], ankare="start", storlek=8))
+    d.forklaring = [
+        {"namn": "Enhet", "farg": FARGER[0], "form": "ring"},
+        {"namn": "Sammanvägt", "farg": FARGER[2], "form": "linje"},
+        *(
+            {
+                "namn": f"Gräns {namn}",
+                "farg": SIGNALFARG if s == len(kurvor) - 1 else FARGER[3],
+                "form": "streckad",
+                "streck": streck[s % len(streck)],
+            }
+            for s, (namn, *_) in enumerate(kurvor)
+        ),
+    ]
+    if punkter and kolumnrubrik:
+        d.forklaring[0]["namn"] = kolumnrubrik
+    _placera_forklaring(d, y_bas + 48)
     return d
