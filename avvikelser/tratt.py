@@ -38,6 +38,7 @@ import math
 
 import pandas as pd
 from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 
 from kvalitet import access
 from kvalitet import diagram as diagrammodul
@@ -221,7 +222,7 @@ class Tratt:
                 for p in self.punkter
             ],
             medel=self.medel,
-            kurvor=kurvor(self.medel, len(self.manader), xmax),
+            kurvor=kurvor(self.medel, len(self.manader), diagrammodul.skala(xmax * 1.05)[0] / 1.05),
             xrubrik="Pågående insatser (medel per månad)",
             yrubrik="Avvikelser per 100 insatser och månad",
             kolumnrubrik=self.kolumnrubrik,
@@ -349,21 +350,18 @@ def pareto_tabell(rader: list[dict], namnfalt: str) -> list[list]:
 
 def utredda_i_tid(user, nod: OrgNod, fran: datetime.date, till: datetime.date, dagar: int) -> dict:
     """Avvikelser under noden (händelsedatum i perioden) och hur många vars utredning påbörjades inom
-    `dagar` dagar från rapporten: {"antal", "i_tid", "andel"} (andel i procent, None utan avvikelser)."""
+    `dagar` dagar från rapporten (eller som avslutades inom dem): {"antal", "i_tid", "andel"} (andel i procent, None utan avvikelser)."""
     from avvikelser import queries
     from avvikelser.models import Avvikelse
 
     r = (
         access.scope(user, Avvikelse, access.STATISTIK)
         .filter(enhet__sokvag__startswith=nod.sokvag, **queries.dygnsgranser(fran, till))
+        .annotate(handlagd=Coalesce("paborjad", "avslutad"))
         .aggregate(
             antal=Count("pk"),
-            i_tid=Count(
-                "pk",
-                filter=Q(
-                    paborjad__isnull=False, paborjad__lte=F("rapporterad") + datetime.timedelta(days=dagar)
-                ),
-            ),
+            # En avvikelse som avslutats utan att ha markerats som under utredning räknas från avslutet.
+            i_tid=Count("pk", filter=Q(handlagd__lte=F("rapporterad") + datetime.timedelta(days=dagar))),
         )
     )
     r["andel"] = round(100 * r["i_tid"] / r["antal"], 1) if r["antal"] else None

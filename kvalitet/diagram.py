@@ -686,7 +686,7 @@ def tratt(
     for s, (_namn, xs, nedre, ovre) in enumerate(kurvor):
         for grans in (nedre, ovre):
             synliga = [
-                v if v is not None and x <= xmax and 0 <= v <= ymax else None
+                v if v is not None and x <= xmax * 1.0001 and 0 <= v <= ymax else None
                 for x, v in zip(xs, grans, strict=True)
             ]
             for bit in _sammanhangande(synliga):
