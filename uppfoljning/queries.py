@@ -337,3 +337,108 @@ def aktiva_insatser_per_manad(user, nod: OrgNod | None, manader: list[datetime.d
         for i, m in enumerate(manader)
         if r[f"m{i}"]
     ]
+
+
+# --- ej verkställda beslut per område, som kvalitetsberättelsen redovisar dem ----------------------
+
+# Herrljungas kvalitetsberättelse 2020 (seed 003, avsnitt 6.1.1): SoL per område, LSS för sig, en rad per
+# insatstyp med föregående år inom parentes, delsumma per område och totalen, räknat i personer.
+OMRADESGRUPPER = [
+    ("aldreomsorg", "Enligt SoL – äldreomsorg"),
+    ("funktionshinder", "Enligt SoL – funktionshinder/handikappomsorg"),
+    ("ifo", "Enligt SoL – individ- och familjeomsorg"),
+    ("sol_ovrigt", "Enligt SoL – område ej angivet för insatstypen"),
+    ("lss", "Enligt LSS"),
+]
+
+
+def _grupp(lag: str, verksamhet: str) -> str:
+    if lag == "LSS":
+        return "lss"
+    return verksamhet or "sol_ovrigt"
+
+
+def _vantan(rad: dict, slut: datetime.date) -> int:
+    """Dagar från beslutet (eller avbrottet) till verkställighet, avslut eller årets slut, det som kom först."""
+    stopp = min(d for d in (rad["verkstallt"], rad["avslutat"], slut) if d is not None)
+    return max((stopp - rad["fran"]).days, 0)
+
+
+def _summera(rader: list[dict], slut: datetime.date | None = None) -> dict:
+    import statistics  # här och inte överst: resten av modulen ägs av andra ändringar
+
+    personer = {r["brukare_id"] for r in rader}
+    svar = {"personer": len(personer), "beslut": len(rader)}
+    if slut is not None:
+        dagar = sorted(_vantan(r, slut) for r in rader)
+        svar["median_dagar"] = round(statistics.median(dagar)) if dagar else None
+        svar["langst_dagar"] = dagar[-1] if dagar else None
+    return svar
+
+
+def ej_verkstallda_per_omrade(user, nod: OrgNod, ar: int, idag: datetime.date | None = None) -> dict:
+    """Ej verkställda beslut och avbrott som rapporterats under året (samma urval som
+    `ej_verkstallda_per_lag_och_typ`), grupperade som i kvalitetsberättelsen: område (SoL-insatstypens
+    `verksamhet`, LSS för sig) → insatstyp. Räknat i personer (en person med två beslut av samma typ räknas
+    en gång) och i beslut, för året och föregående år, med delsumma per område och totalen; väntetiden
+    (median och längsta, dagar) gäller årets beslut fram till verkställighet, avslut eller årets slut.
+    Alla fem grupperna finns med, tomma med noll, utom "område ej angivet" som bara visas när den används.
+    Inga personuppgifter lämnar frågan."""
+    idag = idag or timezone.localdate()
+    ar = int(ar)
+    qs = access.scope(user, EjVerkstalltBeslut, access.UPPFOLJNING_STATISTIK).filter(
+        namnd__sokvag__startswith=nod.sokvag
+    )
+    falt = (
+        "pk",
+        "brukare_id",
+        "lag",
+        "insats__typ__namn",
+        "insats__typ__verksamhet",
+        "fran",
+        "verkstallt",
+        "avslutat",
+    )
+    per_ar = {a: list(_rapporterade_under_aret(qs, a).values(*falt)) for a in (ar, ar - 1)}
+    slut = min(datetime.date(ar, 12, 31), idag)
+
+    def nycklar(r):
+        return _grupp(r["lag"], r["insats__typ__verksamhet"]), r["insats__typ__namn"]
+
+    grupper = []
+    for grupp, rubrik in OMRADESGRUPPER:
+        nu = [r for r in per_ar[ar] if nycklar(r)[0] == grupp]
+        forra = [r for r in per_ar[ar - 1] if nycklar(r)[0] == grupp]
+        if grupp == "sol_ovrigt" and not (nu or forra):
+            continue
+        typer = sorted({nycklar(r)[1] for r in nu + forra})
+        rader = []
+        for typ in typer:
+            r_nu = [r for r in nu if r["insats__typ__namn"] == typ]
+            r_forra = [r for r in forra if r["insats__typ__namn"] == typ]
+            s_nu, s_forra = _summera(r_nu, slut), _summera(r_forra)
+            rader.append(
+                {
+                    "insatstyp": typ,
+                    **s_nu,
+                    "personer_forra": s_forra["personer"],
+                    "beslut_forra": s_forra["beslut"],
+                }
+            )
+        s_nu, s_forra = _summera(nu, slut), _summera(forra)
+        grupper.append(
+            {
+                "grupp": grupp,
+                "rubrik": rubrik,
+                "rader": rader,
+                **s_nu,
+                "personer_forra": s_forra["personer"],
+                "beslut_forra": s_forra["beslut"],
+            }
+        )
+    s_nu, s_forra = _summera(per_ar[ar], slut), _summera(per_ar[ar - 1])
+    return {
+        "ar": ar,
+        "grupper": grupper,
+        "totalt": {**s_nu, "personer_forra": s_forra["personer"], "beslut_forra": s_forra["beslut"]},
+    }
