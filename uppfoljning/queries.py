@@ -442,3 +442,51 @@ def ej_verkstallda_per_omrade(user, nod: OrgNod, ar: int, idag: datetime.date | 
         "grupper": grupper,
         "totalt": {**s_nu, "personer_forra": s_forra["personer"], "beslut_forra": s_forra["beslut"]},
     }
+
+
+# --- individrapporterna till IVO: vad e-tjänsten frågar efter och var filerna finns -------------------
+
+# Fälten i kvartalets individrapport, i den ordning IVO:s e-tjänst frågar (källa: REGULATION.md "Ej
+# verkställda beslut", efter IVO:s vägledning för rapportering enligt SoL 16 kap 6 f–h §§ och LSS 28 f–h §§;
+# seed 003 6.1.1 om dokumentationen under väntan). Inga namn eller personnummer: den enskilde är pseudonymen.
+# (nyckel i Individrapport.data och CSV-kolumnen, vad IVO frågar efter)
+IVO_INDIVIDRAPPORT_FALT = [
+    (
+        "pseudonym",
+        "Identitet: ÅÅÅÅMMDD-T123, tredje tecknet efter strecket jämnt för kvinna, udda för man; samma hela perioden",
+    ),
+    ("lag", "Lag: SoL eller LSS"),
+    ("insatstyp", "Vilket bistånd eller vilken LSS-insats beslutet gäller"),
+    ("typ", "Ej verkställt beslut eller avbrott i verkställigheten"),
+    ("beslutsdatum", "Datum för beslutet"),
+    ("fran", "Datum då avbrottet började (för ett ej verkställt beslut: beslutsdatumet)"),
+    ("orsak", "Skälen till dröjsmålet"),
+    ("konsekvenser", "Konsekvenser för den enskilde"),
+    ("under_vantan", "Vad den enskilde får under väntan"),
+    ("erbjudanden", "När erbjudanden och uppföljningar har gjorts (datum)"),
+    ("verkstallt", "Datum då beslutet verkställdes eller verkställigheten återupptogs"),
+    ("avslutat", "Datum då ärendet avslutades utan verkställighet"),
+]
+PSEUDONYM_MONSTER = r"^\d{8}-[A-Z]\d{3}$"
+
+
+def individrapporter_per_kvartal(user) -> list[dict]:
+    """Kvartal med skapade individrapporter som användaren får läsa (samma scope som CSV-exporten), senaste
+    först: år, kvartal, antal och hur många som saknar orsak eller har en pseudonym i fel form."""
+    import re
+
+    from uppfoljning.models import Individrapport
+
+    qs = access.scope(user, Individrapport).values("ar", "kvartal", "data")
+    per: dict[tuple[int, int], dict] = {}
+    for r in qs:
+        p = per.setdefault((r["ar"], r["kvartal"]), {"ar": r["ar"], "kvartal": r["kvartal"], "antal": 0,
+                                                      "utan_orsak": 0, "fel_pseudonym": 0})  # fmt: skip
+        p["antal"] += 1
+        data = r["data"] or {}
+        p["utan_orsak"] += not (data.get("orsak") or "").strip()
+        p["fel_pseudonym"] += not re.match(PSEUDONYM_MONSTER, data.get("pseudonym") or "")
+    return [
+        {**p, "url": reverse("uppfoljning:individrapporter_export") + f"?ar={p['ar']}&kvartal={p['kvartal']}"}
+        for _, p in sorted(per.items(), reverse=True)
+    ]
