@@ -77,3 +77,16 @@ def test_pseudonym_in_the_wrong_form_is_flagged(org, cast):
     _beslut(org, org.n1, "Greta Gran", orsak="x")
     services.individrapporter_skapa(user=cast.kim, namnd=org.n1, ar=2026, kvartal=1)
     assert queries.individrapporter_per_kvartal(cast.kim)[0]["fel_pseudonym"] == 1
+
+
+def test_page_query_count_does_not_grow_with_quarters(org, cast, logga_in, django_assert_max_num_queries):
+    _beslut(org, org.n1, "19500517-B224", orsak="Ingen ledig plats")
+    klient = logga_in(cast.kim)
+    services.individrapporter_skapa(user=cast.kim, namnd=org.n1, ar=2026, kvartal=1)
+    with django_assert_max_num_queries(20) as ett:
+        assert klient.get(SIDA).status_code == 200
+    for kvartal in (2, 3, 4):
+        services.individrapporter_skapa(user=cast.kim, namnd=org.n1, ar=2026, kvartal=kvartal)
+    with django_assert_max_num_queries(len(ett.captured_queries)):
+        sida = klient.get(SIDA).content.decode()
+    assert sida.count("individrapporter.csv?ar=2026") == 4
