@@ -39,8 +39,8 @@ class RolltilldelningAdmin(SimpleHistoryAdmin):
 
 @admin.register(Insatstyp)
 class InsatstypAdmin(admin.ModelAdmin):
-    list_display = ["namn", "lag", "aktiv"]
-    list_filter = ["lag", "aktiv"]
+    list_display = ["namn", "lag", "verksamhet", "aktiv"]
+    list_filter = ["lag", "verksamhet", "aktiv"]
 
 
 @admin.register(Lagrum)

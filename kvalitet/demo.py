@@ -246,8 +246,9 @@ def bygg_brukare(kontext: DemoKontext) -> int:
     """Brukare och insatser; returnerar antalet nya brukare."""
     slump = random.Random(2026)  # eget frö: samma brukare varje gång, oberoende av appernas demodata
     antal = BRUKARE_PER_SKALA * kontext.skala
-    typer = {t.namn: t for t in Insatstyp.objects.all()}
-    typ_for_kod = {kod: typ for kod, typ in enhetstyper()}
+    # Namnet är unikt per lag: funktionshinderområdets insatser är LSS, de andra SoL (IFO:s kontaktpersoner).
+    typer = {(t.namn, t.lag): t for t in Insatstyp.objects.all()}
+    typ_for_kod = {kod: (typ, "LSS" if "-FO-" in kod else "SoL") for kod, typ in enhetstyper()}
     enheter_per_namnd: dict[int, list[tuple[OrgNod, Insatstyp]]] = {}
     for enhet in kontext.enheter:
         enheter_per_namnd.setdefault(enhet.forelder.forelder_id, []).append(

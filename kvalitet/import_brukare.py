@@ -229,16 +229,46 @@ def _befintlig_fel(radnr, befintlig, av, far_andra, handlaggare, skyddad) -> lis
     return fel
 
 
+LAGNAMN = {"sol": "SoL", "lss": "LSS"}
+
+
+def _typer_per_namn() -> dict[str, dict[str, Insatstyp]]:
+    typer: dict[str, dict[str, Insatstyp]] = {}
+    for t in Insatstyp.objects.all():
+        typer.setdefault(t.namn.lower(), {})[t.lag.lower()] = t
+    return typer
+
+
+def _insatstyp(typer, text, lag_text) -> tuple[Insatstyp | None, str]:
+    """Typen ur namnet, med lagen ur kolumnen `lag` eller namnet "Kontaktperson (LSS)" (samma form som
+    listorna visar). Namnet är unikt bara per lag, så ett tvetydigt namn utan lag är ett fel."""
+    namn, lag = (text or "").strip(), (lag_text or "").strip().lower()
+    if not lag and namn.endswith(")") and " (" in namn:
+        namn, _, lag = namn[:-1].rpartition(" (")
+        lag = lag.strip().lower()
+    per_lag = typer.get(namn.strip().lower())
+    if not per_lag:
+        return None, "okänd insatstyp"
+    if lag:
+        typ = per_lag.get(lag)
+        return (typ, "") if typ else (None, f"insatstypen finns inte under {LAGNAMN.get(lag, lag)}")
+    if len(per_lag) > 1:
+        forslag = " eller ".join(f"'{t.namn} ({t.lag})'" for t in per_lag.values())
+        return None, f"insatstypen finns under flera lagar: skriv {forslag}"
+    return next(iter(per_lag.values())), ""
+
+
 def importera_insatser(
     text: str, *, torrkorning: bool = False, strikt: bool = False, av=None, namnder: set[int] | None = None
 ) -> Resultat:
-    """Kolumner: externt_id; brukare_externt_id; insatstyp; enhet_kod; beslutsdatum; startdatum; slutdatum."""
+    """Kolumner: externt_id; brukare_externt_id; insatstyp; enhet_kod; beslutsdatum; startdatum; slutdatum;
+    valfritt lag (SoL/LSS), som behövs när insatstypens namn finns under båda lagarna."""
     resultat = Resultat()
     rader_in = _rader(text, INSATS_KOLUMNER, resultat)
     if rader_in is None:
         return resultat
     brukare = {b.externt_id: b for b in Brukare.objects.filter(externt_id__isnull=False)}
-    typer = {t.namn.lower(): t for t in Insatstyp.objects.all()}
+    typer = _typer_per_namn()
     enheter = {n.kod: n for n in OrgNod.objects.filter(typ=NodTyp.ENHET)}
     befintliga = {i.externt_id: i for i in Insats.objects.filter(externt_id__isnull=False)}
     sedda: set[str] = set()
@@ -257,9 +287,9 @@ def importera_insatser(
             fel.append(
                 Radfel(radnr, "brukare_externt_id", "ingen brukare har det id:t (importera brukarna först)")
             )
-        typ = typer.get((rad.get("insatstyp") or "").strip().lower())
-        if typ is None:
-            fel.append(Radfel(radnr, "insatstyp", "okänd insatstyp"))
+        typ, typfel = _insatstyp(typer, rad.get("insatstyp"), rad.get("lag"))
+        if typfel:
+            fel.append(Radfel(radnr, "insatstyp", typfel))
         enhet = None
         enhet_kod = (rad.get("enhet_kod") or "").strip()
         if enhet_kod:

@@ -356,6 +356,8 @@ HALSA_CELERY_CACHE_SEKUNDER = env.int("HALSA_CELERY_CACHE_SEKUNDER", default=30)
 
 # Kommunens namn och logotyp (visas i sidhuvud och rapporter).
 KOMMUN_NAMN = env.str("KOMMUN_NAMN", default="Sjöstads kommun")
+# Vårdgivarens organisationsnummer på IVO-blanketten för lex Sarah (lexsarah/ivo.py); tomt: fylls i e-tjänsten.
+KOMMUN_ORGANISATIONSNUMMER = env.str("KOMMUN_ORGANISATIONSNUMMER", default="")
 
 # Content-Security-Policy: inga inline-skript, inga externa källor (inget CDN).
 from csp.constants import NONE, SELF  # noqa: E402

@@ -331,6 +331,16 @@ def anmal_till_ivo(*, rapport: Rapport, av, skickad: datetime.date, diarienummer
         )
     if skickad > timezone.localdate():
         raise ValidationError("Datumet kan inte ligga i framtiden.")
+    from lexsarah.ivo import saknas_for_anmalan  # blankettens obligatoriska fält (lexsarah/ivo.py)
+
+    saknas = saknas_for_anmalan(rapport)
+    if saknas:
+        raise ValidationError(
+            "Anmälan kan inte registreras som skickad: IVO:s blankett kräver "
+            + "; ".join(s.lower() for s in saknas)
+            + ".",
+            code="blankett_ofullstandig",
+        )
     rapport.ivo_skickad = skickad
     rapport.ivo_diarienummer = (diarienummer or "").strip()
     rapport.ivo_fore_utredning = not rapport.utredning_klar

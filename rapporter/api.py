@@ -8,6 +8,7 @@ sammanställningar, så ingen åtkomstlogg behövs.
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers, status
@@ -17,7 +18,17 @@ from rest_framework.response import Response
 from kvalitet import access
 from kvalitet.api.base import HeltalFilter, LasViewSet, NodFilter
 from rapporter import services
-from rapporter.models import Kvalitetsberattelse, PubliceradVersion
+from rapporter.models import Kvalitetsberattelse, PubliceradVersion, fil_finns
+
+UTKAST_SAKNAS = (
+    "PDF-filen finns inte längre på servern (till exempel efter en återställning av databasen utan "
+    "filerna). Skapa den igen med POST till adressen i 'bygg' och hämta den när pdf_status är klar."
+)
+VERSION_SAKNAS = (
+    "Den publicerade PDF-filen finns inte längre på servern (till exempel efter en återställning av "
+    "databasen utan filerna). Siffrorna och texterna är sparade: systemförvaltningen återställer filen "
+    "ur säkerhetskopian av media, eller läs versionen i webben."
+)
 
 
 class PdfRenderer(renderers.BaseRenderer):
@@ -96,7 +107,10 @@ class KvalitetsberattelseViewSet(LasViewSet):
     @extend_schema(
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="Utkast-PDF:en"),
-            404: OpenApiResponse(description="Ingen PDF ännu, eller ingen behörighet"),
+            404: OpenApiResponse(
+                description="Ingen PDF ännu, filen saknas på servern (svaret säger hur den skapas igen), "
+                "eller ingen behörighet"
+            ),
         }
     )
     @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, PdfRenderer])
@@ -105,6 +119,9 @@ class KvalitetsberattelseViewSet(LasViewSet):
         b = access.hamta(request.user, Kvalitetsberattelse, access.ANDRA, pk=pk)
         if not b.pdf:
             raise Http404
+        if not fil_finns(b.pdf):
+            bygg = request.build_absolute_uri(reverse("api:kvalitetsberattelse-bygg", args=[b.pk]))
+            return Response({"detail": UTKAST_SAKNAS, "bygg": bygg}, status=status.HTTP_404_NOT_FOUND)
         return FileResponse(
             b.pdf.open("rb"),
             content_type="application/pdf",
@@ -116,7 +133,9 @@ class KvalitetsberattelseViewSet(LasViewSet):
             (200, "application/pdf"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="Den publicerade PDF:en"
             ),
-            404: OpenApiResponse(description="Versionen finns inte, eller ingen behörighet"),
+            404: OpenApiResponse(
+                description="Versionen finns inte, filen saknas på servern, eller ingen behörighet"
+            ),
         }
     )
     @action(
@@ -133,6 +152,8 @@ class KvalitetsberattelseViewSet(LasViewSet):
             berattelse_id=pk,
             nummer=nummer,
         )
+        if not fil_finns(v.pdf):
+            return Response({"detail": VERSION_SAKNAS}, status=status.HTTP_404_NOT_FOUND)
         return FileResponse(
             v.pdf.open("rb"),
             content_type="application/pdf",

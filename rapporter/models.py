@@ -98,6 +98,11 @@ class Kvalitetsberattelse(models.Model):
 
         return reverse("rapporter:detalj", args=[self.pk])
 
+    @property
+    def pdf_saknas(self) -> bool:
+        """Fältet pekar på en utkast-PDF som inte finns i lagringen: sidan erbjuder att skapa den igen."""
+        return bool(self.pdf) and not fil_finns(self.pdf)
+
 
 class PubliceradVersion(models.Model):
     """En fryst version: PDF, siffrorna bakom den, texterna och en kontrollsumma. Ändras aldrig."""
@@ -123,3 +128,9 @@ class PubliceradVersion(models.Model):
 
     def __str__(self):
         return f"{self.berattelse} v{self.nummer}"
+
+
+def fil_finns(falt) -> bool:
+    """Om en sparad PDF finns kvar i lagringen (efter en återställning av databasen utan media kan den
+    saknas fast fältet pekar på den)."""
+    return bool(falt) and falt.storage.exists(falt.name)

@@ -63,8 +63,17 @@ def styrdiagram(sd: dict | None) -> Diagram | None:
     )
 
 
+# I PDF:en börjar bara de stora kapitlen (tabeller och diagram) på en ny sida; korta avsnitt följer
+# direkt på varandra i stället för att lämna halvtomma sidor.
+NY_SIDA = ("organisation", "avvikelser", "externa")
+# Avsnitt som bara har samordnarens text: utan text får de en rad i stället för en tom rubrik.
+BARA_TEXT = ("sammanfattning", "bakgrund", "personal")
+
+
 def kontext(berattelse, data: dict, texter: dict, *, version=None) -> dict:
     return {
+        "ny_sida": NY_SIDA,
+        "bara_text": BARA_TEXT,
         "b": berattelse,
         "d": data,
         "texter": texter,

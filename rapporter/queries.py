@@ -354,18 +354,21 @@ def samla(user, nod: OrgNod, ar: int, *, kommunkod: str | None = None) -> dict:
     fran, till = _period(ar)
     risk = hamta_kalla("riskanalys", "arssammanstallning", user, nod, ar)
     risk_forra = hamta_kalla("riskanalys", "arssammanstallning", user, nod, ar - 1)
+    risk_lista = hamta_kalla("riskanalys", "arets_analyser", user, nod, ar)
     data = {
         "nod": nod.namn,
         "ar": ar,
         "organisation": organisation(nod),
         "mal": mal_och_indikatorer(user, nod, ar),
-        "riskanalyser": None if risk is None else {"ar": risk, "forra": risk_forra},
+        "riskanalyser": None if risk is None else {"ar": risk, "forra": risk_forra, "lista": risk_lista},
         "egenkontroll": egenkontroll(user, nod, ar),
         "avvikelser": avvikelser_sammanstallning(user, nod, ar),
         "klagomal": klagomal_sammanstallning(user, nod, ar),
         "lexsarah": hamta_kalla("lexsarah", "register", user, nod, ar),
         "uppfoljning": hamta_kalla("uppfoljning", "tackning", user, nod, fran, till),
         "ej_verkstallda": hamta_kalla("uppfoljning", "ej_verkstallda_per_lag_och_typ", user, nod, ar),
+        # Som Herrljunga redovisar dem (område → insatstyp, personer); äldre frysta versioner har bara raden ovan.
+        "ej_verkstallda_omrade": hamta_kalla("uppfoljning", "ej_verkstallda_per_omrade", user, nod, ar),
         "forbattringsplan": forbattringsplan(user, nod, ar),
         "jamforelser": jamforelser(nod, ar, kommunkod),
     }

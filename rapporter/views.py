@@ -11,7 +11,7 @@ from kvalitet.samtidighet import Krock
 from rapporter import pdf as rapport_pdf
 from rapporter import queries, services
 from rapporter.forms import ExternaForm, JamforForm, SkapaForm, TextForm
-from rapporter.models import AVSNITT_NAMN, Kvalitetsberattelse, PubliceradVersion
+from rapporter.models import AVSNITT_NAMN, Kvalitetsberattelse, PubliceradVersion, fil_finns
 
 
 def index(request):
@@ -112,6 +112,9 @@ def pdf_hamta(request, pk):
     b = access.hamta(request.user, Kvalitetsberattelse, access.ANDRA, pk=pk)
     if not b.pdf:
         raise Http404
+    if not fil_finns(b.pdf):
+        messages.error(request, "PDF-filen finns inte längre på servern. Skapa PDF:en igen.")
+        return redirect("rapporter:detalj", b.pk)
     return FileResponse(
         b.pdf.open("rb"), content_type="application/pdf", filename=f"kvalitetsberattelse-{b.ar}-utkast.pdf"
     )
@@ -148,6 +151,13 @@ def version(request, pk, nummer):
 
 def version_pdf(request, pk, nummer):
     v = _version(request, pk, nummer)
+    if not fil_finns(v.pdf):
+        messages.error(
+            request,
+            "Den publicerade PDF-filen finns inte längre på servern. Versionen visas här ur de sparade "
+            "siffrorna; systemförvaltningen återställer filen ur säkerhetskopian.",
+        )
+        return redirect("rapporter:version", v.berattelse_id, v.nummer)
     return FileResponse(
         v.pdf.open("rb"),
         content_type="application/pdf",

@@ -208,3 +208,38 @@ def mina_uppgifter(user) -> list[Uppgift]:
                 )
             )
     return uppgifter
+
+
+def arets_analyser(user, nod: OrgNod, ar: int) -> list[dict]:
+    """Årets analyser under `nod` (senaste versionen, samma urval som `arssammanstallning`) för
+    kvalitetsberättelsen: titel, var den gjordes, högsta risknivå före och efter åtgärder, status."""
+    from django.db.models import Max
+
+    ar = int(ar)
+    varde = ExpressionWrapper(F("risker__konsekvens") * F("risker__sannolikhet"), output_field=IntegerField())
+    efter = ExpressionWrapper(
+        F("risker__konsekvens_efter") * F("risker__sannolikhet_efter"), output_field=IntegerField()
+    )
+    qs = (
+        access.scope(user, Riskanalys)
+        .filter(aktuell=True, nod__in=_under(nod), datum__year=ar)
+        .annotate(hogsta=Max(varde), hogsta_efter=Max(efter))
+        .values("titel", "datum", "status", "nod__namn", "nod__typ", "hogsta", "hogsta_efter")
+        .order_by("datum", "titel", "pk")
+    )
+    status = dict(AnalysStatus.choices)
+    svar = []
+    for r in qs:
+        fore, eft = riskmatris.niva(r["hogsta"]), riskmatris.niva(r["hogsta_efter"])
+        svar.append(
+            {
+                "titel": r["titel"],
+                "datum": r["datum"].isoformat(),
+                "nod": r["nod__namn"],
+                "nivatyp": r["nod__typ"],
+                "riskniva": fore.namn if fore else "",
+                "riskniva_efter": eft.namn if eft else "",
+                "status": str(status.get(r["status"], r["status"])),
+            }
+        )
+    return svar

@@ -182,6 +182,7 @@ def _grunddata(request, django_db_blocker):
     with django_db_blocker.unblock():
         if not (Insatstyp.objects.exists() and Lagrum.objects.exists()):
             importlib.import_module("kvalitet.migrations.0002_grunddata_och_loggskydd").grunddata(apps, None)
+            importlib.import_module("kvalitet.migrations.0010_insatstyp_namn_per_lag").framat(apps, None)
 
 
 @pytest.fixture(autouse=True)

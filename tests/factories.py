@@ -74,7 +74,7 @@ class BrukareFactory(factory.django.DjangoModelFactory):
 
 def insatstyp(namn: str = "Hemtjänst", lag: str = "SoL") -> Insatstyp:
     # get_or_create: transaktionella tester tömmer tabellerna, också grunddatat från migreringen.
-    return Insatstyp.objects.get_or_create(namn=namn, defaults={"lag": lag})[0]
+    return Insatstyp.objects.get_or_create(namn=namn, lag=lag)[0]
 
 
 class InsatsFactory(factory.django.DjangoModelFactory):

@@ -337,3 +337,156 @@ def aktiva_insatser_per_manad(user, nod: OrgNod | None, manader: list[datetime.d
         for i, m in enumerate(manader)
         if r[f"m{i}"]
     ]
+
+
+# --- ej verkställda beslut per område, som kvalitetsberättelsen redovisar dem ----------------------
+
+# Herrljungas kvalitetsberättelse 2020 (seed 003, avsnitt 6.1.1): SoL per område, LSS för sig, en rad per
+# insatstyp med föregående år inom parentes, delsumma per område och totalen, räknat i personer.
+OMRADESGRUPPER = [
+    ("aldreomsorg", "Enligt SoL – äldreomsorg"),
+    ("funktionshinder", "Enligt SoL – funktionshinder/handikappomsorg"),
+    ("ifo", "Enligt SoL – individ- och familjeomsorg"),
+    ("sol_ovrigt", "Enligt SoL – område ej angivet för insatstypen"),
+    ("lss", "Enligt LSS"),
+]
+
+
+def _grupp(lag: str, verksamhet: str) -> str:
+    if lag == "LSS":
+        return "lss"
+    return verksamhet or "sol_ovrigt"
+
+
+def _vantan(rad: dict, slut: datetime.date) -> int:
+    """Dagar från beslutet (eller avbrottet) till verkställighet, avslut eller årets slut, det som kom först."""
+    stopp = min(d for d in (rad["verkstallt"], rad["avslutat"], slut) if d is not None)
+    return max((stopp - rad["fran"]).days, 0)
+
+
+def _summera(rader: list[dict], slut: datetime.date | None = None) -> dict:
+    import statistics  # här och inte överst: resten av modulen ägs av andra ändringar
+
+    personer = {r["brukare_id"] for r in rader}
+    svar = {"personer": len(personer), "beslut": len(rader)}
+    if slut is not None:
+        dagar = sorted(_vantan(r, slut) for r in rader)
+        svar["median_dagar"] = round(statistics.median(dagar)) if dagar else None
+        svar["langst_dagar"] = dagar[-1] if dagar else None
+    return svar
+
+
+def ej_verkstallda_per_omrade(user, nod: OrgNod, ar: int, idag: datetime.date | None = None) -> dict:
+    """Ej verkställda beslut och avbrott som rapporterats under året (samma urval som
+    `ej_verkstallda_per_lag_och_typ`), grupperade som i kvalitetsberättelsen: område (SoL-insatstypens
+    `verksamhet`, LSS för sig) → insatstyp. Räknat i personer (en person med två beslut av samma typ räknas
+    en gång) och i beslut, för året och föregående år, med delsumma per område och totalen; väntetiden
+    (median och längsta, dagar) gäller årets beslut fram till verkställighet, avslut eller årets slut.
+    Alla fem grupperna finns med, tomma med noll, utom "område ej angivet" som bara visas när den används.
+    Inga personuppgifter lämnar frågan."""
+    idag = idag or timezone.localdate()
+    ar = int(ar)
+    qs = access.scope(user, EjVerkstalltBeslut, access.UPPFOLJNING_STATISTIK).filter(
+        namnd__sokvag__startswith=nod.sokvag
+    )
+    falt = (
+        "pk",
+        "brukare_id",
+        "lag",
+        "insats__typ__namn",
+        "insats__typ__verksamhet",
+        "fran",
+        "verkstallt",
+        "avslutat",
+    )
+    per_ar = {a: list(_rapporterade_under_aret(qs, a).values(*falt)) for a in (ar, ar - 1)}
+    slut = min(datetime.date(ar, 12, 31), idag)
+
+    def nycklar(r):
+        return _grupp(r["lag"], r["insats__typ__verksamhet"]), r["insats__typ__namn"]
+
+    grupper = []
+    for grupp, rubrik in OMRADESGRUPPER:
+        nu = [r for r in per_ar[ar] if nycklar(r)[0] == grupp]
+        forra = [r for r in per_ar[ar - 1] if nycklar(r)[0] == grupp]
+        if grupp == "sol_ovrigt" and not (nu or forra):
+            continue
+        typer = sorted({nycklar(r)[1] for r in nu + forra})
+        rader = []
+        for typ in typer:
+            r_nu = [r for r in nu if r["insats__typ__namn"] == typ]
+            r_forra = [r for r in forra if r["insats__typ__namn"] == typ]
+            s_nu, s_forra = _summera(r_nu, slut), _summera(r_forra)
+            rader.append(
+                {
+                    "insatstyp": typ,
+                    **s_nu,
+                    "personer_forra": s_forra["personer"],
+                    "beslut_forra": s_forra["beslut"],
+                }
+            )
+        s_nu, s_forra = _summera(nu, slut), _summera(forra)
+        grupper.append(
+            {
+                "grupp": grupp,
+                "rubrik": rubrik,
+                "rader": rader,
+                **s_nu,
+                "personer_forra": s_forra["personer"],
+                "beslut_forra": s_forra["beslut"],
+            }
+        )
+    s_nu, s_forra = _summera(per_ar[ar], slut), _summera(per_ar[ar - 1])
+    return {
+        "ar": ar,
+        "grupper": grupper,
+        "totalt": {**s_nu, "personer_forra": s_forra["personer"], "beslut_forra": s_forra["beslut"]},
+    }
+
+
+# --- individrapporterna till IVO: vad e-tjänsten frågar efter och var filerna finns -------------------
+
+# Fälten i kvartalets individrapport, i den ordning IVO:s e-tjänst frågar (källa: REGULATION.md "Ej
+# verkställda beslut", efter IVO:s vägledning för rapportering enligt SoL 16 kap 6 f–h §§ och LSS 28 f–h §§;
+# seed 003 6.1.1 om dokumentationen under väntan). Inga namn eller personnummer: den enskilde är pseudonymen.
+# (nyckel i Individrapport.data och CSV-kolumnen, vad IVO frågar efter)
+IVO_INDIVIDRAPPORT_FALT = [
+    (
+        "pseudonym",
+        "Identitet: ÅÅÅÅMMDD-T123, tredje tecknet efter strecket jämnt för kvinna, udda för man; samma hela perioden",
+    ),
+    ("lag", "Lag: SoL eller LSS"),
+    ("insatstyp", "Vilket bistånd eller vilken LSS-insats beslutet gäller"),
+    ("typ", "Ej verkställt beslut eller avbrott i verkställigheten"),
+    ("beslutsdatum", "Datum för beslutet"),
+    ("fran", "Datum då avbrottet började (för ett ej verkställt beslut: beslutsdatumet)"),
+    ("orsak", "Skälen till dröjsmålet"),
+    ("konsekvenser", "Konsekvenser för den enskilde"),
+    ("under_vantan", "Vad den enskilde får under väntan"),
+    ("erbjudanden", "När erbjudanden och uppföljningar har gjorts (datum)"),
+    ("verkstallt", "Datum då beslutet verkställdes eller verkställigheten återupptogs"),
+    ("avslutat", "Datum då ärendet avslutades utan verkställighet"),
+]
+PSEUDONYM_MONSTER = r"^\d{8}-[A-Z]\d{3}$"
+
+
+def individrapporter_per_kvartal(user) -> list[dict]:
+    """Kvartal med skapade individrapporter som användaren får läsa (samma scope som CSV-exporten), senaste
+    först: år, kvartal, antal och hur många som saknar orsak eller har en pseudonym i fel form."""
+    import re
+
+    from uppfoljning.models import Individrapport
+
+    qs = access.scope(user, Individrapport).values("ar", "kvartal", "data")
+    per: dict[tuple[int, int], dict] = {}
+    for r in qs:
+        p = per.setdefault((r["ar"], r["kvartal"]), {"ar": r["ar"], "kvartal": r["kvartal"], "antal": 0,
+                                                      "utan_orsak": 0, "fel_pseudonym": 0})  # fmt: skip
+        p["antal"] += 1
+        data = r["data"] or {}
+        p["utan_orsak"] += not (data.get("orsak") or "").strip()
+        p["fel_pseudonym"] += not re.match(PSEUDONYM_MONSTER, data.get("pseudonym") or "")
+    return [
+        {**p, "url": reverse("uppfoljning:individrapporter_export") + f"?ar={p['ar']}&kvartal={p['kvartal']}"}
+        for _, p in sorted(per.items(), reverse=True)
+    ]

@@ -306,7 +306,13 @@ def ej_verkstallda(request):
     return render(
         request,
         "uppfoljning/ej_verkstallda.html",
-        {"sida": sida, "rader": rader, "oppna": oppna, "kvartal": KvartalForm(user=request.user)},
+        {
+            "sida": sida,
+            "rader": rader,
+            "oppna": oppna,
+            "kvartal": KvartalForm(user=request.user),
+            "individrapporter": queries.individrapporter_per_kvartal(request.user),
+        },
     )
 
 
@@ -369,20 +375,8 @@ def individrapporter_export(request):
     except ValueError:
         raise Http404 from None
     rapporter = access.scope(request.user, Individrapport).filter(ar=ar, kvartal=kvartal).order_by("pk")
-    falt = [
-        "pseudonym",
-        "lag",
-        "insatstyp",
-        "typ",
-        "beslutsdatum",
-        "fran",
-        "orsak",
-        "konsekvenser",
-        "under_vantan",
-        "erbjudanden",
-        "verkstallt",
-        "avslutat",
-    ]
+    # Fälten och deras källa: uppfoljning.queries.IVO_INDIVIDRAPPORT_FALT.
+    falt = [nyckel for nyckel, _ in queries.IVO_INDIVIDRAPPORT_FALT]
     return csv_svar(
         filnamn=f"individrapporter-{ar}-Q{kvartal}.csv",
         rubriker=falt,

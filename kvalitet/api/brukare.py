@@ -37,7 +37,7 @@ class OrgNodSerializer(serializers.ModelSerializer):
 class InsatstypSerializer(serializers.ModelSerializer):
     class Meta:
         model = Insatstyp
-        fields = ["id", "namn", "lag", "aktiv"]
+        fields = ["id", "namn", "lag", "verksamhet", "aktiv"]
 
 
 class BrukareSerializer(serializers.ModelSerializer):

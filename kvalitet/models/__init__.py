@@ -1,5 +1,5 @@
 from kvalitet.models import kvalitetsarbete  # noqa: F401  (mål, egenkontroll, förbättringsplan)
-from kvalitet.models.brukare import Brukare, Insats, Insatstyp, Kon, Lag
+from kvalitet.models.brukare import Brukare, Insats, Insatstyp, Kon, Lag, Verksamhet
 from kvalitet.models.inloggning import OidcIdentitet, Registreringskod
 from kvalitet.models.lagrum import Lagrum
 from kvalitet.models.logg import Atkomstlogg, LoggenArOforanderlig
@@ -16,6 +16,7 @@ __all__ = [
     "Insatstyp",
     "Kon",
     "Lag",
+    "Verksamhet",
     "Lagrum",
     "LoggenArOforanderlig",
     "NodTyp",

@@ -85,17 +85,43 @@ class Brukare(models.Model):
         return f"{self.fornamn} {self.efternamn}"
 
 
-class Insatstyp(models.Model):
-    """En typ av insats i kommunens konfigurerbara lista (hemtjänst, daglig verksamhet ...)."""
+class Verksamhet(models.TextChoices):
+    """Området en SoL-insats redovisas under i kvalitetsberättelsen (som Herrljungas tabell över ej
+    verkställda beslut, seed 003 avsnitt 6.1.1); LSS redovisas för sig."""
 
-    namn = models.CharField(_("namn"), max_length=100, unique=True)
+    ALDREOMSORG = "aldreomsorg", _("SoL äldreomsorg")
+    FUNKTIONSHINDER = "funktionshinder", _("SoL funktionshinder/handikappomsorg")
+    IFO = "ifo", _("SoL individ- och familjeomsorg")
+
+
+class Insatstyp(models.Model):
+    """En typ av insats i kommunens konfigurerbara lista (hemtjänst, daglig verksamhet ...).
+
+    Samma namn kan finnas under båda lagarna (Kontaktperson är både en SoL- och en LSS-insats), så
+    namnet är unikt per lag; den som slår upp en typ på namn måste också ange lagen när namnet är tvetydigt."""
+
+    namn = models.CharField(_("namn"), max_length=100)
     lag = models.CharField(_("lag"), max_length=3, choices=Lag.choices)
+    verksamhet = models.CharField(
+        _("redovisas under"),
+        max_length=15,
+        choices=Verksamhet.choices,
+        blank=True,
+        help_text=_("För SoL-insatser: området i kvalitetsberättelsen. LSS redovisas för sig."),
+    )
     aktiv = models.BooleanField(_("erbjuds"), default=True)
 
     class Meta:
         verbose_name = _("insatstyp")
         verbose_name_plural = _("insatstyper")
         ordering = ["lag", "namn"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["namn", "lag"],
+                name="insatstyp_namn_per_lag",
+                violation_error_message=_("Det finns redan en insatstyp med det namnet under den lagen."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.namn} ({self.lag})"
