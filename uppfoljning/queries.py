@@ -336,12 +336,8 @@ def _andelar(rad: dict) -> dict:
 
 
 def _summera(rader: list[dict]) -> dict:
-    summa: dict = {}
-    for r in rader:
-        for k, v in r.items():
-            if k == "svar" or "__" in k:
-                summa[k] = summa.get(k, 0) + v
-    return summa
+    kolumner = _rostkolumner()
+    return {k: sum(r[k] for r in rader) for k in kolumner}
 
 
 def citat_att_valja(user, nod: OrgNod, fran=None, till=None) -> QuerySet:
