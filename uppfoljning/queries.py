@@ -324,7 +324,7 @@ def _andelar(rad: dict) -> dict:
                 "svar": [
                     {
                         "varde": v,
-                        "etikett": etikett,
+                        "etikett": str(etikett),
                         "antal": rad.get(f"{falt}__{v}", 0),
                         "andel": round(100 * rad.get(f"{falt}__{v}", 0) / svarade) if svarade else 0,
                     }
@@ -390,7 +390,7 @@ def enskildas_rost(user, nod: OrgNod, fran: datetime.date | None = None, till: d
             {"nod_id": pk, "namn": namn, **_andelar(_summera(mina))}
         )
     valda = citat_att_valja(user, nod, fran, till).filter(citat_valt=True)
-    citat = [{"text": k.citat, "fran": k.get_med_vem_display()} for k in valda]
+    citat = [{"text": k.citat, "fran": str(k.get_med_vem_display())} for k in valda]
     return {**_andelar(_summera(rader)), "per_namnd": per_namnd, "per_omrade": per_omrade, "citat": citat}
 
 
