@@ -17,7 +17,9 @@ from uppfoljning.models import (
     EjVerkstalltBeslut,
     Forandring,
     ForandringTyp,
+    Kanal,
     Kontakt,
+    MedVem,
     Utfall,
 )
 
@@ -287,9 +289,57 @@ class UppfoljningForm(MedVersion, RimligaDatum, forms.Form):
         required=False,
     )
 
+    # Den enskildes röst vid uppföljningssamtalet: loggas som en direkt kontakt på uppföljningsdagen.
+    rost_med_vem = forms.ChoiceField(
+        label="Den enskildes röst: svaren lämnades av",
+        choices=[("", "Inga svar vid uppföljningen"), *[(v, MedVem(v).label) for v in DIREKTA]],
+        required=False,
+    )
+    rost_kanal = forms.ChoiceField(
+        label="Uppföljningssamtalets kanal", choices=[("", "---------"), *Kanal.choices], required=False
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for falt, fraga, skala in ROSTFRAGOR:
+            self.fields[falt] = forms.ChoiceField(
+                label=f"Den enskildes röst: {fraga}",
+                choices=[("", "Inte frågat"), *skala.choices],
+                required=False,
+            )
+        self.fields["citat"] = forms.CharField(
+            label="Den enskildes ord (citat, utan namn)",
+            help_text=CITAT_VARNING,
+            max_length=CITAT_MAX,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2, "maxlength": CITAT_MAX}),
+        )
         self.helper = _helper("Registrera uppföljningen")
+
+    def clean(self):
+        data = super().clean()
+        har_rost = any(data.get(f) for f, _fraga, _skala in ROSTFRAGOR) or (data.get("citat") or "").strip()
+        if har_rost:
+            if data.get("utan_kontakt"):
+                self.add_error(
+                    None,
+                    "Den enskildes röst förutsätter kontakt med den enskilde: ta bort svaren eller kryssrutan "
+                    "om indirekt information.",
+                )
+            if not data.get("rost_med_vem"):
+                self.add_error("rost_med_vem", "Ange vem som lämnade svaren.")
+            if not data.get("rost_kanal"):
+                self.add_error("rost_kanal", "Ange hur uppföljningssamtalet gjordes.")
+        return data
+
+    def rost(self) -> dict:
+        """Svaren som tjänsten loggar som en kontakt (tomt om inga svar gavs)."""
+        d = self.cleaned_data
+        falt = {f: d.get(f, "") for f, _fraga, _skala in ROSTFRAGOR}
+        falt["citat"] = (d.get("citat") or "").strip()
+        if not any(falt.values()):
+            return {}
+        return {**falt, "med_vem": d["rost_med_vem"], "kanal": d["rost_kanal"]}
 
     def clean_uppfoljning_gjord(self):
         datum = self.cleaned_data["uppfoljning_gjord"]

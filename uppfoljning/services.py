@@ -249,13 +249,27 @@ def arende_folj_upp(
     utfall: str,
     fortsattning: str = "",
     utan_kontakt: bool = False,
+    rost: dict | None = None,
     version: int | None,
 ) -> Uppfoljningsarende:
     """Registrerar uppföljningen (datum, om behoven tillgodosetts och vad som händer sedan), mot
     `version` (krävs, som i arende_bedom). Utan direkt kontakt med den enskilde krävs `utan_kontakt`
     (uppföljningen bygger på indirekt information); den sparas då som uppföljd utan kontakt med den
-    enskilde, en egen lucka i täckningen."""
+    enskilde, en egen lucka i täckningen. Med `rost` (den enskildes svar vid uppföljningssamtalet:
+    med_vem, kanal, svaren och citatet) loggas samtalet som en direkt kontakt på uppföljningsdagen."""
     arende = las_for_andring(Uppfoljningsarende.objects, pk=arende.pk, version=version, av=av, vad="Ärendet")
+    if rost:
+        if utan_kontakt:
+            raise ValidationError("Den enskildes röst förutsätter kontakt med den enskilde.")
+        if uppfoljning_gjord > timezone.localdate():
+            raise ValidationError({"uppfoljning_gjord": "Uppföljningen kan inte vara gjord i framtiden."})
+        kontakt_registrera(
+            kontakt=Kontakt(
+                arende_id=arende.pk, datum=uppfoljning_gjord, vad_sades="Uppföljningssamtal.", **rost
+            ),
+            av=av,
+        )
+        arende.refresh_from_db(fields=["forsta_kontakt"])
     if arende.forsta_kontakt is None and not utan_kontakt:
         raise ValidationError(
             "Registrera en kontakt med den enskilde (eller närstående/företrädare) innan uppföljningen, "

@@ -220,7 +220,17 @@ def arende_folj_upp(request, pk):
     form = UppfoljningForm(request.POST)
     if form.is_valid():
         try:
-            services.arende_folj_upp(arende=arende, av=request.user, **form.cleaned_data)
+            d = form.cleaned_data
+            services.arende_folj_upp(
+                arende=arende,
+                av=request.user,
+                uppfoljning_gjord=d["uppfoljning_gjord"],
+                utfall=d["utfall"],
+                fortsattning=d["fortsattning"],
+                utan_kontakt=d["utan_kontakt"],
+                rost=form.rost(),
+                version=d["version"],
+            )
         except Krock as krock:
             form.efter_krock(krock)  # det sparade står överst på sidan
         except ValidationError as fel:

@@ -221,3 +221,50 @@ def test_api_exposes_route_and_voice_with_the_same_access(org, cast, roster):
     tackning = token_klient(cast.lars).get("/api/v1/uppfoljning-tackning/", {"nod": org.n1.pk}).json()
     assert tackning["kontaktade"] == 3 and tackning["bara_indirekt_kontakt"] == 0
     assert tackning["uppfoljda_utan_kontakt"] == 0 and tackning["uppfoljda_med_kontakt"] == 0
+
+
+def test_voice_at_follow_up_is_logged_as_a_direct_contact(org, cast, brukare, logga_in):
+    a = arende(brukare.b1, forandring=ForandringFactory(nod=org.n1, skapad_av=cast.hanna), nod=org.e1)
+    klient = logga_in(cast.hanna)
+    url = f"/uppfoljning/arenden/{a.pk}/folj-upp/"
+    bas = {"uppfoljning_gjord": "2026-04-01", "utfall": "delvis", "version": "0"}
+    # Svar utan vem och kanal, eller tillsammans med "indirekt information", sparas inte.
+    svar = klient.post(url, {**bas, "rost_behov": "delvis"})
+    assert svar.status_code == 400 and "Ange vem som lämnade svaren." in svar.content.decode()
+    svar = klient.post(
+        url,
+        {
+            **bas,
+            "rost_behov": "delvis",
+            "rost_med_vem": "enskild",
+            "rost_kanal": "hembesok",
+            "utan_kontakt": "on",
+        },
+    )
+    assert svar.status_code == 400 and "förutsätter kontakt med den enskilde" in svar.content.decode()
+    assert not Kontakt.objects.exists()
+    svar = klient.post(
+        url,
+        {
+            **bas,
+            "rost_med_vem": "narstaende",
+            "rost_kanal": "hembesok",
+            "rost_delaktig": "nej",
+            "rost_behov": "delvis",
+            "rost_upplevelse": "bra",
+            "citat": "Mamma vill ha tillbaka sina promenader.",
+        },
+    )
+    assert svar.status_code == 302
+    a.refresh_from_db()
+    k = Kontakt.objects.get()
+    assert (k.datum, k.med_vem, k.kanal, k.rost_delaktig, k.rost_behov, k.rost_upplevelse) == (
+        D(2026, 4, 1),
+        "narstaende",
+        "hembesok",
+        "nej",
+        "delvis",
+        "bra",
+    )
+    assert a.uppfoljd and a.forsta_kontakt == D(2026, 4, 1) and not a.utan_kontakt_med_enskilde
+    assert queries.enskildas_rost(cast.kim, org.n1)["svar"] == 1
