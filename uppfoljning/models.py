@@ -167,8 +167,8 @@ class Uppfoljningsarende(models.Model):
             brister.append("åtgärder")
         if not self.uppfoljd:
             brister.append("uppföljning")
-        elif self.utan_kontakt_med_enskilde:
-            brister.append("uppföljning med kontakt med den enskilde")
+        elif self.uppfoljd_utan_kontakt:
+            brister.append("uppföljning i kontakt med den enskilde")
         return brister
 
     @property

@@ -28,7 +28,8 @@ BARA_INDIREKT_KONTAKT = ~KONTAKTAD & Q(indirekt_kontakt__isnull=False)
 BEHOV_BEDOMT = Q(behov_bedomt__isnull=False)
 ATGARDER_BESLUTADE = Q(atgarder_behovs=False) | (Q(atgarder_behovs=True) & ~Q(atgarder=""))
 UPPFOLJD = Q(uppfoljning_gjord__isnull=False) & ~Q(utfall="")
-KOMPLETT = KONTAKTAD & BEHOV_BEDOMT & ATGARDER_BESLUTADE & UPPFOLJD
+# En uppföljning på indirekt information gör inte ärendet komplett (se Uppfoljningsarende.saknas()).
+KOMPLETT = KONTAKTAD & BEHOV_BEDOMT & ATGARDER_BESLUTADE & UPPFOLJD & Q(uppfoljd_utan_kontakt=False)
 # "Uppföljd utan kontakt med den enskilde": på indirekt information, eller utan någon direkt kontakt.
 UPPFOLJD_UTAN_KONTAKT = UPPFOLJD & (Q(uppfoljd_utan_kontakt=True) | ~KONTAKTAD)
 

@@ -217,6 +217,11 @@ def citat_valj(*, kontakt: Kontakt, av, valt: bool, version: int | None) -> Kont
     kontakt = las_for_andring(Kontakt.objects, pk=kontakt.pk, version=version, av=av, vad="Citatet")
     if valt and not kontakt.citat:
         raise ValidationError("Kontakten har inget citat att välja.")
+    if valt and Brukare.objects.filter(pk=kontakt.arende.brukare_id, skyddad_identitet=True).exists():
+        # Ett citat i en offentlig berättelse kan peka ut den som har skyddad identitet.
+        raise ValidationError(
+            "Citat från en person med skyddad identitet kan inte väljas till kvalitetsberättelsen."
+        )
     kontakt.citat_valt = valt
     kontakt.citat_valt_av = av if valt else None
     ny_version(kontakt)

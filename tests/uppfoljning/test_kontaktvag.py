@@ -222,3 +222,18 @@ def test_follow_up_is_version_locked(org, cast, fyra):
         )
     a.refresh_from_db()
     assert a.utfall == "ja" and not a.uppfoljd_utan_kontakt and aktuell_version(a) == 1
+
+
+def test_indirect_follow_up_keeps_the_case_incomplete_even_after_direct_contact(org, cast, fyra):
+    a = fyra["a"]  # direkt kontakt 4 mars
+    services.arende_bedom(
+        arende=a, av=cast.hanna, version=0, behov_bedomt=D(2026, 3, 5), atgarder_behovs=False
+    )
+    services.arende_folj_upp(
+        arende=a, av=cast.hanna, uppfoljning_gjord=D(2026, 4, 1), utfall="ja", utan_kontakt=True, version=1
+    )
+    a.refresh_from_db()
+    assert a.saknas() == ["uppföljning i kontakt med den enskilde"] and not a.komplett
+    t = queries.tackning(cast.kim, org.n1)
+    assert t["kompletta"] == 0 and t["uppfoljda_utan_kontakt"] == 1 and t["kontaktade"] == 2
+    assert a.pk in {x.pk for x in queries.arenden(cast.kim, nod=org.n1, brist="ej_kompletta")}

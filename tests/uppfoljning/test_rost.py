@@ -174,6 +174,8 @@ def test_voice_surfaces_never_reveal_a_protected_person(
     org, cast, brukare, roster, logga_in, django_assert_max_num_queries
 ):
     services.citat_valj(kontakt=roster["b1"], av=cast.kim, valt=True, version=0)
+    with pytest.raises(ValidationError, match="skyddad identitet"):
+        services.citat_valj(kontakt=roster["skyddad"], av=cast.kim, valt=True, version=0)
     Kontakt.objects.filter(pk=roster["skyddad"].pk).update(citat_valt=True)  # även om den valts förbi sidan
     klient = logga_in(cast.kim)
     with django_assert_max_num_queries(15):  # konstant: sessionen, rollerna, noderna, en sida citat, loggen
