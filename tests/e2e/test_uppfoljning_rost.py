@@ -1,4 +1,5 @@
-"""Den enskildes röst och kontaktvägen i riktig webbläsare (samma server och chromium som tests/e2e):
+"""Den enskildes röst och kontaktvägen i riktig webbläsare (uppfoljning-appens sidor; här för att dela
+tests/e2e:s server och chromium, som bara får startas en gång per körning):
 handläggaren loggar en kontakt med röst, samordnaren väljer citatet, och täckningen, citatsidan och
 ärendet klarar axe-core i mobil- och datorbredd. Skärmbilderna sparas för granskning."""
 
@@ -8,14 +9,7 @@ import pathlib
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import (  # noqa: F401  (fixturerna används via sina namn)
-    _hashning_som_servern_kan,
-    axe_fel,
-    forklara,
-    ny_sida,
-    server,
-    webblasare,
-)
+from tests.e2e.conftest import axe_fel, forklara
 from tests.uppfoljning.factories import ForandringFactory, arende
 from uppfoljning.models import Kontakt
 
@@ -32,7 +26,7 @@ def bilder(tmp_path):
     return katalog
 
 
-def test_voice_is_logged_chosen_and_the_pages_pass_axe(ny_sida, server, bilder, org, cast, brukare):  # noqa: F811
+def test_voice_is_logged_chosen_and_the_pages_pass_axe(ny_sida, server, bilder, org, cast, brukare):
     def _bild(sida, namn: str):
         sida.screenshot(path=str(bilder / f"{namn}.png"), full_page=True)
 
@@ -69,6 +63,12 @@ def test_voice_is_logged_chosen_and_the_pages_pass_axe(ny_sida, server, bilder, 
     assert Kontakt.objects.get().citat_valt
 
     hanna = ny_sida(cast.hanna, mobil=True)
+    # Ärendeformuläret med insatsfältet: sökningen visar den enskildes insatser.
+    hanna.goto(f"{server}/uppfoljning/arenden/ny/")
+    hanna.get_by_label("Insats som den enskilde pausat eller tackat nej till").fill("Gran")
+    expect(hanna.get_by_text("Greta Gran:", exact=False).first).to_be_visible(timeout=VANTA)
+    assert not axe_fel(hanna), forklara(axe_fel(hanna))
+    _bild(hanna, "arende-ny-390")
     hanna.goto(f"{server}/uppfoljning/arenden/{a.pk}/")
     expect(hanna.get_by_text("Vald till kvalitetsberättelsen")).to_be_visible()
     assert not axe_fel(hanna), forklara(axe_fel(hanna))
