@@ -25,6 +25,7 @@ from uppfoljning.models import (
     ForandringTyp,
     Kanal,
     Kontakt,
+    MedVem,
     Uppfoljningsarende,
     Utfall,
 )
@@ -87,6 +88,10 @@ class ForandringViewSet(LasViewSet):
 
 
 class KontaktSerializer(serializers.ModelSerializer):
+    vag = serializers.SerializerMethodField(
+        help_text="direkt (den enskilde, närstående, företrädare) eller indirekt (via utföraren)"
+    )
+
     class Meta:
         model = Kontakt
         fields = [
@@ -95,16 +100,28 @@ class KontaktSerializer(serializers.ModelSerializer):
             "datum",
             "kanal",
             "med_vem",
+            "vag",
             "gjord_av",
             "vad_sades",
             "enskildes_syn",
             "delaktig",
+            "rost_delaktig",
+            "rost_behov",
+            "rost_upplevelse",
+            "citat",
+            "citat_valt",
         ]
+
+    def get_vag(self, obj) -> str:
+        return "direkt" if obj.direkt else "indirekt"
 
 
 class UppfoljningsarendeSerializer(serializers.ModelSerializer):
     kontakter = KontaktSerializer(many=True, read_only=True)
     saknas = serializers.SerializerMethodField(help_text="Det som fattas innan ärendet är komplett.")
+    utan_kontakt_med_enskilde = serializers.BooleanField(
+        read_only=True, help_text="Uppföljd utan kontakt med den enskilde (indirekt information)."
+    )
 
     class Meta:
         model = Uppfoljningsarende
@@ -112,6 +129,7 @@ class UppfoljningsarendeSerializer(serializers.ModelSerializer):
             "id",
             "forandring",
             "egen_typ",
+            "eget_val_datum",
             "brukare",
             "insats",
             "namnd",
@@ -119,6 +137,7 @@ class UppfoljningsarendeSerializer(serializers.ModelSerializer):
             "handlaggare",
             "skapad",
             "forsta_kontakt",
+            "indirekt_kontakt",
             "behov",
             "behov_bedomt",
             "atgarder_behovs",
@@ -127,6 +146,8 @@ class UppfoljningsarendeSerializer(serializers.ModelSerializer):
             "uppfoljning_gjord",
             "utfall",
             "fortsattning",
+            "uppfoljd_utan_kontakt",
+            "utan_kontakt_med_enskilde",
             "saknas",
             "kontakter",
         ]
@@ -146,6 +167,9 @@ class UppfoljningsarendeFilter(NodFilter):
     )
     ej_uppfoljda = filters.BooleanFilter(
         field_name="uppfoljning_gjord", lookup_expr="isnull", label="Uppföljning inte gjord"
+    )
+    uppfoljd_utan_kontakt = filters.BooleanFilter(
+        field_name="uppfoljd_utan_kontakt", label="Uppföljd på indirekt information"
     )
     fran = filters.DateFilter(field_name="skapad", lookup_expr="date__gte", label="Skapat från (datum)")
     till = filters.DateFilter(field_name="skapad", lookup_expr="date__lte", label="Skapat till (datum)")
@@ -175,6 +199,8 @@ class UppfoljningsarendeViewSet(LasViewSet):
 class KontaktFilter(filters.FilterSet):
     arende = HeltalFilter(field_name="arende")
     kanal = filters.ChoiceFilter(choices=Kanal.choices)
+    med_vem = filters.ChoiceFilter(choices=MedVem.choices)
+    citat_valt = filters.BooleanFilter(field_name="citat_valt", label="Citat valt till kvalitetsberättelsen")
     fran = filters.DateFilter(field_name="datum", lookup_expr="gte", label="Datum från")
     till = filters.DateFilter(field_name="datum", lookup_expr="lte", label="Datum till")
 
@@ -285,10 +311,13 @@ class TackningSerializer(serializers.Serializer):
     forandringar = serializers.IntegerField()
     forandringar_utan_riskanalys = serializers.IntegerField()
     berorda = serializers.IntegerField()
-    kontaktade = serializers.IntegerField()
+    kontaktade = serializers.IntegerField(help_text="Direkt kontakt (den enskilde, närstående, företrädare)")
+    bara_indirekt_kontakt = serializers.IntegerField(help_text="Kontakt bara via utföraren")
     behov_bedomda = serializers.IntegerField()
     atgarder_beslutade = serializers.IntegerField()
     uppfoljda = serializers.IntegerField()
+    uppfoljda_utan_kontakt = serializers.IntegerField(help_text="Uppföljda utan kontakt med den enskilde")
+    uppfoljda_med_kontakt = serializers.IntegerField()
     kompletta = serializers.IntegerField()
 
 

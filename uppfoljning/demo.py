@@ -2,6 +2,7 @@
 saknar riskanalys, enskilda som själva pausat, och ej verkställda beslut härledda ur insatserna."""
 
 import datetime
+import random
 from collections import Counter
 
 from django.db import transaction
@@ -50,6 +51,14 @@ SAGT = [
     "Den enskilde förstår beslutet men saknar sina vänner på dagverksamheten.",
     "Anhörig är orolig för att hen blir mer nedstämd.",
     "Den enskilde tycker att videosamtal fungerar bra.",
+]
+# Den enskildes egna ord (utan namn), för rösten på täckningen och i kvalitetsberättelsen.
+CITAT = [
+    "Jag fick vara med och bestämma hur det skulle bli när dagverksamheten stängde.",
+    "Det är tyst hemma nu. Jag saknar att prata med de andra.",
+    "Videosamtalen fungerar bättre än jag trodde.",
+    "Ingen frågade mig innan, men handläggaren ringde efteråt och lyssnade.",
+    "Promenaderna gör att jag orkar med veckan.",
 ]
 
 
@@ -132,11 +141,21 @@ def _framsteg(forandring, slump, idag, fran) -> None:
     """Ungefär 80 % kontaktade, 60 % bedömda, 40 % uppföljda: luckorna syns på översikten."""
     arenden = list(forandring.arenden.select_related("handlaggare"))
     kontakter = []
+    # Egen slump för rösten och utförarkontakterna, så att den ursprungliga fördelningen står kvar.
+    rost = random.Random(forandring.pk)
     for a in arenden:
         tal = slump.random()
         if tal < 0.8 and a.handlaggare_id:
             datum = min(idag, fran + datetime.timedelta(days=slump.randrange(1, 20)))
             a.forsta_kontakt = datum
+            svar = {}
+            if rost.random() < 0.6:
+                svar = {
+                    "rost_delaktig": rost.choice(["ja", "ja", "delvis", "nej", "vill_inte"]),
+                    "rost_behov": rost.choice(["ja", "ja", "delvis", "nej"]),
+                    "rost_upplevelse": rost.choice(["bra", "bra", "varken", "dalig", "vill_inte"]),
+                    "citat": rost.choice(CITAT) if rost.random() < 0.3 else "",
+                }
             kontakter.append(
                 Kontakt(
                     arende=a,
@@ -149,8 +168,27 @@ def _framsteg(forandring, slump, idag, fran) -> None:
                     vad_sades=slump.choice(SAGT),
                     enskildes_syn=slump.choice(SAGT),
                     delaktig=slump.random() < 0.7,
+                    **svar,
                 )
             )
+        elif a.handlaggare_id and rost.random() < 0.5:
+            # IVO:s Stockholmsbeslut: utföraren, inte nämnden, har haft kontakten (indirekt).
+            a.indirekt_kontakt = min(idag, fran + datetime.timedelta(days=rost.randrange(1, 20)))
+            kontakter.append(
+                Kontakt(
+                    arende=a,
+                    datum=a.indirekt_kontakt,
+                    kanal=Kanal.TELEFON,
+                    med_vem=MedVem.UTFORARE,
+                    gjord_av_id=a.handlaggare_id,
+                    vad_sades="Utföraren berättar att det fungerar som vanligt.",
+                )
+            )
+            if rost.random() < 0.5 and a.indirekt_kontakt + datetime.timedelta(days=30) <= idag:
+                a.uppfoljning_gjord = a.indirekt_kontakt + datetime.timedelta(days=30)
+                a.utfall = Utfall.JA
+                a.uppfoljd_utan_kontakt = True
+                a.fortsattning = "Följs upp som vanligt via utföraren."
         if tal < 0.6 and a.forsta_kontakt:
             a.behov = slump.choice(BEHOV)
             a.behov_bedomt = a.forsta_kontakt
@@ -162,11 +200,21 @@ def _framsteg(forandring, slump, idag, fran) -> None:
             a.utfall = slump.choice([Utfall.JA, Utfall.JA, Utfall.DELVIS, Utfall.NEJ])
             a.fortsattning = "Fortsatt kontakt tills verksamheten öppnar igen."
     Kontakt.objects.bulk_create(kontakter, batch_size=2000)
+    # Samordnaren har valt två citat till kvalitetsberättelsen (aldrig en skyddad identitets).
+    valda = (
+        Kontakt.objects.filter(arende__forandring=forandring, arende__brukare__skyddad_identitet=False)
+        .exclude(citat="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:2]
+    )
+    Kontakt.objects.filter(pk__in=list(valda)).update(citat_valt=True)
     bulk_update_with_history(
         arenden,
         Uppfoljningsarende,
         [
             "forsta_kontakt",
+            "indirekt_kontakt",
+            "uppfoljd_utan_kontakt",
             "behov",
             "behov_bedomt",
             "atgarder_behovs",

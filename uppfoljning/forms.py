@@ -10,7 +10,18 @@ from kvalitet.enskildval import EnskildVal
 from kvalitet.forms import RimligaDatum
 from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
 from kvalitet.samtidighet import MedVersion
-from uppfoljning.models import EjVerkstalltBeslut, Forandring, ForandringTyp, Kontakt, Utfall
+from uppfoljning.models import (
+    CITAT_MAX,
+    DIREKTA,
+    ROSTFRAGOR,
+    EjVerkstalltBeslut,
+    Forandring,
+    ForandringTyp,
+    Kanal,
+    Kontakt,
+    MedVem,
+    Utfall,
+)
 
 DATUM = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 JA_NEJ = [("", "Inte bedömt"), ("true", "Ja"), ("false", "Nej")]
@@ -94,7 +105,7 @@ class UrvalForm(RimligaDatum, forms.Form):
         self.helper = _helper("Välj berörda")
 
 
-class ArendeForm(forms.Form):
+class ArendeForm(RimligaDatum, forms.Form):
     forandring = forms.ModelChoiceField(
         queryset=Forandring.objects.none(), label="Förändring", required=False
     )
@@ -107,6 +118,12 @@ class ArendeForm(forms.Form):
         ],
         required=False,
     )
+    eget_val_datum = forms.DateField(
+        label="Datum för den enskildes val",
+        widget=DATUM,
+        required=False,
+        help_text="Dagen den enskilde pausade eller tackade nej; ärendet räknas för den periodens täckning.",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +135,18 @@ class ArendeForm(forms.Form):
             sammanhang="uppföljning",
             label="Enskild",
         )
-        self.order_fields(["brukare", "forandring", "egen_typ"])
+        # Insatsen det egna valet gäller: bara insatser användaren får ändra, och (i clean) den enskildes.
+        self.fields["insats"] = EnskildVal(
+            queryset=access.scope(user, Insats, access.ANDRA).select_related("brukare", "typ"),
+            user=user,
+            urval="pagaende_insats",
+            sammanhang="uppföljning",
+            label="Insats som den enskilde pausat eller tackat nej till",
+            required=False,
+            help_text="Krävs för ett eget val: ärendet räknas då på insatsens enhet och område. "
+            "Sök på den enskildes namn eller personnummer.",
+        )
+        self.order_fields(["brukare", "forandring", "egen_typ", "insats", "eget_val_datum"])
         self.fields["forandring"].queryset = access.scope(user, Forandring, access.ANDRA)
         self.helper = _helper("Skapa ärende")
 
@@ -126,7 +154,26 @@ class ArendeForm(forms.Form):
         data = super().clean()
         if not data.get("forandring") and not data.get("egen_typ"):
             raise forms.ValidationError("Välj en förändring eller ange vad den enskilde själv valt.")
+        insats, brukare = data.get("insats"), data.get("brukare")
+        if (
+            data.get("egen_typ")
+            and not data.get("forandring")
+            and insats is None
+            and "insats" not in self.errors
+        ):
+            self.add_error("insats", "Välj insatsen som den enskilde pausat eller tackat nej till.")
+        if insats is not None and brukare is not None and insats.brukare_id != brukare.pk:
+            self.add_error("insats", "Insatsen hör inte till den valda enskilde.")
+        if data.get("eget_val_datum") and data["eget_val_datum"] > timezone.localdate():
+            self.add_error("eget_val_datum", "Datumet kan inte ligga i framtiden.")
         return data
+
+
+CITAT_VARNING = (
+    "Skriv den enskildes egna ord, högst 300 tecken. Citatet får inte innehålla namn eller annat som pekar "
+    "ut någon (personnummer, adress, enhet): samordnaren kan välja det till kvalitetsberättelsen. "
+    "Ingenting tas bort automatiskt."
+)
 
 
 class KontaktForm(RimligaDatum, forms.ModelForm):
@@ -140,16 +187,37 @@ class KontaktForm(RimligaDatum, forms.ModelForm):
 
     class Meta:
         model = Kontakt
-        fields = ["datum", "kanal", "med_vem", "vad_sades", "enskildes_syn", "delaktig"]
+        fields = [
+            "datum",
+            "kanal",
+            "med_vem",
+            "vad_sades",
+            "enskildes_syn",
+            "delaktig",
+            "rost_delaktig",
+            "rost_behov",
+            "rost_upplevelse",
+            "citat",
+        ]
         widgets = {
             "datum": DATUM,
             "vad_sades": forms.Textarea(attrs={"rows": 2}),
             "enskildes_syn": forms.Textarea(attrs={"rows": 2}),
+            "citat": forms.Textarea(attrs={"rows": 2, "maxlength": CITAT_MAX}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["datum"].initial = timezone.localdate()
+        self.fields["med_vem"].help_text = (
+            "Den enskilde, närstående och företrädare är direkt kontakt. Via utföraren är indirekt och "
+            "räknas inte som kontakt med den enskilde."
+        )
+        for falt, fraga, skala in ROSTFRAGOR:
+            self.fields[falt].label = f"Den enskildes röst: {fraga}"
+            self.fields[falt].choices = [("", "Inte frågat"), *skala.choices]
+        self.fields["citat"].label = "Den enskildes ord (citat, utan namn)"
+        self.fields["citat"].help_text = CITAT_VARNING
         self.helper = _helper("Logga kontakten")
 
     def clean_datum(self):
@@ -157,6 +225,25 @@ class KontaktForm(RimligaDatum, forms.ModelForm):
         if datum > timezone.localdate():
             raise forms.ValidationError("En kontakt kan inte ligga i framtiden.")
         return datum
+
+    def clean(self):
+        data = super().clean()
+        har_rost = any(data.get(f) for f, _fraga, _skala in ROSTFRAGOR) or (data.get("citat") or "").strip()
+        if har_rost and data.get("med_vem") and data["med_vem"] not in DIREKTA:
+            self.add_error(
+                None,
+                "Den enskildes röst kan bara registreras vid direkt kontakt (den enskilde, närstående eller "
+                "företrädare), inte via utföraren.",
+            )
+        return data
+
+
+class CitatForm(MedVersion, forms.Form):
+    """Samordnarens val av ett citat till kvalitetsberättelsen (låst mot kontaktens version)."""
+
+    valt = forms.TypedChoiceField(
+        choices=[("1", "Välj"), ("0", "Välj bort")], coerce=lambda v: v == "1", label="Citatet"
+    )
 
 
 class BedomningForm(MedVersion, RimligaDatum, forms.Form):
@@ -195,10 +282,64 @@ class UppfoljningForm(MedVersion, RimligaDatum, forms.Form):
     fortsattning = forms.CharField(
         label="Vad händer sedan", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    utan_kontakt = forms.BooleanField(
+        label="Uppföljningen bygger på indirekt information, utan kontakt med den enskilde",
+        help_text="Till exempel uppgifter från utföraren eller journalen. Visas som "
+        "”Uppföljd utan kontakt med den enskilde”, en egen lucka i täckningen.",
+        required=False,
+    )
+
+    # Den enskildes röst vid uppföljningssamtalet: loggas som en direkt kontakt på uppföljningsdagen.
+    rost_med_vem = forms.ChoiceField(
+        label="Den enskildes röst: svaren lämnades av",
+        choices=[("", "Inga svar vid uppföljningen"), *[(v, MedVem(v).label) for v in DIREKTA]],
+        required=False,
+    )
+    rost_kanal = forms.ChoiceField(
+        label="Uppföljningssamtalets kanal", choices=[("", "---------"), *Kanal.choices], required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for falt, fraga, skala in ROSTFRAGOR:
+            self.fields[falt] = forms.ChoiceField(
+                label=f"Den enskildes röst: {fraga}",
+                choices=[("", "Inte frågat"), *skala.choices],
+                required=False,
+            )
+        self.fields["citat"] = forms.CharField(
+            label="Den enskildes ord (citat, utan namn)",
+            help_text=CITAT_VARNING,
+            max_length=CITAT_MAX,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2, "maxlength": CITAT_MAX}),
+        )
         self.helper = _helper("Registrera uppföljningen")
+
+    def clean(self):
+        data = super().clean()
+        har_rost = any(data.get(f) for f, _fraga, _skala in ROSTFRAGOR) or (data.get("citat") or "").strip()
+        if har_rost:
+            if data.get("utan_kontakt"):
+                self.add_error(
+                    None,
+                    "Den enskildes röst förutsätter kontakt med den enskilde: ta bort svaren eller kryssrutan "
+                    "om indirekt information.",
+                )
+            if not data.get("rost_med_vem"):
+                self.add_error("rost_med_vem", "Ange vem som lämnade svaren.")
+            if not data.get("rost_kanal"):
+                self.add_error("rost_kanal", "Ange hur uppföljningssamtalet gjordes.")
+        return data
+
+    def rost(self) -> dict:
+        """Svaren som tjänsten loggar som en kontakt (tomt om inga svar gavs)."""
+        d = self.cleaned_data
+        falt = {f: d.get(f, "") for f, _fraga, _skala in ROSTFRAGOR}
+        falt["citat"] = (d.get("citat") or "").strip()
+        if not any(falt.values()):
+            return {}
+        return {**falt, "med_vem": d["rost_med_vem"], "kanal": d["rost_kanal"]}
 
     def clean_uppfoljning_gjord(self):
         datum = self.cleaned_data["uppfoljning_gjord"]

@@ -100,7 +100,12 @@ class Uppfoljningsarende(models.Model):
         verbose_name=_("handläggare"),
     )
     skapad = models.DateTimeField(auto_now_add=True, db_index=True)
-    forsta_kontakt = models.DateField(_("första kontakt"), null=True, blank=True)
+    # Dagen den enskilde pausade/tackade nej (eget val); räknas för perioden i stället för inmatningsdagen.
+    eget_val_datum = models.DateField(_("datum för den enskildes val"), null=True, blank=True)
+    # Första direkta kontakten (den enskilde, närstående, företrädare): bara den räknas som kontakt.
+    forsta_kontakt = models.DateField(_("första kontakt med den enskilde"), null=True, blank=True)
+    # Första kontakten via utföraren (indirekt): visas som egen lucka, räknas inte som kontakt.
+    indirekt_kontakt = models.DateField(_("första indirekta kontakt"), null=True, blank=True)
     behov = models.TextField(_("behov och risker"), blank=True)
     behov_bedomt = models.DateField(_("behov bedömda"), null=True, blank=True)
     atgarder_behovs = models.BooleanField(_("behövs åtgärder?"), null=True, blank=True)
@@ -109,6 +114,11 @@ class Uppfoljningsarende(models.Model):
     uppfoljning_gjord = models.DateField(_("uppföljning gjord"), null=True, blank=True)
     utfall = models.CharField(_("behoven tillgodosedda"), max_length=6, choices=Utfall.choices, blank=True)
     fortsattning = models.TextField(_("vad händer sedan"), blank=True)
+    uppfoljd_utan_kontakt = models.BooleanField(
+        _("uppföljd utan kontakt med den enskilde"),
+        default=False,
+        help_text=_("Uppföljningen bygger på indirekt information (utföraren, journal)."),
+    )
     # Optimistisk låsning (kvalitet.samtidighet): två handläggare skriver inte över varandras bedömning.
     version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -157,7 +167,14 @@ class Uppfoljningsarende(models.Model):
             brister.append("åtgärder")
         if not self.uppfoljd:
             brister.append("uppföljning")
+        elif self.uppfoljd_utan_kontakt:
+            brister.append("uppföljning i kontakt med den enskilde")
         return brister
+
+    @property
+    def utan_kontakt_med_enskilde(self) -> bool:
+        """Uppföljd utan kontakt med den enskilde: på indirekt information eller utan direkt kontakt."""
+        return self.uppfoljd and (self.uppfoljd_utan_kontakt or not self.kontaktad)
 
     @property
     def komplett(self) -> bool:
@@ -179,8 +196,37 @@ class MedVem(models.TextChoices):
     UTFORARE = "utforare", _("Utförare")
 
 
+# Direkt kontakt: med den enskilde själv eller någon som företräder hen. Via utföraren är indirekt
+# (IVO:s Stockholmsbeslut, seed 002) och räknas inte som nämndens kontakt i täckningen.
+DIREKTA = (MedVem.ENSKILD, MedVem.NARSTAENDE, MedVem.FORETRADARE)
+
+
+class Rostsvar(models.TextChoices):
+    JA = "ja", _("Ja")
+    DELVIS = "delvis", _("Delvis")
+    NEJ = "nej", _("Nej")
+    VILL_INTE = "vill_inte", _("Vill inte svara")
+
+
+class Upplevelse(models.TextChoices):
+    BRA = "bra", _("Bra")
+    VARKEN = "varken", _("Varken eller")
+    DALIG = "dalig", _("Dålig")
+    VILL_INTE = "vill_inte", _("Vill inte svara")
+
+
+# Den enskildes röst: fältet, frågan och skalan (samma ordning i formulär, täckning och rapport).
+ROSTFRAGOR = [
+    ("rost_delaktig", "Var den enskilde delaktig i förändringen?", Rostsvar),
+    ("rost_behov", "Tillgodoses behoven?", Rostsvar),
+    ("rost_upplevelse", "Hur upplevde den enskilde kontakten?", Upplevelse),
+]
+CITAT_MAX = 300
+
+
 class Kontakt(models.Model):
-    """En kontakt i ett uppföljningsärende. Kontakter läggs till, ändras inte (därför ingen historik)."""
+    """En kontakt i ett uppföljningsärende. Kontakter läggs till, ändras inte (därför ingen historik);
+    bara samordnarens val av citat ändras, mot versionen. Vägen (direkt/indirekt) följer av `med_vem`."""
 
     arende = models.ForeignKey(Uppfoljningsarende, on_delete=models.CASCADE, related_name="kontakter")
     datum = models.DateField(_("datum"))
@@ -190,6 +236,23 @@ class Kontakt(models.Model):
     vad_sades = models.TextField(_("vad som sades"), blank=True)
     enskildes_syn = models.TextField(_("den enskildes syn på förändringen"), blank=True)
     delaktig = models.BooleanField(_("delaktig i planeringen"), null=True, blank=True)
+    # Den enskildes röst (bara vid direkt kontakt): tre korta svar och ett citat utan namn.
+    rost_delaktig = models.CharField(
+        _("Var den enskilde delaktig i förändringen?"), max_length=10, choices=Rostsvar.choices, blank=True
+    )
+    rost_behov = models.CharField(
+        _("Tillgodoses behoven?"), max_length=10, choices=Rostsvar.choices, blank=True
+    )
+    rost_upplevelse = models.CharField(
+        _("Hur upplevde den enskilde kontakten?"), max_length=10, choices=Upplevelse.choices, blank=True
+    )
+    citat = models.CharField(_("den enskildes ord (citat)"), max_length=CITAT_MAX, blank=True)
+    # Samordnaren väljer citat till kvalitetsberättelsen; versionen låser valet (kvalitet.samtidighet).
+    citat_valt = models.BooleanField(_("valt till kvalitetsberättelsen"), default=False)
+    citat_valt_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
     skapad = models.DateTimeField(auto_now_add=True)
 
     objects = AtkomstQuerySet.as_manager()
@@ -201,6 +264,14 @@ class Kontakt(models.Model):
 
     def __str__(self):
         return f"Kontakt {self.datum:%Y-%m-%d}"
+
+    @property
+    def direkt(self) -> bool:
+        return self.med_vem in DIREKTA
+
+    @property
+    def har_rost(self) -> bool:
+        return any(getattr(self, f) for f, _fraga, _skala in ROSTFRAGOR) or bool(self.citat)
 
 
 class BeslutTyp(models.TextChoices):

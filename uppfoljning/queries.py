@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DateField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Least, NullIf, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,14 +13,25 @@ from kvalitet import access
 from kvalitet.models import NodTyp, OrgNod
 from kvalitet.uppgifter import Uppgift
 from uppfoljning import services
-from uppfoljning.models import EjVerkstalltBeslut, Forandring, Uppfoljningsarende
+from uppfoljning.models import (
+    ROSTFRAGOR,
+    EjVerkstalltBeslut,
+    Forandring,
+    Kontakt,
+    Uppfoljningsarende,
+)
 
 # Villkoren för ett komplett ärende, som SQL (samma regler som Uppfoljningsarende.saknas()).
+# `forsta_kontakt` är den första direkta kontakten: kontakt via utföraren räknas inte som kontakt.
 KONTAKTAD = Q(forsta_kontakt__isnull=False)
+BARA_INDIREKT_KONTAKT = ~KONTAKTAD & Q(indirekt_kontakt__isnull=False)
 BEHOV_BEDOMT = Q(behov_bedomt__isnull=False)
 ATGARDER_BESLUTADE = Q(atgarder_behovs=False) | (Q(atgarder_behovs=True) & ~Q(atgarder=""))
 UPPFOLJD = Q(uppfoljning_gjord__isnull=False) & ~Q(utfall="")
-KOMPLETT = KONTAKTAD & BEHOV_BEDOMT & ATGARDER_BESLUTADE & UPPFOLJD
+# En uppföljning på indirekt information gör inte ärendet komplett (se Uppfoljningsarende.saknas()).
+KOMPLETT = KONTAKTAD & BEHOV_BEDOMT & ATGARDER_BESLUTADE & UPPFOLJD & Q(uppfoljd_utan_kontakt=False)
+# "Uppföljd utan kontakt med den enskilde": på indirekt information, eller utan någon direkt kontakt.
+UPPFOLJD_UTAN_KONTAKT = UPPFOLJD & (Q(uppfoljd_utan_kontakt=True) | ~KONTAKTAD)
 
 # Luckorna man kan borra ner i från översikten.
 BRISTER = {
@@ -28,6 +40,8 @@ BRISTER = {
     "utan_atgarder": ~ATGARDER_BESLUTADE,
     "ej_uppfoljda": ~UPPFOLJD,
     "ej_kompletta": ~KOMPLETT,
+    "bara_indirekt_kontakt": BARA_INDIREKT_KONTAKT,
+    "uppfoljda_utan_kontakt": UPPFOLJD_UTAN_KONTAKT,
 }
 
 
@@ -78,7 +92,7 @@ def arenden(
         qs = qs.filter(BRISTER[brist])
     if handlaggare is not None:
         qs = qs.filter(handlaggare=handlaggare)
-    qs = _period(qs, "skapad__date", fran, till)
+    qs = _arendeperiod(qs, fran, till)
     return qs.order_by("brukare__efternamn", "brukare__fornamn", "pk")
 
 
@@ -95,11 +109,37 @@ def _period(qs, falt: str, fran, till):
     return qs
 
 
+_LANGT_FRAM = datetime.date(9999, 12, 31)
+
+
+def _arendedatum():
+    """Dagen ett ärende hör till en period: förändringens startdag; för ett eget val dagen för valet,
+    annars ärendets första egna händelse (kontakt, bedömning, uppföljning). Inmatningsdagen (`skapad`)
+    bara när inget annat finns, så att ett ärende som matas in i efterhand räknas för sin period."""
+    handelser = [
+        Coalesce(f, Value(_LANGT_FRAM), output_field=DateField())
+        for f in ("forsta_kontakt", "indirekt_kontakt", "behov_bedomt", "uppfoljning_gjord")
+    ]
+    return Coalesce(
+        "forandring__giltig_fran",
+        "eget_val_datum",
+        NullIf(Least(*handelser), Value(_LANGT_FRAM)),
+        TruncDate("skapad"),
+        output_field=DateField(),
+    )
+
+
+def _arendeperiod(qs, fran, till):
+    if not fran and not till:
+        return qs
+    return _period(qs.alias(arendedatum=_arendedatum()), "arendedatum", fran, till)
+
+
 def _arenden_under(user, nod: OrgNod, fran=None, till=None) -> QuerySet:
     qs = access.scope(user, Uppfoljningsarende, access.UPPFOLJNING_STATISTIK).filter(
         nod__sokvag__startswith=nod.sokvag
     )
-    return _period(qs, "skapad__date", fran, till)
+    return _arendeperiod(qs, fran, till)
 
 
 def _forandringar_under(user, nod: OrgNod, fran=None, till=None) -> QuerySet:
@@ -110,28 +150,48 @@ def _forandringar_under(user, nod: OrgNod, fran=None, till=None) -> QuerySet:
     return _period(qs.filter(pk__in=berorda), "giltig_fran", fran, till)
 
 
-_TAL = ("berorda", "kontaktade", "behov_bedomda", "atgarder_beslutade", "uppfoljda", "kompletta")
+_TAL = (
+    "berorda",
+    "kontaktade",
+    "bara_indirekt_kontakt",
+    "behov_bedomda",
+    "atgarder_beslutade",
+    "uppfoljda",
+    "uppfoljda_utan_kontakt",
+    "kompletta",
+)
+
+
+def _tal() -> dict:
+    return {
+        "berorda": Count("pk"),
+        "kontaktade": Count("pk", filter=KONTAKTAD),
+        "bara_indirekt_kontakt": Count("pk", filter=BARA_INDIREKT_KONTAKT),
+        "behov_bedomda": Count("pk", filter=BEHOV_BEDOMT),
+        "atgarder_beslutade": Count("pk", filter=ATGARDER_BESLUTADE),
+        "uppfoljda": Count("pk", filter=UPPFOLJD),
+        "uppfoljda_utan_kontakt": Count("pk", filter=UPPFOLJD_UTAN_KONTAKT),
+        "kompletta": Count("pk", filter=KOMPLETT),
+    }
 
 
 def _rakna_arenden(qs) -> dict:
-    return qs.aggregate(
-        berorda=Count("pk"),
-        kontaktade=Count("pk", filter=KONTAKTAD),
-        behov_bedomda=Count("pk", filter=BEHOV_BEDOMT),
-        atgarder_beslutade=Count("pk", filter=ATGARDER_BESLUTADE),
-        uppfoljda=Count("pk", filter=UPPFOLJD),
-        kompletta=Count("pk", filter=KOMPLETT),
-    )
+    return qs.aggregate(**_tal())
 
 
 def tackning(user, nod: OrgNod, fran: datetime.date | None = None, till: datetime.date | None = None) -> dict:
-    """Täckningen under `nod` (ärenden skapade och förändringar som börjar gälla i perioden): antal
-    förändringar, förändringar utan riskanalys, berörda, kontaktade, behov bedömda, åtgärder beslutade,
-    uppföljda, kompletta. Bara antal, så ledningen får läsa den."""
+    """Täckningen under `nod` för perioden (förändringar som börjar gälla i den, och ärenden efter
+    förändringens och ärendets egna datum, se `_arendedatum`; inte inmatningsdagen): antal förändringar,
+    förändringar utan riskanalys, berörda, kontaktade (bara direkt kontakt), behov bedömda, åtgärder
+    beslutade, uppföljda, kompletta. Tillagda nycklar: `bara_indirekt_kontakt` (kontakt bara via
+    utföraren), `uppfoljda_utan_kontakt` ("Uppföljd utan kontakt med den enskilde", ingår i `uppfoljda`)
+    och `uppfoljda_med_kontakt`. Bara antal, så ledningen får läsa den."""
     forandringar = _forandringar_under(user, nod, fran, till).aggregate(
         forandringar=Count("pk"), forandringar_utan_riskanalys=Count("pk", filter=Q(riskanalys__isnull=True))
     )
-    return {**forandringar, **_rakna_arenden(_arenden_under(user, nod, fran, till))}
+    tal = _rakna_arenden(_arenden_under(user, nod, fran, till))
+    tal["uppfoljda_med_kontakt"] = tal["uppfoljda"] - tal["uppfoljda_utan_kontakt"]
+    return {**forandringar, **tal}
 
 
 def tackning_per_namnd(user, nod: OrgNod, fran=None, till=None) -> list[dict]:
@@ -139,14 +199,7 @@ def tackning_per_namnd(user, nod: OrgNod, fran=None, till=None) -> list[dict]:
     rader = (
         _arenden_under(user, nod, fran, till)
         .values("namnd_id", "namnd__namn")
-        .annotate(
-            berorda=Count("pk"),
-            kontaktade=Count("pk", filter=KONTAKTAD),
-            behov_bedomda=Count("pk", filter=BEHOV_BEDOMT),
-            atgarder_beslutade=Count("pk", filter=ATGARDER_BESLUTADE),
-            uppfoljda=Count("pk", filter=UPPFOLJD),
-            kompletta=Count("pk", filter=KOMPLETT),
-        )
+        .annotate(**_tal())
         .order_by("namnd__namn")
     )
     utan = dict(
@@ -169,7 +222,15 @@ def tackning_per_namnd(user, nod: OrgNod, fran=None, till=None) -> list[dict]:
     resultat = []
     for r in rader:
         r["forandringar_utan_riskanalys"] = utan.get(r["namnd_id"], 0)
-        for falt in ("kontaktade", "atgarder_beslutade", "uppfoljda", "kompletta"):
+        r["uppfoljda_med_kontakt"] = r["uppfoljda"] - r["uppfoljda_utan_kontakt"]
+        for falt in (
+            "kontaktade",
+            "bara_indirekt_kontakt",
+            "atgarder_beslutade",
+            "uppfoljda",
+            "uppfoljda_utan_kontakt",
+            "kompletta",
+        ):
             r[f"andel_{falt}"] = round(100 * r[falt] / r["berorda"]) if r["berorda"] else 0
         resultat.append(r)
     return resultat
@@ -198,6 +259,8 @@ def ivo_svar(user, nod: OrgNod, fran=None, till=None) -> list[dict]:
                 skal = f"Alla {totalt} berörda."
             else:
                 skal = f"{totalt - antal} av {totalt} berörda saknas."
+                if falt == "kontaktade" and rad["bara_indirekt_kontakt"]:
+                    skal += f" Varav {rad['bara_indirekt_kontakt']} bara kontaktade via utföraren (indirekt)."
             svar.append(
                 {
                     "namnd": rad["namnd__namn"],
@@ -208,6 +271,21 @@ def ivo_svar(user, nod: OrgNod, fran=None, till=None) -> list[dict]:
                     "skal": skal,
                 }
             )
+        utan, uppfoljda = rad["uppfoljda_utan_kontakt"], rad["uppfoljda"]
+        svar.append(
+            {
+                "namnd": rad["namnd__namn"],
+                "fraga": "Har uppföljningen gjorts i kontakt med den enskilde?",
+                "svar": "Ja" if uppfoljda and not utan else "Nej",
+                "antal": uppfoljda - utan,
+                "berorda": rad["berorda"],
+                "skal": (
+                    f"{utan} av {uppfoljda} uppföljda utan kontakt med den enskilde (indirekt information)."
+                    if uppfoljda
+                    else "Inga uppföljningar är registrerade för perioden."
+                ),
+            }
+        )
         svar.append(
             {
                 "namnd": rad["namnd__namn"],
@@ -219,6 +297,102 @@ def ivo_svar(user, nod: OrgNod, fran=None, till=None) -> list[dict]:
             }
         )
     return svar
+
+
+# --- den enskildes röst --------------------------------------------------------------------------------
+
+HAR_ROST = Q(citat__gt="") | Q(rost_delaktig__gt="") | Q(rost_behov__gt="") | Q(rost_upplevelse__gt="")
+
+
+def _rostkolumner() -> dict:
+    kolumner = {"svar": Count("pk", filter=HAR_ROST)}
+    for falt, _fraga, skala in ROSTFRAGOR:
+        for varde in skala.values:
+            kolumner[f"{falt}__{varde}"] = Count("pk", filter=Q(**{falt: varde}))
+    return kolumner
+
+
+def _andelar(rad: dict) -> dict:
+    """Antal och andel (procent av dem som svarat på frågan, "Vill inte svara" medräknat) per svar."""
+    fragor = []
+    for falt, fraga, skala in ROSTFRAGOR:
+        svarade = sum(rad.get(f"{falt}__{v}", 0) for v in skala.values)
+        fragor.append(
+            {
+                "falt": falt,
+                "fraga": fraga,
+                "svarade": svarade,
+                "svar": [
+                    {
+                        "varde": v,
+                        "etikett": str(etikett),
+                        "antal": rad.get(f"{falt}__{v}", 0),
+                        "andel": round(100 * rad.get(f"{falt}__{v}", 0) / svarade) if svarade else 0,
+                    }
+                    for v, etikett in skala.choices
+                ],
+            }
+        )
+    return {"svar": rad.get("svar", 0), "fragor": fragor}
+
+
+def _summera(rader: list[dict]) -> dict:
+    kolumner = _rostkolumner()
+    return {k: sum(r[k] for r in rader) for k in kolumner}
+
+
+def citat_att_valja(user, nod: OrgNod, fran=None, till=None) -> QuerySet:
+    """Kontakter med citat under `nod` som samordnaren kan välja till kvalitetsberättelsen. Skyddade
+    identiteters citat lämnas utanför: ett citat i en offentlig berättelse kan peka ut den enskilde."""
+    qs = (
+        access.scope(user, Kontakt, access.LASA)
+        .filter(arende__nod__sokvag__startswith=nod.sokvag, arende__brukare__skyddad_identitet=False)
+        .exclude(citat="")
+        .select_related("arende__nod", "arende__namnd")
+    )
+    return _period(qs, "datum", fran, till).order_by("-datum", "-pk")
+
+
+def enskildas_rost(user, nod: OrgNod, fran: datetime.date | None = None, till: datetime.date | None = None):
+    """Den enskildes röst under `nod` för kontakter daterade i perioden, utan namn eller andra uppgifter
+    som pekar ut någon. Andelarna räknas per registrerat svar (en kontakt med röst = ett svar) inom
+    `UPPFOLJNING_STATISTIK` (ledningen får andelarna); citaten bara de samordnaren valt, inom läsrätten
+    (ledningen får inga), utan skyddade identiteters.
+
+    Form:
+        {
+          "svar": int,                                  # kontakter med minst ett svar eller citat
+          "fragor": [{"falt", "fraga", "svarade",      # per fråga (ROSTFRAGOR), hela noden
+                      "svar": [{"varde", "etikett", "antal", "andel"}]}],   # andel i hela procent
+          "per_namnd": [{"nod_id", "namn", "svar", "fragor"}],   # nämnderna under noden
+          "per_omrade": [{"nod_id", "namn", "svar", "fragor"}],  # verksamhetsområdena under noden
+          "citat": [{"text", "fran"}],                  # valda citat; fran = "Den enskilde"/"Närstående"/…
+        }
+    """
+    qs = _period(
+        access.scope(user, Kontakt, access.UPPFOLJNING_STATISTIK).filter(
+            arende__nod__sokvag__startswith=nod.sokvag
+        ),
+        "datum",
+        fran,
+        till,
+    )
+    rader = list(qs.values("arende__nod__sokvag", "arende__namnd_id").annotate(**_rostkolumner()).order_by())
+    grupper = OrgNod.objects.filter(
+        sokvag__startswith=nod.sokvag, typ__in=[NodTyp.NAMND, NodTyp.VERKSAMHETSOMRADE]
+    ).values_list("pk", "namn", "typ", "sokvag")
+    per_namnd, per_omrade = [], []
+    for pk, namn, typ, sokvag in sorted(grupper, key=lambda g: g[1]):
+        if typ == NodTyp.NAMND:
+            mina = [r for r in rader if r["arende__namnd_id"] == pk]
+        else:
+            mina = [r for r in rader if r["arende__nod__sokvag"].startswith(sokvag)]
+        (per_namnd if typ == NodTyp.NAMND else per_omrade).append(
+            {"nod_id": pk, "namn": namn, **_andelar(_summera(mina))}
+        )
+    valda = citat_att_valja(user, nod, fran, till).filter(citat_valt=True)
+    citat = [{"text": k.citat, "fran": str(k.get_med_vem_display())} for k in valda]
+    return {**_andelar(_summera(rader)), "per_namnd": per_namnd, "per_omrade": per_omrade, "citat": citat}
 
 
 # --- ej verkställda beslut ---------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from kvalitet import access
 from kvalitet.models import Brukare, Insats, Notifikation, OrgNod, Rolltilldelning
 from kvalitet.samtidighet import las_for_andring, ny_version
 from uppfoljning.models import (
+    CITAT_MAX,
+    DIREKTA,
     BeslutTyp,
     EjVerkstalltBeslut,
     Forandring,
@@ -142,9 +144,16 @@ def berorda_valj(*, forandring: Forandring, datum: datetime.date, av) -> int:
 
 @transaction.atomic
 def arende_skapa(
-    *, brukare: Brukare, av, forandring: Forandring | None = None, insats: Insats | None = None, egen_typ=""
+    *,
+    brukare: Brukare,
+    av,
+    forandring: Forandring | None = None,
+    insats: Insats | None = None,
+    egen_typ="",
+    eget_val_datum: datetime.date | None = None,
 ) -> Uppfoljningsarende:
-    """Ett ärende för en enskild: berörd av en förändring, eller som själv tackat nej till/pausat en insats."""
+    """Ett ärende för en enskild: berörd av en förändring, eller som själv tackat nej till/pausat en insats.
+    Med insats räknas ärendet på insatsens enhet (och därmed dess område), annars på nämnden."""
     if forandring is None and not egen_typ:
         raise ValidationError("Välj en förändring eller ange vad den enskilde själv valt.")
     if egen_typ and egen_typ not in ForandringTyp.values:
@@ -152,10 +161,13 @@ def arende_skapa(
     if forandring is not None and forandring.arenden.filter(brukare=brukare).exists():
         raise ValidationError("Den enskilde har redan ett ärende för den här förändringen.")
     if insats is not None and insats.brukare_id != brukare.pk:
-        raise ValidationError("Insatsen hör inte till den enskilde.")
+        raise ValidationError({"insats": "Insatsen hör inte till den enskilde."})
+    if eget_val_datum and eget_val_datum > timezone.localdate():
+        raise ValidationError({"eget_val_datum": "Datumet kan inte ligga i framtiden."})
     arende = Uppfoljningsarende(
         forandring=forandring,
         egen_typ=egen_typ,
+        eget_val_datum=eget_val_datum if forandring is None else None,
         brukare=brukare,
         insats=insats,
         namnd_id=brukare.namnd_id,
@@ -167,18 +179,53 @@ def arende_skapa(
     return arende
 
 
+def _rost_kontroll(kontakt: Kontakt) -> None:
+    if kontakt.har_rost and kontakt.med_vem not in DIREKTA:
+        raise ValidationError(
+            "Den enskildes röst kan bara registreras vid direkt kontakt (den enskilde, närstående eller "
+            "företrädare), inte via utföraren."
+        )
+    if len(kontakt.citat) > CITAT_MAX:
+        raise ValidationError({"citat": f"Citatet får vara högst {CITAT_MAX} tecken."})
+
+
 @transaction.atomic
 def kontakt_registrera(*, kontakt: Kontakt, av) -> Kontakt:
-    """Loggar en kontakt och håller ärendets första kontaktdatum rätt."""
+    """Loggar en kontakt och håller ärendets första kontaktdatum rätt: direkt kontakt i `forsta_kontakt`
+    (den räknas som kontakt), kontakt via utföraren i `indirekt_kontakt`."""
     if kontakt.datum > timezone.localdate():
         raise ValidationError({"datum": "En kontakt kan inte ligga i framtiden."})
+    _rost_kontroll(kontakt)
+    kontakt.citat = kontakt.citat.strip()
     kontakt.gjord_av = av
     kontakt.save()
     arende = Uppfoljningsarende.objects.select_for_update().get(pk=kontakt.arende_id)
-    if arende.forsta_kontakt is None or kontakt.datum < arende.forsta_kontakt:
-        arende.forsta_kontakt = kontakt.datum
+    falt = "forsta_kontakt" if kontakt.med_vem in DIREKTA else "indirekt_kontakt"
+    if getattr(arende, falt) is None or kontakt.datum < getattr(arende, falt):
+        setattr(arende, falt, kontakt.datum)
         arende._history_user = av
-        arende.save(update_fields=["forsta_kontakt"])
+        arende.save(update_fields=[falt])
+    return kontakt
+
+
+@transaction.atomic
+def citat_valj(*, kontakt: Kontakt, av, valt: bool, version: int | None) -> Kontakt:
+    """Samordnaren väljer (eller väljer bort) ett citat till kvalitetsberättelsen, mot `version`. Bara
+    nämndens kvalitetssamordnare; andra får ett fel och ingenting sparas."""
+    if kontakt.arende.namnd_id not in access.noder(av, access.KVALITETSSAMORDNARE):
+        raise ValidationError("Bara nämndens kvalitetssamordnare väljer citat till kvalitetsberättelsen.")
+    kontakt = las_for_andring(Kontakt.objects, pk=kontakt.pk, version=version, av=av, vad="Citatet")
+    if valt and not kontakt.citat:
+        raise ValidationError("Kontakten har inget citat att välja.")
+    if valt and Brukare.objects.filter(pk=kontakt.arende.brukare_id, skyddad_identitet=True).exists():
+        # Ett citat i en offentlig berättelse kan peka ut den som har skyddad identitet.
+        raise ValidationError(
+            "Citat från en person med skyddad identitet kan inte väljas till kvalitetsberättelsen."
+        )
+    kontakt.citat_valt = valt
+    kontakt.citat_valt_av = av if valt else None
+    ny_version(kontakt)
+    kontakt.save(update_fields=["citat_valt", "citat_valt_av", "version"])
     return kontakt
 
 
@@ -206,18 +253,39 @@ def arende_folj_upp(
     uppfoljning_gjord: datetime.date,
     utfall: str,
     fortsattning: str = "",
+    utan_kontakt: bool = False,
+    rost: dict | None = None,
     version: int | None,
 ) -> Uppfoljningsarende:
     """Registrerar uppföljningen (datum, om behoven tillgodosetts och vad som händer sedan), mot
-    `version` (krävs, som i arende_bedom)."""
+    `version` (krävs, som i arende_bedom). Utan direkt kontakt med den enskilde krävs `utan_kontakt`
+    (uppföljningen bygger på indirekt information); den sparas då som uppföljd utan kontakt med den
+    enskilde, en egen lucka i täckningen. Med `rost` (den enskildes svar vid uppföljningssamtalet:
+    med_vem, kanal, svaren och citatet) loggas samtalet som en direkt kontakt på uppföljningsdagen."""
     arende = las_for_andring(Uppfoljningsarende.objects, pk=arende.pk, version=version, av=av, vad="Ärendet")
-    if arende.forsta_kontakt is None:
-        raise ValidationError("Registrera en kontakt innan uppföljningen.")
+    if rost:
+        if utan_kontakt:
+            raise ValidationError("Den enskildes röst förutsätter kontakt med den enskilde.")
+        if uppfoljning_gjord > timezone.localdate():
+            raise ValidationError({"uppfoljning_gjord": "Uppföljningen kan inte vara gjord i framtiden."})
+        kontakt_registrera(
+            kontakt=Kontakt(
+                arende_id=arende.pk, datum=uppfoljning_gjord, vad_sades="Uppföljningssamtal.", **rost
+            ),
+            av=av,
+        )
+        arende.refresh_from_db(fields=["forsta_kontakt"])
+    if arende.forsta_kontakt is None and not utan_kontakt:
+        raise ValidationError(
+            "Registrera en kontakt med den enskilde (eller närstående/företrädare) innan uppföljningen, "
+            "eller ange att uppföljningen bygger på indirekt information."
+        )
     if uppfoljning_gjord > timezone.localdate():
         raise ValidationError({"uppfoljning_gjord": "Uppföljningen kan inte vara gjord i framtiden."})
     arende.uppfoljning_gjord = uppfoljning_gjord
     arende.utfall = utfall
     arende.fortsattning = fortsattning
+    arende.uppfoljd_utan_kontakt = utan_kontakt
     ny_version(arende)
     arende._history_user = av
     arende.save()

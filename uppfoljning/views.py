@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from uppfoljning.forms import (
     AvbrottForm,
     BedomningForm,
     BeslutForm,
+    CitatForm,
     ForandringForm,
     KontaktForm,
     KvartalForm,
@@ -115,6 +117,8 @@ def arende_ny(request):
                 brukare=form.cleaned_data["brukare"],
                 forandring=form.cleaned_data["forandring"],
                 egen_typ=form.cleaned_data["egen_typ"],
+                insats=form.cleaned_data.get("insats"),
+                eget_val_datum=form.cleaned_data.get("eget_val_datum"),
                 av=request.user,
             )
         except ValidationError as fel:
@@ -154,6 +158,7 @@ def _arende_sida(request, arende, *, kontakt=None, bedomning=None, uppfoljning=N
                     "uppfoljning_gjord": arende.uppfoljning_gjord,
                     "utfall": arende.utfall,
                     "fortsattning": arende.fortsattning,
+                    "utan_kontakt": arende.uppfoljd_utan_kontakt,
                 },
                 version=arende.version,
             ),
@@ -165,7 +170,9 @@ def _arende_sida(request, arende, *, kontakt=None, bedomning=None, uppfoljning=N
 def _arende(request, pk, atgard=access.LASA):
     return access.hamta(
         request.user,
-        Uppfoljningsarende.objects.select_related("brukare", "forandring", "handlaggare", "nod"),
+        Uppfoljningsarende.objects.select_related(
+            "brukare", "forandring", "handlaggare", "nod", "insats__typ", "insats__enhet"
+        ),
         atgard,
         pk=pk,
     )
@@ -213,7 +220,17 @@ def arende_folj_upp(request, pk):
     form = UppfoljningForm(request.POST)
     if form.is_valid():
         try:
-            services.arende_folj_upp(arende=arende, av=request.user, **form.cleaned_data)
+            d = form.cleaned_data
+            services.arende_folj_upp(
+                arende=arende,
+                av=request.user,
+                uppfoljning_gjord=d["uppfoljning_gjord"],
+                utfall=d["utfall"],
+                fortsattning=d["fortsattning"],
+                utan_kontakt=d["utan_kontakt"],
+                rost=form.rost(),
+                version=d["version"],
+            )
         except Krock as krock:
             form.efter_krock(krock)  # det sparade står överst på sidan
         except ValidationError as fel:
@@ -245,6 +262,7 @@ def tackning(request):
     nod, fran, till = _vald_nod(request, form)
     summa = queries.tackning(request.user, nod, fran, till) if nod else None
     per_namnd = queries.tackning_per_namnd(request.user, nod, fran, till) if nod else []
+    rost = queries.enskildas_rost(request.user, nod, fran, till) if nod else None
     return render(
         request,
         "uppfoljning/tackning.html",
@@ -253,9 +271,74 @@ def tackning(request):
             "nod": nod,
             "summa": summa,
             "per_namnd": per_namnd,
+            "rost": rost,
+            "rost_per": [("Nämnd", rost["per_namnd"]), ("Verksamhetsområde", rost["per_omrade"])]
+            if rost
+            else [],
             "kan_borra": access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE),
+            "kan_valja_citat": access.har_roll(request.user, access.KVALITETSSAMORDNARE),
         },
     )
+
+
+def _citatsida(request, *, status=200, fel_form=None, fel_pk=None):
+    form = TackningForm(request.GET or None, user=request.user)
+    nod, fran, till = _vald_nod(request, form)
+    kontakter = queries.citat_att_valja(request.user, nod, fran, till) if nod else Kontakt.objects.none()
+    sida = BegransadPaginator(kontakter, 50).get_page(request.GET.get("sida"))
+    # Inga namn på sidan; citaten är ändå uppgifter om enskilda, så visningen loggas.
+    logga_visning(request, [k.arende.brukare_id for k in sida], "uppfoljning: citat att välja")
+    rader = [
+        (
+            k,
+            fel_form
+            if fel_pk == k.pk
+            else CitatForm(initial={"valt": "0" if k.citat_valt else "1"}, version=k.version),
+        )
+        for k in sida
+    ]
+    return render(
+        request,
+        "uppfoljning/citat.html",
+        {"form": form, "nod": nod, "sida": sida, "rader": rader},
+        status=status,
+    )
+
+
+def citat(request):
+    """Samordnarens val av den enskildes ord till kvalitetsberättelsen (utan namn)."""
+    if not access.har_roll(request.user, access.KVALITETSSAMORDNARE):
+        raise Http404
+    return _citatsida(request)
+
+
+@require_POST
+def citat_valj(request, pk):
+    if not access.har_roll(request.user, access.KVALITETSSAMORDNARE):
+        raise Http404
+    kontakt = access.hamta(request.user, Kontakt.objects.select_related("arende"), pk=pk)
+    form = CitatForm(request.POST)
+    if form.is_valid():
+        try:
+            services.citat_valj(
+                kontakt=kontakt,
+                av=request.user,
+                valt=form.cleaned_data["valt"],
+                version=form.cleaned_data["version"],
+            )
+        except Krock as krock:
+            form.efter_krock(krock)
+        except ValidationError as fel:
+            _fel(form, fel)
+        else:
+            messages.success(
+                request,
+                "Citatet är valt till kvalitetsberättelsen."
+                if form.cleaned_data["valt"]
+                else "Citatet är bortvalt.",
+            )
+            return redirect(f"{reverse('uppfoljning:citat')}?{request.GET.urlencode()}")
+    return _citatsida(request, status=400, fel_form=form, fel_pk=kontakt.pk)
 
 
 def tackning_brist(request, brist):

@@ -8,7 +8,7 @@ from kvalitet import demo
 from kvalitet.models import NodTyp, OrgNod
 from uppfoljning import demo as uppfoljning_demo
 from uppfoljning import queries
-from uppfoljning.models import Forandring, Uppfoljningsarende
+from uppfoljning.models import Forandring, Kontakt, Uppfoljningsarende
 
 
 def _kontext():
@@ -60,3 +60,22 @@ def test_demo_gives_every_committee_a_change_with_gaps_and_is_idempotent(db):
         assert per["forandringar_utan_riskanalys"] >= 1, namnd
     uppfoljning_demo.seed(_kontext())
     assert Uppfoljningsarende.objects.count() == antal
+
+
+def test_demo_has_indirect_contacts_and_voices_without_protected_quotes(db):
+    _grunddata()
+    call_command("seed_demo", "--utan-appar", stdout=io.StringIO())
+    uppfoljning_demo.seed(_kontext())
+    kim = demo.bygg_anvandare()["kvalitetssamordnare"]
+    nod = OrgNod.objects.get(kod="N")
+    t = queries.tackning(kim, nod)
+    assert t["bara_indirekt_kontakt"] > 0 and t["uppfoljda_utan_kontakt"] > 0
+    rost = queries.enskildas_rost(kim, nod)
+    assert rost["svar"] > 0 and rost["citat"]
+    assert not Kontakt.objects.filter(citat_valt=True, arende__brukare__skyddad_identitet=True).exists()
+    # Indirekta kontakter sätter aldrig första (direkta) kontakt.
+    assert (
+        not Uppfoljningsarende.objects.filter(forsta_kontakt__isnull=False, kontakter__med_vem="utforare")
+        .exclude(kontakter__med_vem__in=["enskild", "narstaende", "foretradare"])
+        .exists()
+    )

@@ -110,7 +110,8 @@ def test_ivo_export_csv(logga_in, org, cast, lage):
     assert svar.status_code == 200
     rader = list(csv.reader(io.StringIO(svar.content.decode("utf-8-sig")), delimiter=";"))
     assert rader[0][:3] == ["Nämnd", "Fråga", "Svar"]
-    assert len(rader) == 1 + 2 * 5
+    # Fem frågor per nämnd och raden om uppföljning i kontakt med den enskilde.
+    assert len(rader) == 1 + 2 * 6
     assert all(r[2] in ("Ja", "Nej") for r in rader[1:])
 
 
@@ -174,7 +175,7 @@ def test_committee_without_registered_individuals_is_answered_no_with_a_reason(l
     fragor = [
         s
         for s in queries.ivo_svar(cast.lars, org.k)
-        if s["namnd"] == "Nämnd N3" and "riskanalys" not in s["fraga"]
+        if s["namnd"] == "Nämnd N3" and s["fraga"] in {f for f, _falt in queries.IVO_FRAGOR}
     ]
     assert len(fragor) == 4 and {s["svar"] for s in fragor} == {"Nej"}
     assert all(s["skal"] == "Inga berörda enskilda är registrerade för perioden." for s in fragor)
@@ -188,6 +189,6 @@ def test_committee_without_registered_individuals_is_answered_no_with_a_reason(l
             delimiter=";",
         )
     )
-    assert len(rader_csv) == 1 + 3 * 5 and all(r[2] in ("Ja", "Nej") for r in rader_csv[1:])
+    assert len(rader_csv) == 1 + 3 * 6 and all(r[2] in ("Ja", "Nej") for r in rader_csv[1:])
     # Samordnaren i N1 får bara sin egen nämnd.
     assert [r["namnd__namn"] for r in queries.tackning_per_namnd(cast.kim, org.k)] == ["Nämnd N1"]
