@@ -478,6 +478,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LexSarahStatusEnum": "lexsarah.models.Status",
         "ForandringTypEnum": "uppfoljning.models.ForandringTyp",
+        "RostsvarEnum": "uppfoljning.models.Rostsvar",
     },
 }
 

@@ -538,7 +538,7 @@ def _vantan(rad: dict, slut: datetime.date) -> int:
     return max((stopp - rad["fran"]).days, 0)
 
 
-def _summera(rader: list[dict], slut: datetime.date | None = None) -> dict:
+def _summera_ej_verkstallda(rader: list[dict], slut: datetime.date | None = None) -> dict:
     import statistics  # här och inte överst: resten av modulen ägs av andra ändringar
 
     personer = {r["brukare_id"] for r in rader}
@@ -590,7 +590,7 @@ def ej_verkstallda_per_omrade(user, nod: OrgNod, ar: int, idag: datetime.date | 
         for typ in typer:
             r_nu = [r for r in nu if r["insats__typ__namn"] == typ]
             r_forra = [r for r in forra if r["insats__typ__namn"] == typ]
-            s_nu, s_forra = _summera(r_nu, slut), _summera(r_forra)
+            s_nu, s_forra = _summera_ej_verkstallda(r_nu, slut), _summera_ej_verkstallda(r_forra)
             rader.append(
                 {
                     "insatstyp": typ,
@@ -599,7 +599,7 @@ def ej_verkstallda_per_omrade(user, nod: OrgNod, ar: int, idag: datetime.date | 
                     "beslut_forra": s_forra["beslut"],
                 }
             )
-        s_nu, s_forra = _summera(nu, slut), _summera(forra)
+        s_nu, s_forra = _summera_ej_verkstallda(nu, slut), _summera_ej_verkstallda(forra)
         grupper.append(
             {
                 "grupp": grupp,
@@ -610,7 +610,7 @@ def ej_verkstallda_per_omrade(user, nod: OrgNod, ar: int, idag: datetime.date | 
                 "beslut_forra": s_forra["beslut"],
             }
         )
-    s_nu, s_forra = _summera(per_ar[ar], slut), _summera(per_ar[ar - 1])
+    s_nu, s_forra = _summera_ej_verkstallda(per_ar[ar], slut), _summera_ej_verkstallda(per_ar[ar - 1])
     return {
         "ar": ar,
         "grupper": grupper,
