@@ -116,9 +116,8 @@ def enskild_sok(request):
     )
 
 
+@access.sida("kvalitet.ny_brukare")
 def brukare_ny(request):
-    if not access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE):
-        return render(request, "403.html", status=403)
     form = BrukareForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and (brukare := _spara_brukare(request, form)):
         messages.success(request, "Brukaren är sparad.")
@@ -210,10 +209,9 @@ def insats_ny(request, pk: int):
     return render(request, "kvalitet/insats_form.html", {"form": form, "brukare": brukare})
 
 
+@access.sida("kvalitet.loggkontroll")
 def loggkontroll(request):
     """Vem har tittat på en brukare, och när (kvalitetssamordnare, inom sin nämnd)."""
-    if not access.har_roll(request.user, access.KVALITETSSAMORDNARE):
-        return render(request, "403.html", status=403)
     form = LoggkontrollForm(request.GET or None)
     brukare, traffar, sida = None, None, None
     if form.is_valid():
