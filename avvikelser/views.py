@@ -35,6 +35,7 @@ from kvalitet.export import excel_svar
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock
+from lexsarah import queries as lexsarah_queries
 
 
 def index(request):
@@ -92,13 +93,7 @@ def detalj(request, pk):
     if not kan_andra:
         # Rapportören ser bara referensnummer och status.
         return render(request, "avvikelser/status.html", {"a": avvikelse})
-    rapport = None
-    try:
-        from lexsarah.queries import rapport_for_avvikelse
-
-        rapport = rapport_for_avvikelse(request.user, avvikelse)
-    except ImportError:
-        pass
+    rapport = lexsarah_queries.rapport_for_avvikelse(request.user, avvikelse)
     rapport_lank = _rapport_lank(rapport)
     utredning = UtredningForm(
         initial={

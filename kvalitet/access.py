@@ -484,10 +484,9 @@ _RISKANALYS_ROLLER = CHEFER + (KVALITETSSAMORDNARE,)
 @regel("riskanalys.riskanalys")
 def _regel_riskanalys(user, qs, atgard):
     if atgard == LASA:
-        # Den som ansvarar för en åtgärd läser analysen den hör till.
-        from riskanalys.models import Atgard
-
-        egna = Atgard.objects.filter(ansvarig_id=user.pk).values("risk__analys_id")
+        # Den som ansvarar för en åtgärd läser analysen den hör till. (Genom relationerna, inte genom en
+        # import av riskanalys.models: kärnan importerar ingen app, docs/ARCHITECTURE.md.)
+        egna = qs.model.objects.filter(risker__atgarder__ansvarig_id=user.pk).values("pk")
         scopad = nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt="nod")
         return qs.filter(Q(pk__in=scopad.values("pk")) | Q(pk__in=egna))
     if atgard in (ANDRA, VALJA):
@@ -506,9 +505,7 @@ def _regel_riskanalys_del(user, qs, atgard):
             # Den ansvariga följer upp sin egen åtgärd (status och resultat).
             return nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt=nodfalt, egen_falt="ansvarig")
         if atgard == LASA and qs.model._meta.model_name == "risk":
-            from riskanalys.models import Atgard
-
-            egna = Atgard.objects.filter(ansvarig_id=user.pk).values("risk__analys_id")
+            egna = qs.model.objects.filter(analys__risker__atgarder__ansvarig_id=user.pk).values("analys_id")
             scopad = nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt=nodfalt)
             return qs.filter(Q(pk__in=scopad.values("pk")) | Q(analys_id__in=egna))
         return nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt=nodfalt)
@@ -520,9 +517,8 @@ def _regel_riskanalys_pdf(user, qs, atgard):
     # Bara den som beställde, och bara så länge hen läser analysen: PDF:en visar namnen som för hen.
     if atgard not in (LASA, ANDRA):
         return qs.none()
-    from riskanalys.models import Riskanalys
-
-    lasbara = _regel_riskanalys(user, Riskanalys.objects.all(), LASA)
+    riskanalys = qs.model._meta.get_field("analys").related_model
+    lasbara = _regel_riskanalys(user, riskanalys.objects.all(), LASA)
     return qs.filter(bestalld_av_id=user.pk, analys__in=lasbara.values("pk"))
 
 

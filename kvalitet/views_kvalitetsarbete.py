@@ -15,6 +15,7 @@ from kvalitet.forms_kvalitetsarbete import (
     MalForm,
     MalindikatorForm,
 )
+from kvalitet.kolada import kolada_importera
 from kvalitet.models.kvalitetsarbete import (
     Forbattringsatgard,
     Indikatorvarde,
@@ -213,8 +214,6 @@ def _sparat_efter_krock(form):
 
 @access.sida("kvalitetsarbete.kolada")
 def kolada_import(request):
-    from rapporter.kolada import kolada_importera
-
     form = KoladaForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,14 +8,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kvalitet import access, riskmatris
+from kvalitet import access, kopplingar, riskmatris
 from kvalitet.audit import logga_visning
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock, sparat_nu
 from riskanalys import queries, services
 from riskanalys.forms import AnalysForm, AtgardForm, FilterForm, FoljUppForm, MallForm, RiskForm
 from riskanalys.models import Atgard, Mall, Pdfbestallning, PdfStatus, Risk, Riskanalys
-from uppfoljning.queries import forandringar_for_riskanalys
 
 
 def _fel(request, fel: ValidationError):
@@ -85,7 +84,7 @@ def detalj(request, pk):
         {
             "brukare": [(b, access.brukare_visningsnamn(request.user, b)) for b in brukare],
             "avvikelser": list(access.scope(request.user, analys.avvikelser.all())),
-            "forandringar": list(forandringar_for_riskanalys(request.user, analys)),
+            "forandringar": list(kopplingar.fraga("riskanalys.forandringar", request.user, analys)),
             "versioner": queries.versioner(request.user, analys),
             "handelser": analys.handelser.select_related("av"),
             "folj_upp_form": FoljUppForm(),

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kvalitet import access
+from kvalitet.kolada import kolada_importera
 from kvalitet.models.kvalitetsarbete import (
     Forbattringsatgard,
     Indikatorvarde,
@@ -18,7 +19,6 @@ from kvalitet.models.kvalitetsarbete import (
     Malindikator,
 )
 from rapporter import queries
-from rapporter.kolada import kolada_importera
 from tests.rapporter.factories import (
     ForbattringsatgardFactory,
     KontrollpunktFactory,
