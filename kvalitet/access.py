@@ -27,8 +27,13 @@ nekande ser alltid likadant ut:
 
 - en *sida* som rollen inte får använda ger 403 (den svenska sidan "Du saknar behörighet"). Sidan finns
   för alla, så svaret röjer ingenting om någon post;
-- en *post* utanför användarens scope ger 404 (`hamta`), samma svar som om posten inte fanns, så att
-  ingen kan pröva sig fram till vilka ärenden som finns.
+- en *post* utanför användarens scope för åtgärden ger 404 (`hamta`), samma svar som om posten inte
+  fanns, så att ingen kan pröva sig fram till vilka ärenden som finns;
+- en särskild åtgärd på en post användaren redan får ändra (lämna över, häva skyddad identitet) ger 403:
+  posten röjs inte av svaret, eftersom hen redan ser den.
+
+Nekandet görs alltid genom att höja `PermissionDenied` eller `Http404` (aldrig en egen render), så att
+felsidorna i kvalitet/views_fel.py är de enda svaren.
 
 Ingen vy omdirigerar som nekande; en omdirigering betyder "din vy av det här ligger där" (t.ex. personalens
 avvikelsesida är de egna rapporterna).

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -148,7 +148,7 @@ def brukare_overlamna(request, pk: int):
     """Lämna över en brukare med skyddad identitet till en annan handläggare (med motivering)."""
     brukare = access.hamta(request.user, Brukare.objects.select_related("handlaggare"), access.ANDRA, pk=pk)
     if not access.far_overlamna(request.user, brukare):
-        return render(request, "403.html", status=403)
+        raise PermissionDenied
     form = OverlamnaForm(request.POST or None, brukare=brukare, user=request.user, version=brukare.version)
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,7 +175,7 @@ def brukare_hav_skydd(request, pk: int):
     """Häv skyddad identitet (med motivering). Sidan visar aldrig identiteten."""
     brukare = access.hamta(request.user, Brukare, access.ANDRA, pk=pk)
     if not access.far_hava_skydd(request.user, brukare):
-        return render(request, "403.html", status=403)
+        raise PermissionDenied
     form = MotiveringForm(request.POST or None, knapp="Häv skyddad identitet", version=brukare.version)
     if request.method == "POST" and form.is_valid():
         try:

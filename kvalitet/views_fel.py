@@ -25,7 +25,9 @@ def _markera(svar):
 
 
 def felaktig_begaran(request, exception=None):
-    return _markera(render(request, "400.html", status=400))
+    """400. Renderas utan begäran (inga kontextprocessorer): begäran kan vara trasig (för stor, för många
+    fält), och då får felsidan inte läsa den igen och själv falla."""
+    return _markera(HttpResponse(loader.get_template("400.html").render(), status=400))
 
 
 def forbjuden(request, exception=None):

@@ -102,3 +102,12 @@ def test_tekniska_sidor_finns_bakom_installningen(settings, client, cast):
     client.force_login(cast.kim)
     text = client.get("/finns-inte/alls/").content.decode()
     assert "Using the URLconf" in text or "Page not found" in text
+
+
+def test_for_manga_falt_ger_svensk_400_inte_500(debug, settings, cast):
+    """En trasig begäran (fler fält än tillåtet) ska ge 400-sidan, som inte läser begäran igen."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    klient = Client(raise_request_exception=False)
+    klient.force_login(cast.kim)
+    svar = klient.post("/kvalitetsarbete/mal/ny/", {f"f{i}": "x" for i in range(20)})
+    _svensk(svar, 400, "Felaktig begäran")
