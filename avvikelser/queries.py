@@ -426,3 +426,69 @@ def styrdiagram_for_ar(user, nod: OrgNod, ar: int) -> dict | None:
                 "bastill": s.bastill,
             }
     return None
+
+
+def valbara_for_riskanalys(user) -> QuerySet:
+    """Avvikelser en riskanalys kan bygga på: de användaren får ändra (utreda), nyaste först."""
+    return access.scope(user, Avvikelse, access.ANDRA).order_by("-rapporterad")
+
+
+# --- kvalitetsberättelsen (rapporter.queries anropar dessa) ----------------------------------------------
+
+
+def klagomal_per_ar(user, enheter, ar_lista: list[int]) -> dict[int, int]:
+    """Klagomål och synpunkter (alla typer) per år de kom in, inom användarens scope vid `enheter`
+    (kvalitetsberättelsen)."""
+    qs = access.scope(user, Klagomal).filter(enhet__in=enheter)
+    rad = qs.aggregate(**{f"a{a}": Count("pk", filter=Q(inkommet__year=a)) for a in ar_lista})
+    return {a: rad[f"a{a}"] for a in ar_lista}
+
+
+def klagomal_arssammanstallning(user, nod: OrgNod, enheter, fran: datetime.date, till: datetime.date) -> dict:
+    """Årets klagomål och synpunkter (kvalitetsberättelsen): antal per typ, avsändare och tema (med andel;
+    samma fråga som statistiksidan), anonyma, återkoppling lämnad/skyldig."""
+    from avvikelser.models import Avsandartyp, KlagomalTyp
+
+    qs = access.scope(user, Klagomal).filter(enhet__in=enheter, inkommet__year=fran.year)
+    r = qs.aggregate(
+        antal=Count("pk"),
+        anonyma=Count("pk", filter=Q(anonym=True)),
+        aterkoppling_lamnad=Count("pk", filter=Q(aterkoppling_datum__isnull=False)),
+        aterkoppling_saknas=Count("pk", filter=Q(anonym=False, aterkoppling_datum__isnull=True)),
+        **{f"typ_{t}": Count("pk", filter=Q(typ=t)) for t in KlagomalTyp.values},
+        **{f"fran_{t}": Count("pk", filter=Q(avsandartyp=t)) for t in Avsandartyp.values},
+    )
+    return {
+        "antal": r["antal"],
+        "anonyma": r["anonyma"],
+        "aterkoppling_lamnad": r["aterkoppling_lamnad"],
+        "aterkoppling_saknas": r["aterkoppling_saknas"],
+        "per_typ": [{"typ": str(t.label), "antal": r[f"typ_{t.value}"]} for t in KlagomalTyp],
+        "per_avsandare": [{"avsandare": str(t.label), "antal": r[f"fran_{t.value}"]} for t in Avsandartyp],
+        "per_tema": klagomal_per_tema(user, nod, fran, till),
+    }
+
+
+def andel_for_indikator(
+    user, enheter, fran: datetime.date, till: datetime.date, berakning: str
+) -> float | None:
+    """En beräknad måluppfyllelse (procent med en decimal) ur avvikelser och klagomål vid `enheter`, None
+    när underlaget saknas eller beräkningen inte hör hit."""
+    from kvalitet.models.kvalitetsarbete import Berakning
+
+    if berakning in (Berakning.ANDEL_UTEBLIVEN_INSATS, Berakning.ANDEL_AVVIKELSER_AVSLUTADE):
+        qs = access.scope(user, Avvikelse).filter(enhet__in=enheter, **dygnsgranser(fran, till))
+        villkor = (
+            Q(kategori__namn__iexact="Utebliven insats")
+            if berakning == Berakning.ANDEL_UTEBLIVEN_INSATS
+            else Q(status=AvvikelseStatus.AVSLUTAD)
+        )
+        r = qs.aggregate(alla=Count("pk"), del_=Count("pk", filter=villkor))
+    elif berakning == Berakning.ANDEL_KLAGOMAL_ATERKOPPLADE:
+        qs = access.scope(user, Klagomal).filter(enhet__in=enheter, inkommet__year=fran.year, anonym=False)
+        r = qs.aggregate(alla=Count("pk"), del_=Count("pk", filter=Q(aterkoppling_datum__isnull=False)))
+    else:
+        return None
+    if not r["alla"]:
+        return None
+    return round(100 * r["del_"] / r["alla"], 1)

@@ -217,7 +217,7 @@ def _noder(user, nod: OrgNod | None) -> tuple[list[OrgNod], dict[int, str]]:
 def ram(user, nod: OrgNod | None, manadslista: list[datetime.date]) -> pd.DataFrame:
     """Den aggregerade tabellen: en rad per enhet och månad med antal avvikelser och pågående insatser."""
     from avvikelser import queries
-    from uppfoljning import queries as uppfoljning_queries
+    from kvalitet import queries as kvalitet_queries
 
     efter = (manadslista[-1] + datetime.timedelta(days=32)).replace(day=1)
     antal = pd.DataFrame(
@@ -226,7 +226,7 @@ def ram(user, nod: OrgNod | None, manadslista: list[datetime.date]) -> pd.DataFr
     ).astype({"enhet_id": "int64", "antal": "int64"})
     volym = (
         pd.DataFrame(
-            uppfoljning_queries.aktiva_insatser_per_manad(user, nod, manadslista),
+            kvalitet_queries.aktiva_insatser_per_manad(user, nod, manadslista),
             columns=["enhet_id", "manad", "antal"],
         )
         .astype({"enhet_id": "int64", "antal": "int64"})

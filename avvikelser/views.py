@@ -35,11 +35,12 @@ from kvalitet.export import excel_svar
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock
+from lexsarah import queries as lexsarah_queries
 
 
 def index(request):
     """Kön för chefer och kvalitetssamordnare; övriga ser det de själva rapporterat."""
-    if not access.har_roll(request.user, *access.CHEFER, access.KVALITETSSAMORDNARE):
+    if not access.kan_sida(request.user, "avvikelser.ko"):
         return redirect("avvikelser:mina")
     filter_ = KoFilterForm(request.GET or None, user=request.user)
     data = filter_.cleaned_data if filter_.is_valid() else {}
@@ -92,13 +93,7 @@ def detalj(request, pk):
     if not kan_andra:
         # Rapportören ser bara referensnummer och status.
         return render(request, "avvikelser/status.html", {"a": avvikelse})
-    rapport = None
-    try:
-        from lexsarah.queries import rapport_for_avvikelse
-
-        rapport = rapport_for_avvikelse(request.user, avvikelse)
-    except ImportError:
-        pass
+    rapport = lexsarah_queries.rapport_for_avvikelse(request.user, avvikelse)
     rapport_lank = _rapport_lank(rapport)
     utredning = UtredningForm(
         initial={

@@ -20,17 +20,35 @@ Skyddad identitet: namn och personnummer visas och ändras bara av den handlägg
 (`visa_identitet`), och sådana brukare hittas inte på namn eller nummer av andra. Att lämna över ärendet
 (`far_overlamna`) och häva skyddet (`far_hava_skydd`) är egna åtgärder med motivering, aldrig en bieffekt
 av ett vanligt formulär, en API-ändring eller en import.
+
+Sidor: vilka roller som får använda en sida (ett formulär, en lista, en knapp) står i tabellen `SIDOR`, och
+vyer (`@sida("…")`), mallar (`{% if user|kan_sida:"…" %}`) och menyn frågar samma sak (`kan_sida`). Ett
+nekande ser alltid likadant ut:
+
+- en *sida* som rollen inte får använda ger 403 (den svenska sidan "Du saknar behörighet"). Sidan finns
+  för alla, så svaret röjer ingenting om någon post;
+- en *post* utanför användarens scope för åtgärden ger 404 (`hamta`), samma svar som om posten inte
+  fanns, så att ingen kan pröva sig fram till vilka ärenden som finns;
+- en särskild åtgärd på en post användaren redan får ändra (lämna över, häva skyddad identitet) ger 403:
+  posten röjs inte av svaret, eftersom hen redan ser den.
+
+Nekandet görs alltid genom att höja `PermissionDenied` eller `Http404` (aldrig en egen render), så att
+felsidorna i kvalitet/views_fel.py är de enda svaren.
+
+Ingen vy omdirigerar som nekande; en omdirigering betyder "din vy av det här ligger där" (t.ex. personalens
+avvikelsesida är de egna rapporterna).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import or_
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -128,6 +146,85 @@ def har_roll(user, *roller: str) -> bool:
 
 def noder(user, *roller: str) -> frozenset[int]:
     return behorighet(user).noder(*roller)
+
+
+# --- sidor (namngivna behörigheter) ------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Sida:
+    """Vilka roller som får använda en sida; med `nod` i `kan_sida` måste rollen gälla noden eller en nod
+    ovanför den (t.ex. en knapp på en post vid en viss enhet)."""
+
+    roller: tuple[str, ...]
+    beskrivning: str
+
+
+# Den enda listan över sidornas roller. Posterna på sidan begränsas ändå av reglerna nedan (`scope`).
+SIDOR: dict[str, Sida] = {
+    "avvikelser.ko": Sida((*CHEFER, KVALITETSSAMORDNARE), "avvikelsekön (övriga ser sina egna rapporter)"),
+    "avvikelser.rapportera": Sida(
+        (PERSONAL, *CHEFER, KVALITETSSAMORDNARE), "rapportera avvikelse, klagomål och lex Sarah (menyn)"
+    ),
+    "avvikelser.statistik": Sida(STATISTIK_ROLLER, "avvikelsestatistik och styrdiagram"),
+    "lexsarah.arenden": Sida((*CHEFER, KVALITETSSAMORDNARE), "lex Sarah-ärendena (övriga ser sina egna)"),
+    "lexsarah.register": Sida((*CHEFER, KVALITETSSAMORDNARE, LEDNING), "lex Sarah-registret och statistiken"),
+    "riskanalys.anvanda": Sida((*CHEFER, KVALITETSSAMORDNARE), "riskanalyser, mallar och alla risker"),
+    "uppfoljning.mina_arenden": Sida((HANDLAGGARE,), "handläggarens egna uppföljningsärenden"),
+    "uppfoljning.oversikt": Sida((KVALITETSSAMORDNARE, LEDNING), "täckningsöversikten som startsida"),
+    "uppfoljning.lasa": Sida((HANDLAGGARE, KVALITETSSAMORDNARE, VERKSAMHETSCHEF), "uppföljningen (menyn)"),
+    "uppfoljning.registrera_forandring": Sida((HANDLAGGARE, KVALITETSSAMORDNARE), "registrera förändring"),
+    "uppfoljning.nytt_arende": Sida((HANDLAGGARE, KVALITETSSAMORDNARE), "nytt uppföljningsärende"),
+    "uppfoljning.registrera_avbrott": Sida((HANDLAGGARE, KVALITETSSAMORDNARE), "registrera avbrott"),
+    "uppfoljning.individrapporter": Sida((HANDLAGGARE, KVALITETSSAMORDNARE), "skapa individrapporter"),
+    "uppfoljning.personer": Sida(
+        (HANDLAGGARE, KVALITETSSAMORDNARE), "personerna bakom täckningens luckor (personuppgifter)"
+    ),
+    "kvalitet.brukare": Sida((HANDLAGGARE, KVALITETSSAMORDNARE, *CHEFER), "brukarlistan (menyn)"),
+    "kvalitet.ny_brukare": Sida((HANDLAGGARE, KVALITETSSAMORDNARE), "ny brukare"),
+    "kvalitet.loggkontroll": Sida((KVALITETSSAMORDNARE,), "loggkontroll"),
+    "kvalitetsarbete.andra": Sida((KVALITETSSAMORDNARE,), "nytt mål, kontrollplan och förbättring"),
+    "kvalitetsarbete.kolada": Sida((KVALITETSSAMORDNARE, ADMIN), "import av jämförelsevärden från Kolada"),
+    "rapporter.lasa": Sida((KVALITETSSAMORDNARE, LEDNING), "kvalitetsberättelsen (menyn)"),
+    "kvalitet.administration": Sida((ADMIN,), "Django-admin (kräver också personalkonto)"),
+}
+
+
+def kan_sida(user, namn: str, nod=None) -> bool:
+    """Får användaren använda sidan `namn` (i `SIDOR`)? Med `nod` (OrgNod eller id): rollen ska gälla där."""
+    try:
+        sida_ = SIDOR[namn]
+    except KeyError:
+        raise ImproperlyConfigured(f"Ingen sida {namn!r} i kvalitet.access.SIDOR.") from None
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if nod is None:
+        return behorighet(user).har(*sida_.roller)
+    return getattr(nod, "pk", nod) in noder(user, *sida_.roller)
+
+
+def krav_sida(user, namn: str, nod=None) -> None:
+    """403 (den svenska sidan) om användaren inte får använda sidan."""
+    if not kan_sida(user, namn, nod):
+        raise PermissionDenied(namn)
+
+
+def sida(namn: str):
+    """Vydekoratör: sidan kräver den namngivna behörigheten, annars 403. Namnet sparas på vyn
+    (`_kvalitet_sida`), så att genomgången av länkar kan fråga samma sak om ett formulärs action."""
+    if namn not in SIDOR:
+        raise ImproperlyConfigured(f"Ingen sida {namn!r} i kvalitet.access.SIDOR.")
+
+    def dekorera(vy):
+        @functools.wraps(vy)
+        def kontrollerad(request, *args, **kwargs):
+            krav_sida(request.user, namn)
+            return vy(request, *args, **kwargs)
+
+        kontrollerad._kvalitet_sida = namn
+        return kontrollerad
+
+    return dekorera
 
 
 def metrik_tillaten(request) -> bool:
@@ -392,10 +489,9 @@ _RISKANALYS_ROLLER = CHEFER + (KVALITETSSAMORDNARE,)
 @regel("riskanalys.riskanalys")
 def _regel_riskanalys(user, qs, atgard):
     if atgard == LASA:
-        # Den som ansvarar för en åtgärd läser analysen den hör till.
-        from riskanalys.models import Atgard
-
-        egna = Atgard.objects.filter(ansvarig_id=user.pk).values("risk__analys_id")
+        # Den som ansvarar för en åtgärd läser analysen den hör till. (Genom relationerna, inte genom en
+        # import av riskanalys.models: kärnan importerar ingen app, docs/ARCHITECTURE.md.)
+        egna = qs.model.objects.filter(risker__atgarder__ansvarig_id=user.pk).values("pk")
         scopad = nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt="nod")
         return qs.filter(Q(pk__in=scopad.values("pk")) | Q(pk__in=egna))
     if atgard in (ANDRA, VALJA):
@@ -414,9 +510,7 @@ def _regel_riskanalys_del(user, qs, atgard):
             # Den ansvariga följer upp sin egen åtgärd (status och resultat).
             return nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt=nodfalt, egen_falt="ansvarig")
         if atgard == LASA and qs.model._meta.model_name == "risk":
-            from riskanalys.models import Atgard
-
-            egna = Atgard.objects.filter(ansvarig_id=user.pk).values("risk__analys_id")
+            egna = qs.model.objects.filter(analys__risker__atgarder__ansvarig_id=user.pk).values("analys_id")
             scopad = nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt=nodfalt)
             return qs.filter(Q(pk__in=scopad.values("pk")) | Q(analys_id__in=egna))
         return nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt=nodfalt)
@@ -428,9 +522,8 @@ def _regel_riskanalys_pdf(user, qs, atgard):
     # Bara den som beställde, och bara så länge hen läser analysen: PDF:en visar namnen som för hen.
     if atgard not in (LASA, ANDRA):
         return qs.none()
-    from riskanalys.models import Riskanalys
-
-    lasbara = _regel_riskanalys(user, Riskanalys.objects.all(), LASA)
+    riskanalys = qs.model._meta.get_field("analys").related_model
+    lasbara = _regel_riskanalys(user, riskanalys.objects.all(), LASA)
     return qs.filter(bestalld_av_id=user.pk, analys__in=lasbara.values("pk"))
 
 

@@ -1,11 +1,10 @@
 """REST-API:t, versionerat under /api/v1/. Schema på /api/schema/, dokumentation på /api/docs/."""
 
-import importlib
-
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from kvalitet import appar
 from kvalitet.api import brukare, importer, kvalitetsarbete
 
 app_name = "api"
@@ -19,15 +18,9 @@ router.register("brukare", brukare.BrukareViewSet, basename="brukare")
 router.register("insatser", brukare.InsatsViewSet, basename="insats")
 kvalitetsarbete.registrera(router)
 
-# Varje app registrerar sina resurser i <app>/api.py (registrera(router)); saknas appen eller filen hoppas
-# den över, så att API:t växer med apparna.
-for _app in ("avvikelser", "lexsarah", "riskanalys", "uppfoljning", "rapporter"):
-    try:
-        _modul = importlib.import_module(f"{_app}.api")
-    except ModuleNotFoundError as fel:
-        if fel.name != f"{_app}.api":
-            raise
-        continue
+# Varje app registrerar sina resurser i <app>/api.py (registrera(router)); kärnan hittar filerna genom
+# INSTALLED_APPS (kvalitet.appar) och importerar ingen app själv.
+for _modul in appar.undermoduler("api"):
     _modul.registrera(router)
 
 urlpatterns = [

@@ -1,8 +1,9 @@
 """Läsningar i kärnan. Varje funktion börjar i kvalitet.access."""
 
+import datetime
 import re
 
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 
 from kvalitet import access
 from kvalitet.models import (
@@ -210,3 +211,34 @@ def loggkontroll(user, *, brukare_id: int | None = None, anvandare_id: int | Non
 
 def notifikationer(user) -> QuerySet:
     return access.scope(user, Notifikation).order_by("-skapad")
+
+
+# Volymen bakom styrdiagrammen (avvikelser per pågående insats): insatserna är kärnans, så frågan bor här.
+def aktiva_insatser_per_manad(user, nod: OrgNod | None, manader: list[datetime.date]) -> list[dict]:
+    """Volymen för styrdiagrammen: antal insatser som var verkställda någon dag under månaden (start senast
+    månadens sista dag, inte avslutade före dess första), per utförande enhet under noden (utan nod: alla användarens):
+    [{"enhet_id", "manad", "antal"}], bara antal > 0. Enheter där användaren räknar statistik
+    (`access.volymscope`); inga personuppgifter lämnar frågan. EN fråga: grupperad på enhet med en villkorad
+    räkning per månad (fungerar likadant i PostgreSQL och SQLite-demon)."""
+    if not manader:
+        return []
+    kolumner = {}
+    for i, m in enumerate(manader):
+        slut = (m + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        pagar = Q(startdatum__lte=slut) & (Q(slutdatum__isnull=True) | Q(slutdatum__gte=m))
+        kolumner[f"m{i}"] = Count("pk", filter=pagar)
+    under = {"enhet__sokvag__startswith": nod.sokvag} if nod else {}
+    rader = (
+        access.volymscope(user, Insats.objects.all())
+        .filter(**under, startdatum__lte=manader[-1] + datetime.timedelta(days=31))
+        .filter(Q(slutdatum__isnull=True) | Q(slutdatum__gte=manader[0]))
+        .values("enhet_id")
+        .annotate(**kolumner)
+        .order_by()
+    )
+    return [
+        {"enhet_id": r["enhet_id"], "manad": m, "antal": r[f"m{i}"]}
+        for r in rader
+        for i, m in enumerate(manader)
+        if r[f"m{i}"]
+    ]

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Svenska felsidor också med DEBUG på (kvalitet/views_fel.py); efter inloggningen, så att menyn syns.
+    "kvalitet.views_fel.SvenskaFelsidorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -382,6 +384,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "kvalitet.views_fel.csrf_fel"
+# Med DEBUG: Djangos tekniska (engelska) felsidor i stället för de svenska, för den som felsöker lokalt.
+TEKNISKA_FELSIDOR = DEBUG and env.bool("TEKNISKA_FELSIDOR", default=False)
 if PRODUKTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]

@@ -2,12 +2,10 @@
 
 import dataclasses
 import datetime
-import importlib
 
 from django.utils import timezone
 
-# Apparna vars uppgifter visas på startsidan, i den ordning de visas.
-KALLOR = ("avvikelser", "lexsarah", "riskanalys", "uppfoljning", "rapporter")
+from kvalitet import appar
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,6 +24,6 @@ class Uppgift:
 def mina_uppgifter(user) -> list[Uppgift]:
     """Alla appars uppgifter för användaren, förfallna först."""
     uppgifter: list[Uppgift] = []
-    for app in KALLOR:
-        uppgifter.extend(importlib.import_module(f"{app}.queries").mina_uppgifter(user))
+    for modul in appar.undermoduler("queries"):
+        uppgifter.extend(modul.mina_uppgifter(user))
     return sorted(uppgifter, key=lambda u: (u.forfaller is None, u.forfaller or datetime.date.max, u.rubrik))

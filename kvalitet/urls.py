@@ -53,6 +53,7 @@ urlpatterns = [
 if settings.OIDC_AKTIV:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
+handler400 = "kvalitet.views_fel.felaktig_begaran"
 handler403 = "kvalitet.views_fel.forbjuden"
 handler404 = "kvalitet.views_fel.saknas"
 handler500 = "kvalitet.views_fel.serverfel"

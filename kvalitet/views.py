@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -116,9 +116,8 @@ def enskild_sok(request):
     )
 
 
+@access.sida("kvalitet.ny_brukare")
 def brukare_ny(request):
-    if not access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE):
-        return render(request, "403.html", status=403)
     form = BrukareForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and (brukare := _spara_brukare(request, form)):
         messages.success(request, "Brukaren är sparad.")
@@ -149,7 +148,7 @@ def brukare_overlamna(request, pk: int):
     """Lämna över en brukare med skyddad identitet till en annan handläggare (med motivering)."""
     brukare = access.hamta(request.user, Brukare.objects.select_related("handlaggare"), access.ANDRA, pk=pk)
     if not access.far_overlamna(request.user, brukare):
-        return render(request, "403.html", status=403)
+        raise PermissionDenied
     form = OverlamnaForm(request.POST or None, brukare=brukare, user=request.user, version=brukare.version)
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,7 +175,7 @@ def brukare_hav_skydd(request, pk: int):
     """Häv skyddad identitet (med motivering). Sidan visar aldrig identiteten."""
     brukare = access.hamta(request.user, Brukare, access.ANDRA, pk=pk)
     if not access.far_hava_skydd(request.user, brukare):
-        return render(request, "403.html", status=403)
+        raise PermissionDenied
     form = MotiveringForm(request.POST or None, knapp="Häv skyddad identitet", version=brukare.version)
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,10 +209,9 @@ def insats_ny(request, pk: int):
     return render(request, "kvalitet/insats_form.html", {"form": form, "brukare": brukare})
 
 
+@access.sida("kvalitet.loggkontroll")
 def loggkontroll(request):
     """Vem har tittat på en brukare, och när (kvalitetssamordnare, inom sin nämnd)."""
-    if not access.har_roll(request.user, access.KVALITETSSAMORDNARE):
-        return render(request, "403.html", status=403)
     form = LoggkontrollForm(request.GET or None)
     brukare, traffar, sida = None, None, None
     if form.is_valid():

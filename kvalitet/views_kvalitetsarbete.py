@@ -1,7 +1,8 @@
 """Tunna vyer för mål, indikatorer, intern kontrollplan och förbättringsplan."""
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from kvalitet import access, services
@@ -14,6 +15,7 @@ from kvalitet.forms_kvalitetsarbete import (
     MalForm,
     MalindikatorForm,
 )
+from kvalitet.kolada import kolada_importera
 from kvalitet.models.kvalitetsarbete import (
     Forbattringsatgard,
     Indikatorvarde,
@@ -33,11 +35,6 @@ def _ar(request) -> int | None:
     return ar if 2000 <= ar <= 2100 else None
 
 
-def _samordnare(request):
-    if not access.har_roll(request.user, access.KVALITETSSAMORDNARE):
-        raise PermissionDenied
-
-
 def index(request):
     ar = _ar(request)
     mal = access.scope(request.user, Mal).select_related("nod")
@@ -53,13 +50,12 @@ def index(request):
             "mal": mal.order_by("-ar", "rubrik")[:200],
             "planer": planer.order_by("-ar")[:100],
             "forbattringar": forbattringar.order_by("-ar", "omrade")[:200],
-            "kan_andra": access.har_roll(request.user, access.KVALITETSSAMORDNARE),
+            "kan_andra": access.kan_sida(request.user, "kvalitetsarbete.andra"),
         },
     )
 
 
 def _ny(request, formklass, mall, rubrik, nasta):
-    _samordnare(request)
     form = formklass(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         obj = form.save()
@@ -68,6 +64,7 @@ def _ny(request, formklass, mall, rubrik, nasta):
     return render(request, mall, {"form": form, "rubrik": rubrik}, status=400 if form.errors else 200)
 
 
+@access.sida("kvalitetsarbete.andra")
 def mal_ny(request):
     return _ny(request, MalForm, "kvalitetsarbete/formular.html", "Nytt mål", "kvalitetsarbete:mal")
 
@@ -78,7 +75,7 @@ def mal_detalj(request, pk):
     form = MalindikatorForm(request.POST or None)
     if request.method == "POST":
         if not kan_andra:
-            raise PermissionDenied
+            raise Http404
         if form.is_valid():
             form.instance.mal = mal
             form.save()
@@ -104,7 +101,7 @@ def indikator(request, pk):
     form = IndikatorvardeForm(request.POST or None, indikator=ind, instance=instans)
     if request.method == "POST":
         if not kan_andra:
-            raise PermissionDenied
+            raise Http404
         if form.is_valid():
             try:
                 services.indikatorvarde_spara(**form.tjanstens_data(), av=request.user)
@@ -122,6 +119,7 @@ def indikator(request, pk):
     )
 
 
+@access.sida("kvalitetsarbete.andra")
 def kontrollplan_ny(request):
     return _ny(
         request,
@@ -138,7 +136,7 @@ def kontrollplan_detalj(request, pk):
     form = KontrollpunktForm(request.POST or None)
     if request.method == "POST":
         if not kan_andra:
-            raise PermissionDenied
+            raise Http404
         if form.is_valid():
             form.instance.plan = plan
             form.save()
@@ -172,8 +170,8 @@ def kontrollpunkt(request, pk):
     )
 
 
+@access.sida("kvalitetsarbete.andra")
 def forbattring_ny(request):
-    _samordnare(request)
     form = ForbattringsatgardForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.instance.skapad_av = request.user
@@ -214,11 +212,8 @@ def _sparat_efter_krock(form):
     return sparat_nu(form, type(form.instance)._default_manager.get(pk=form.instance.pk))
 
 
+@access.sida("kvalitetsarbete.kolada")
 def kolada_import(request):
-    from rapporter.kolada import kolada_importera
-
-    if not access.har_roll(request.user, access.KVALITETSSAMORDNARE, access.ADMIN):
-        raise PermissionDenied
     form = KoladaForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

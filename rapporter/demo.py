@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from kvalitet.kolada import kolada_importera
 from kvalitet.models.kvalitetsarbete import (
     Berakning,
     Forbattringsatgard,
@@ -17,7 +18,6 @@ from kvalitet.models.kvalitetsarbete import (
     Malindikator,
     Riktning,
 )
-from rapporter.kolada import kolada_importera
 from rapporter.models import Kvalitetsberattelse
 from rapporter.services import rensa_html
 

@@ -6,7 +6,6 @@ version kan frysa exakt det som visades.
 """
 
 import datetime
-import importlib
 import logging
 from decimal import Decimal
 
@@ -14,10 +13,10 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from avvikelser import queries as avvikelser_queries
 from kvalitet import access
 from kvalitet.models import NodTyp, OrgNod, Roll, Rolltilldelning
 from kvalitet.models.kvalitetsarbete import (
-    Berakning,
     Forbattringsatgard,
     Indikatorkalla,
     Indikatorvarde,
@@ -26,22 +25,14 @@ from kvalitet.models.kvalitetsarbete import (
     Malindikator,
 )
 from kvalitet.uppgifter import Uppgift
+from lexsarah import queries as lexsarah_queries
 from rapporter.models import Kvalitetsberattelse, PubliceradVersion
+from riskanalys import queries as riskanalys_queries
+from uppfoljning import queries as uppfoljning_queries
 
 logger = logging.getLogger(__name__)
 
-SAKNAS = None  # ett avsnitt vars källa inte finns (än) visas som "Uppgifter saknas"
 RIKET = "0000"
-
-
-def hamta_kalla(app: str, funktion: str, *args, **kwargs):
-    """Anropar `<app>.queries.<funktion>` om den finns; annars None (avsnittet visar "Uppgifter saknas").
-    Det enda stället där rapporter tål att en annan apps funktion inte är byggd än."""
-    try:
-        fn = getattr(importlib.import_module(f"{app}.queries"), funktion)
-    except (ImportError, AttributeError):
-        return SAKNAS
-    return fn(*args, **kwargs)
 
 
 # --- listor --------------------------------------------------------------------------------------
@@ -119,61 +110,17 @@ def _tal(v) -> float | None:
 
 def klagomal_per_ar(user, nod: OrgNod, ar_lista: list[int]) -> dict[int, int]:
     """Klagomål och synpunkter (alla typer) per år de kom in, inom användarens scope under noden."""
-    from avvikelser.models import Klagomal
-
-    qs = access.scope(user, Klagomal).filter(enhet__in=_under(nod))
-    rad = qs.aggregate(**{f"a{a}": Count("pk", filter=Q(inkommet__year=a)) for a in ar_lista})
-    return {a: rad[f"a{a}"] for a in ar_lista}
+    return avvikelser_queries.klagomal_per_ar(user, _under(nod), ar_lista)
 
 
 def klagomal_sammanstallning(user, nod: OrgNod, ar: int) -> dict:
-    """Årets klagomål och synpunkter: antal per typ, avsändare och tema (med andel; samma fråga som
-    avvikelsernas statistiksida), anonyma, återkoppling lämnad/skyldig."""
-    from avvikelser.models import Avsandartyp, Klagomal, KlagomalTyp
-    from avvikelser.queries import klagomal_per_tema
-
-    qs = access.scope(user, Klagomal).filter(enhet__in=_under(nod), inkommet__year=ar)
-    r = qs.aggregate(
-        antal=Count("pk"),
-        anonyma=Count("pk", filter=Q(anonym=True)),
-        aterkoppling_lamnad=Count("pk", filter=Q(aterkoppling_datum__isnull=False)),
-        aterkoppling_saknas=Count("pk", filter=Q(anonym=False, aterkoppling_datum__isnull=True)),
-        **{f"typ_{t}": Count("pk", filter=Q(typ=t)) for t in KlagomalTyp.values},
-        **{f"fran_{t}": Count("pk", filter=Q(avsandartyp=t)) for t in Avsandartyp.values},
-    )
-    return {
-        "antal": r["antal"],
-        "anonyma": r["anonyma"],
-        "aterkoppling_lamnad": r["aterkoppling_lamnad"],
-        "aterkoppling_saknas": r["aterkoppling_saknas"],
-        "per_typ": [{"typ": str(t.label), "antal": r[f"typ_{t.value}"]} for t in KlagomalTyp],
-        "per_avsandare": [{"avsandare": str(t.label), "antal": r[f"fran_{t.value}"]} for t in Avsandartyp],
-        "per_tema": klagomal_per_tema(user, nod, *_period(ar)),
-    }
+    """Årets klagomål och synpunkter (avvikelser.queries.klagomal_arssammanstallning)."""
+    return avvikelser_queries.klagomal_arssammanstallning(user, nod, _under(nod), *_period(ar))
 
 
 def berakna_indikator(user, nod: OrgNod, ar: int, berakning: str) -> float | None:
     """Värdet för en beräknad indikator (procent med en decimal), None när underlaget saknas."""
-    from avvikelser.models import Avvikelse, AvvikelseStatus, Klagomal
-    from avvikelser.queries import dygnsgranser
-
-    fran, till = _period(ar)
-    if berakning in (Berakning.ANDEL_UTEBLIVEN_INSATS, Berakning.ANDEL_AVVIKELSER_AVSLUTADE):
-        qs = access.scope(user, Avvikelse).filter(enhet__in=_under(nod), **dygnsgranser(fran, till))
-        villkor = (
-            Q(kategori__namn__iexact="Utebliven insats")
-            if berakning == Berakning.ANDEL_UTEBLIVEN_INSATS
-            else Q(status=AvvikelseStatus.AVSLUTAD)
-        )
-        r = qs.aggregate(alla=Count("pk"), del_=Count("pk", filter=villkor))
-    elif berakning == Berakning.ANDEL_KLAGOMAL_ATERKOPPLADE:
-        qs = access.scope(user, Klagomal).filter(enhet__in=_under(nod), inkommet__year=ar, anonym=False)
-        r = qs.aggregate(alla=Count("pk"), del_=Count("pk", filter=Q(aterkoppling_datum__isnull=False)))
-    else:
-        return None
-    if not r["alla"]:
-        return None
-    return round(100 * r["del_"] / r["alla"], 1)
+    return avvikelser_queries.andel_for_indikator(user, _under(nod), *_period(ar), berakning)
 
 
 def mal_och_indikatorer(user, nod: OrgNod, ar: int) -> list[dict]:
@@ -295,20 +242,18 @@ def jamforelser(nod: OrgNod, ar: int, kommunkod: str) -> list[dict]:
 def avvikelser_sammanstallning(user, nod: OrgNod, ar: int) -> dict:
     """Fyraårsöversikten (avvikelser, klagomål, lex Sarah, totalt) och årets avvikelser per kategori
     (med andel), per område och per månad – samma funktioner som avvikelsernas statistiksida."""
-    from avvikelser.queries import fyra_ar_per_kategori, periodstatistik, styrdiagram_for_ar
-
     ar_lista = list(range(ar - 3, ar + 1))
-    per_kategori_fyra = fyra_ar_per_kategori(user, nod, ar)
+    per_kategori_fyra = avvikelser_queries.fyra_ar_per_kategori(user, nod, ar)
     avv = {a: sum(r["ar"][a] for r in per_kategori_fyra) for a in ar_lista}
     klag = klagomal_per_ar(user, nod, ar_lista)
-    lex = {a: hamta_kalla("lexsarah", "antal_per_ar", user, nod, a) for a in ar_lista}
+    lex = {a: lexsarah_queries.antal_per_ar(user, nod, a) for a in ar_lista}
     rader = [
         {"rubrik": "Avvikelser enl. SoL, LSS", "ar": [avv[a] for a in ar_lista]},
         {"rubrik": "Synpunkter och klagomål SoL, LSS", "ar": [klag[a] for a in ar_lista]},
         {"rubrik": "Lex Sarah", "ar": [lex[a] for a in ar_lista]},
     ]
     totalt = [sum(r["ar"][i] or 0 for r in rader) for i in range(len(ar_lista))]
-    stat = periodstatistik(user, nod, *_period(ar))
+    stat = avvikelser_queries.periodstatistik(user, nod, *_period(ar))
     summa = stat.totalt
     return {
         "ar_lista": ar_lista,
@@ -326,7 +271,7 @@ def avvikelser_sammanstallning(user, nod: OrgNod, ar: int) -> dict:
         ],
         "per_omrade": [{"omrade": r["enhet__forelder__namn"], "antal": r["antal"]} for r in stat.per_omrade],
         "per_manad": [{"manad": r["manad"].month, "antal": r["antal"]} for r in stat.per_manad],
-        "styrdiagram": styrdiagram_for_ar(user, nod, ar),
+        "styrdiagram": avvikelser_queries.styrdiagram_for_ar(user, nod, ar),
     }
 
 
@@ -352,9 +297,9 @@ def samla(user, nod: OrgNod, ar: int, *, kommunkod: str | None = None) -> dict:
 
     kommunkod = kommunkod or settings.KOLADA_KOMMUNKOD
     fran, till = _period(ar)
-    risk = hamta_kalla("riskanalys", "arssammanstallning", user, nod, ar)
-    risk_forra = hamta_kalla("riskanalys", "arssammanstallning", user, nod, ar - 1)
-    risk_lista = hamta_kalla("riskanalys", "arets_analyser", user, nod, ar)
+    risk = riskanalys_queries.arssammanstallning(user, nod, ar)
+    risk_forra = riskanalys_queries.arssammanstallning(user, nod, ar - 1)
+    risk_lista = riskanalys_queries.arets_analyser(user, nod, ar)
     data = {
         "nod": nod.namn,
         "ar": ar,
@@ -364,11 +309,11 @@ def samla(user, nod: OrgNod, ar: int, *, kommunkod: str | None = None) -> dict:
         "egenkontroll": egenkontroll(user, nod, ar),
         "avvikelser": avvikelser_sammanstallning(user, nod, ar),
         "klagomal": klagomal_sammanstallning(user, nod, ar),
-        "lexsarah": hamta_kalla("lexsarah", "register", user, nod, ar),
-        "uppfoljning": hamta_kalla("uppfoljning", "tackning", user, nod, fran, till),
-        "ej_verkstallda": hamta_kalla("uppfoljning", "ej_verkstallda_per_lag_och_typ", user, nod, ar),
+        "lexsarah": lexsarah_queries.register(user, nod, ar),
+        "uppfoljning": uppfoljning_queries.tackning(user, nod, fran, till),
+        "ej_verkstallda": uppfoljning_queries.ej_verkstallda_per_lag_och_typ(user, nod, ar),
         # Som Herrljunga redovisar dem (område → insatstyp, personer); äldre frysta versioner har bara raden ovan.
-        "ej_verkstallda_omrade": hamta_kalla("uppfoljning", "ej_verkstallda_per_omrade", user, nod, ar),
+        "ej_verkstallda_omrade": uppfoljning_queries.ej_verkstallda_per_omrade(user, nod, ar),
         "forbattringsplan": forbattringsplan(user, nod, ar),
         "jamforelser": jamforelser(nod, ar, kommunkod),
     }

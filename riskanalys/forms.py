@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from avvikelser.models import Avvikelse
+from avvikelser import queries as avvikelser_queries
 from kvalitet import access
 from kvalitet.enskildval import EnskildaVal
 from kvalitet.forms import AnsvarigVal, RimligaDatum
@@ -53,9 +53,7 @@ class AnalysForm(MedVersion, RimligaDatum, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["nod"].queryset = noder_for(user)
-        self.fields["avvikelser"].queryset = access.scope(user, Avvikelse, access.ANDRA).order_by(
-            "-rapporterad"
-        )
+        self.fields["avvikelser"].queryset = avvikelser_queries.valbara_for_riskanalys(user)
         self.fields["avvikelser"].required = False
         # Sökfält: inga namn visas förrän användaren söker, och träffarna loggas (kvalitet.enskildval).
         self.fields["brukare"] = EnskildaVal(

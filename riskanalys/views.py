@@ -2,25 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kvalitet import access, riskmatris
+from kvalitet import access, kopplingar, riskmatris
 from kvalitet.audit import logga_visning
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock, sparat_nu
 from riskanalys import queries, services
 from riskanalys.forms import AnalysForm, AtgardForm, FilterForm, FoljUppForm, MallForm, RiskForm
 from riskanalys.models import Atgard, Mall, Pdfbestallning, PdfStatus, Risk, Riskanalys
-from uppfoljning.queries import forandringar_for_riskanalys
-
-
-def _kraver_roll(request):
-    if not access.har_roll(request.user, *access.CHEFER, access.KVALITETSSAMORDNARE):
-        raise Http404
 
 
 def _fel(request, fel: ValidationError):
@@ -28,8 +22,8 @@ def _fel(request, fel: ValidationError):
         messages.error(request, m)
 
 
+@access.sida("riskanalys.anvanda")
 def index(request):
-    _kraver_roll(request)
     filter_ = FilterForm(request.GET or None)
     data = filter_.cleaned_data if filter_.is_valid() else {}
     qs = queries.lista(request.user, status=data.get("status") or "", sok=data.get("sok") or "")
@@ -37,8 +31,8 @@ def index(request):
     return render(request, "riskanalys/index.html", {"sida": sida, "filter": filter_})
 
 
+@access.sida("riskanalys.anvanda")
 def ny(request):
-    _kraver_roll(request)
     initial = {}
     if request.method == "GET" and request.GET.get("mall", "").isdigit():
         mall = access.scope(request.user, Mall).filter(pk=request.GET["mall"]).first()
@@ -90,7 +84,7 @@ def detalj(request, pk):
         {
             "brukare": [(b, access.brukare_visningsnamn(request.user, b)) for b in brukare],
             "avvikelser": list(access.scope(request.user, analys.avvikelser.all())),
-            "forandringar": list(forandringar_for_riskanalys(request.user, analys)),
+            "forandringar": list(kopplingar.fraga("riskanalys.forandringar", request.user, analys)),
             "versioner": queries.versioner(request.user, analys),
             "handelser": analys.handelser.select_related("av"),
             "folj_upp_form": FoljUppForm(),
@@ -307,8 +301,8 @@ def spara_mall(request, pk):
     return redirect("riskanalys:mallar")
 
 
+@access.sida("riskanalys.anvanda")
 def mallar(request):
-    _kraver_roll(request)
     return render(request, "riskanalys/mallar.html", {"mallar": queries.mallar(request.user)})
 
 
@@ -317,8 +311,8 @@ def mall_detalj(request, pk):
     return render(request, "riskanalys/mall.html", {"mall": mall, "risker": mall.risker.all()})
 
 
+@access.sida("riskanalys.anvanda")
 def risker(request):
-    _kraver_roll(request)
     niva = request.GET.get("niva", "")
     qs = queries.alla_risker(request.user, niva=niva)
     sida = BegransadPaginator(qs, 50).get_page(request.GET.get("sida"))

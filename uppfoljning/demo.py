@@ -126,12 +126,10 @@ def _roll(nod: OrgNod, roll: str):
 
 
 def _riskanalys(namnd: OrgNod):
-    try:
-        from riskanalys.models import Riskanalys
-    except ImportError:
-        return None
+    # Modellen genom förändringens relation: demon importerar inte riskanalysens modeller.
+    riskanalys = Forandring._meta.get_field("riskanalys").related_model
     return (
-        Riskanalys.objects.filter(Q(nod=namnd) | Q(nod__sokvag__startswith=namnd.sokvag))
+        riskanalys.objects.filter(Q(nod=namnd) | Q(nod__sokvag__startswith=namnd.sokvag))
         .order_by("-datum")
         .first()
     )

@@ -10,6 +10,7 @@ from kvalitet.enskildval import EnskildVal
 from kvalitet.forms import RimligaDatum
 from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
 from kvalitet.samtidighet import MedVersion
+from riskanalys import queries as riskanalys_queries
 from uppfoljning.models import (
     CITAT_MAX,
     DIREKTA,
@@ -40,13 +41,7 @@ def _statistiknoder(user):
 
 
 def _riskanalyser(user):
-    try:
-        from riskanalys.queries import valbara
-    except ImportError:  # riskanalys-appen saknas: samma urval direkt ur åtkomstregeln
-        from riskanalys.models import Riskanalys
-
-        return access.scope(user, Riskanalys, access.ANDRA)
-    return valbara(user)
+    return riskanalys_queries.valbara(user)
 
 
 class ForandringForm(RimligaDatum, forms.ModelForm):

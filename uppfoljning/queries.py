@@ -481,38 +481,6 @@ def mina_uppgifter(user) -> list[Uppgift]:
     return uppgifter
 
 
-def aktiva_insatser_per_manad(user, nod: OrgNod | None, manader: list[datetime.date]) -> list[dict]:
-    """Volymen för styrdiagrammen: antal insatser som var verkställda någon dag under månaden (start senast
-    månadens sista dag, inte avslutade före dess första), per utförande enhet under noden (utan nod: alla användarens):
-    [{"enhet_id", "manad", "antal"}], bara antal > 0. Enheter där användaren räknar statistik
-    (`access.volymscope`); inga personuppgifter lämnar frågan. EN fråga: grupperad på enhet med en villkorad
-    räkning per månad (fungerar likadant i PostgreSQL och SQLite-demon)."""
-    from kvalitet.models import Insats
-
-    if not manader:
-        return []
-    kolumner = {}
-    for i, m in enumerate(manader):
-        slut = (m + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-        pagar = Q(startdatum__lte=slut) & (Q(slutdatum__isnull=True) | Q(slutdatum__gte=m))
-        kolumner[f"m{i}"] = Count("pk", filter=pagar)
-    under = {"enhet__sokvag__startswith": nod.sokvag} if nod else {}
-    rader = (
-        access.volymscope(user, Insats.objects.all())
-        .filter(**under, startdatum__lte=manader[-1] + datetime.timedelta(days=31))
-        .filter(Q(slutdatum__isnull=True) | Q(slutdatum__gte=manader[0]))
-        .values("enhet_id")
-        .annotate(**kolumner)
-        .order_by()
-    )
-    return [
-        {"enhet_id": r["enhet_id"], "manad": m, "antal": r[f"m{i}"]}
-        for r in rader
-        for i, m in enumerate(manader)
-        if r[f"m{i}"]
-    ]
-
-
 # --- ej verkställda beslut per område, som kvalitetsberättelsen redovisar dem ----------------------
 
 # Herrljungas kvalitetsberättelse 2020 (seed 003, avsnitt 6.1.1): SoL per område, LSS för sig, en rad per

@@ -39,9 +39,9 @@ def _fel(form, fel: ValidationError):
 
 
 def index(request):
-    if access.har_roll(request.user, access.HANDLAGGARE):
+    if access.kan_sida(request.user, "uppfoljning.mina_arenden"):
         return redirect("uppfoljning:mina")
-    if access.har_roll(request.user, access.KVALITETSSAMORDNARE, access.LEDNING):
+    if access.kan_sida(request.user, "uppfoljning.oversikt"):
         return redirect("uppfoljning:tackning")
     return redirect("uppfoljning:forandringar")
 
@@ -51,9 +51,8 @@ def forandringar(request):
     return render(request, "uppfoljning/forandringar.html", {"sida": sida})
 
 
+@access.sida("uppfoljning.registrera_forandring")
 def forandring_ny(request):
-    if not access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE):
-        raise Http404
     form = ForandringForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,9 +106,8 @@ def forandring_urval(request, pk):
     )
 
 
+@access.sida("uppfoljning.nytt_arende")
 def arende_ny(request):
-    if not access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE):
-        raise Http404
     form = ArendeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -275,7 +273,7 @@ def tackning(request):
             "rost_per": [("Nämnd", rost["per_namnd"]), ("Verksamhetsområde", rost["per_omrade"])]
             if rost
             else [],
-            "kan_borra": access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE),
+            "kan_borra": access.kan_sida(request.user, "uppfoljning.personer"),
             "kan_valja_citat": access.har_roll(request.user, access.KVALITETSSAMORDNARE),
         },
     )
@@ -438,6 +436,7 @@ def beslut(request, pk):
 
 
 @require_POST
+@access.sida("uppfoljning.individrapporter")
 def individrapporter(request):
     form = KvartalForm(request.POST, user=request.user)
     if form.is_valid():
@@ -485,10 +484,9 @@ def sammanstallning(request):
     )
 
 
+@access.sida("uppfoljning.registrera_avbrott")
 def avbrott_ny(request):
     """Registrera ett avbrott i en verkställd insats (rapporteras om det inte återupptas inom tre månader)."""
-    if not access.har_roll(request.user, access.HANDLAGGARE, access.KVALITETSSAMORDNARE):
-        raise Http404
     form = AvbrottForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -28,3 +28,9 @@ def parametrar_utan_sida(context):
 def aktor(context, post, anvandare):
     """Vem som gjorde något i posten, som den inloggade får se det (en anonym rapportör namnges inte)."""
     return access.aktor_visningsnamn(context["request"].user, post, anvandare)
+
+
+@register.filter
+def kan_sida(user, namn):
+    """{% if user|kan_sida:"uppfoljning.registrera_forandring" %}: samma fråga som vyns @access.sida."""
+    return access.kan_sida(user, namn)

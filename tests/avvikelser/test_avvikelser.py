@@ -497,25 +497,14 @@ def test_every_page_answers_every_role_without_error(org, cast, kategori, brukar
     )
 
 
-def test_detail_shows_link_to_existing_lexsarah_report(org, cast, kategori, logga_in, monkeypatch):
-    import sys
-    import types
-
-    class Rapport:
-        pk = 7
-
-        def __str__(self):
-            return "Lex Sarah LS-7"
-
-        def get_absolute_url(self):
-            return "/lexsarah/7/"
+def test_detail_shows_link_to_existing_lexsarah_report(org, cast, kategori, logga_in):
+    """Länken kommer ur lexsarah.queries (direkt, utan reservväg för en saknad app)."""
+    from tests.lexsarah.factories import RapportFactory
 
     a = _rapportera(cast.pia, org.e1)
-    falsk = types.ModuleType("lexsarah.queries")
-    falsk.rapport_for_avvikelse = lambda user, avvikelse: Rapport() if avvikelse.pk == a.pk else None
-    monkeypatch.setitem(sys.modules, "lexsarah.queries", falsk)
+    rapport = RapportFactory(enhet=org.e1, rapporterad_av=cast.pia, avvikelse=a)
     html = logga_in(cast.erik).get(reverse("avvikelser:detalj", args=[a.pk])).content.decode()
-    assert '<a href="/lexsarah/7/">Lex Sarah LS-7</a>' in html
+    assert f'href="{rapport.get_absolute_url()}"' in html
     assert "Eskalera till lex Sarah" not in html
 
 

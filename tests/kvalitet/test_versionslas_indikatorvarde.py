@@ -9,8 +9,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from kvalitet.kolada import kolada_importera
 from kvalitet.models.kvalitetsarbete import Indikatorkalla, Indikatorvarde
-from rapporter.kolada import kolada_importera
 from tests.api.factories import token_klient
 from tests.rapporter.factories import IndikatorvardeFactory, MalFactory
 

@@ -107,7 +107,7 @@ def test_staff_sees_no_list_but_responsible_staff_can_report_own_action(org, cas
     analys = RiskanalysFactory(nod=org.e1, status=AnalysStatus.FASTSTALLD)
     atgard = AtgardFactory(risk=RiskFactory(analys=analys), ansvarig=cast.pia)
     c = logga_in(cast.pia)
-    assert c.get(reverse("riskanalys:index")).status_code == 404
+    assert c.get(reverse("riskanalys:index")).status_code == 403
     assert c.get(reverse("riskanalys:detalj", args=[analys.pk])).status_code == 200
     svar = c.post(
         reverse("riskanalys:atgard", args=[atgard.pk]),
@@ -200,10 +200,11 @@ def test_pdf_contains_the_analysis(org, cast, logga_in, settings, django_capture
 
 
 @pytest.mark.parametrize("person", ["lars", "ada", "hanna", "utan"])
-def test_roles_without_access_get_404_on_pages(cast, person, logga_in):
+def test_roles_without_access_get_403_on_pages(cast, person, logga_in):
+    # Sidorna finns för alla; en roll utan dem får 403 (kvalitet.access: en sida nekas med 403).
     c = logga_in(getattr(cast, person))
     for namn in ("riskanalys:index", "riskanalys:risker", "riskanalys:mallar", "riskanalys:ny"):
-        assert c.get(reverse(namn)).status_code == 404
+        assert c.get(reverse(namn)).status_code == 403
 
 
 def test_edit_risk_inline_with_htmx_and_as_page_without(org, cast, logga_in):

@@ -299,7 +299,12 @@ def test_every_post_form_survives_hostile_values_and_keeps_what_was_typed(namn, 
                 klient.force_login(user)
                 klient.get(sida)
     if namn not in ("utan", "utgangen", "lars", "ada"):
-        assert len(former) >= 5, "rollen såg nästan inga formulär, så nästan inget prövades"
+        # Personalen ser fyra: knappar till formulär rollen inte får använda visas inte (kvalitet.access.SIDOR;
+        # förut stod "Skapa individrapporter" på sidan om ej verkställda beslut för alla).
+        minst = 4 if namn == "pia" else 5
+        assert len(former) >= minst, (
+            f"rollen såg nästan inga formulär, så nästan inget prövades: {sorted(f['action'] for _, f in former)}"
+        )
     rapport = "\n".join(fel + forlorat)
     assert not fel and not forlorat, (
         f"{len(fel)} fel, {len(forlorat)} förlorade ({skickade} skickade):\n{rapport}"

@@ -344,4 +344,4 @@ def test_interruption_is_registered_from_the_form_and_other_committees_insatser_
     assert svar.status_code == 302
     beslut = EjVerkstalltBeslut.objects.get()
     assert beslut.typ == "avbrott" and beslut.fran == D(2025, 6, 1) and beslut.namnd == org.n1
-    assert logga_in(cast.lars).get("/uppfoljning/ej-verkstallda/avbrott/").status_code == 404
+    assert logga_in(cast.lars).get("/uppfoljning/ej-verkstallda/avbrott/").status_code == 403

@@ -1,14 +1,10 @@
 import datetime
-import importlib
 import random
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from kvalitet import demo
-
-# Apparna som bygger vidare på demokommunen, i beroendeordning.
-APPAR = ("riskanalys", "avvikelser", "lexsarah", "uppfoljning", "rapporter")
+from kvalitet import appar, demo
 
 
 class Command(BaseCommand):
@@ -42,13 +38,8 @@ class Command(BaseCommand):
             f"Organisation: {len(enheter)} enheter i {len(namnder)} nämnder. Nya brukare: {nya}."
         )
         if not utan_appar:
-            for app in APPAR:
-                try:
-                    modul = importlib.import_module(f"{app}.demo")
-                except ModuleNotFoundError as fel:
-                    if fel.name != f"{app}.demo":
-                        raise
-                    continue
+            # Apparna som bygger vidare på demokommunen, i INSTALLED_APPS ordning (beroendeordningen).
+            for modul in appar.undermoduler("demo"):
                 modul.seed(kontext)
         self.stdout.write(
             self.style.SUCCESS("Demokommunen är klar. Inloggningar (lösenord: " + demo.DEMO_LOSENORD + "):")
