@@ -385,8 +385,7 @@ def namndjamforelse(user, ar: int, idag: datetime.date) -> dict:
     from django.conf import settings
 
     from avvikelser import queries
-    from lexsarah import queries as lexsarah_queries
-    from uppfoljning import queries as uppfoljning_queries
+    from kvalitet import kopplingar
 
     namnder = namnder_for(user)
     fran = datetime.date(ar, 1, 1)
@@ -399,11 +398,11 @@ def namndjamforelse(user, ar: int, idag: datetime.date) -> dict:
     tackning = {}
     if namnder:
         rot = OrgNod.objects.filter(typ=NodTyp.KOMMUN).order_by("pk").first() or namnder[0]
-        tackning = {r["namnd_id"]: r for r in uppfoljning_queries.tackning_per_namnd(user, rot, fran, till)}
+        tackning = {r["namnd_id"]: r for r in kopplingar.fraga("namndjamforelse.tackning", user, rot, fran, till)}
     rader = []
     for n in namnder:
         p = punkt.get(n.pk)
-        ls = lexsarah_queries.statistik(user, n, ar)
+        ls = kopplingar.fraga("namndjamforelse.lexsarah", user, n, ar)
         tid = utredda_i_tid(user, n, fran, till, dagar)
         t = tackning.get(n.pk)
         rader.append(

@@ -19,6 +19,10 @@ _KOPPLINGAR: dict[str, tuple[str, Callable]] = {}
 # De kopplingar som finns; ett namn utanför listan är ett skrivfel.
 KANDA = {
     "riskanalys.forandringar": "förändringar (som användaren får se) som en riskanalys förberett: fn(user, analys)",
+    # Nämndjämförelsen i avvikelser (trattdiagrammet över nämnder) visar lex Sarah och uppföljningen bredvid;
+    # båda apparna beror redan på avvikelser, så frågan går hit i stället för en import åt andra hållet.
+    "namndjamforelse.lexsarah": "lex Sarah-statistik för noden och året: fn(user, nod, ar) -> dict",
+    "namndjamforelse.tackning": "uppföljningens täckning per nämnd under roten: fn(user, rot, fran, till) -> list[dict]",
 }
 
 

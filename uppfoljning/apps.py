@@ -12,3 +12,4 @@ class UppfoljningConfig(AppConfig):
         from uppfoljning import queries
 
         kopplingar.registrera("riskanalys.forandringar", queries.forandringar_for_riskanalys, av=self.name)
+        kopplingar.registrera("namndjamforelse.tackning", queries.tackning_per_namnd, av=self.name)
