@@ -138,3 +138,134 @@ def mina_uppgifter(user) -> list[Uppgift]:
             )
         )
     return uppgifter
+
+
+# --- startsidan (kvalitet.startsida) -------------------------------------------------------------------
+
+
+def _startsida_bedomning_forsenad(user):
+    """Ärenden som inte är bedömda fast fristen för bedömningen passerat (utredarna)."""
+    return (
+        access.scope(user, Rapport, access.ANDRA)
+        .filter(status__in=(Status.RAPPORT, Status.UTREDNING), bedomning_senast__lt=timezone.localdate())
+        .select_related("enhet")
+        .order_by("bedomning_senast", "pk")
+    )
+
+
+def _startsida_ivo_ej_anmald(user):
+    """Allvarliga missförhållanden som ännu inte anmälts till IVO (ska ske snarast)."""
+    return (
+        access.scope(user, Rapport, access.ANDRA)
+        .filter(allvarligt=True, ivo_skickad__isnull=True)
+        .exclude(status=Status.AVSLUTAD)
+        .select_related("enhet")
+        .order_by("beslutad", "pk")
+    )
+
+
+def _startsida_mina_atgarder(user):
+    """Lex Sarah-åtgärder som användaren ansvarar för och som inte följts upp (samma som bland uppgifterna)."""
+    return (
+        access.scope(user, Atgard)
+        .filter(ansvarig_id=user.pk, uppfoljd__isnull=True)
+        .exclude(rapport__status=Status.AVSLUTAD)
+        .select_related("rapport__enhet")
+        .order_by("klar_senast", "pk")
+    )
+
+
+def _rapportrad(r):
+    from kvalitet.startsida import Rad
+
+    # Aldrig rapportörens namn: bara referensnummer, status och enhet.
+    return Rad(
+        rubrik=f"{r.referensnummer}: {r.get_status_display().lower()}",
+        lank=reverse("lexsarah:detalj", args=[r.pk]),
+        datum=r.bedomning_senast,
+        detalj=r.enhet.namn,
+    )
+
+
+def startsida_urval(user, nyckel: str):
+    from kvalitet.startsida import Rad, Urval
+
+    if nyckel == "lexsarah-bedomning-forsenad" and access.har_roll(user, access.KVALITETSSAMORDNARE):
+        return Urval("Lex Sarah: bedömningen är försenad", _startsida_bedomning_forsenad(user), _rapportrad)
+    if nyckel == "lexsarah-ivo-ej-anmald" and access.har_roll(user, access.KVALITETSSAMORDNARE):
+        return Urval("Lex Sarah: ska anmälas till IVO", _startsida_ivo_ej_anmald(user), _rapportrad)
+    if nyckel == "lexsarah-mina-atgarder":
+        return Urval(
+            "Mina lex Sarah-åtgärder",
+            _startsida_mina_atgarder(user),
+            lambda a: Rad(
+                rubrik=f"{a.rapport.referensnummer}: {a.text[:80]}",
+                lank=reverse("lexsarah:detalj", args=[a.rapport_id]),
+                datum=a.klar_senast,
+                detalj=a.rapport.enhet.namn,
+            ),
+        )
+    return None
+
+
+def startsida(user):
+    """Knappen till rapportformuläret (alla med en enhet att välja), försenade steg (utredarna), egna
+    åtgärder (chefer), egna rapporter (personal) och antal per nämnd (ledning)."""
+    from kvalitet.models import NodTyp, OrgNod
+    from kvalitet.startsida import Bidrag, Knapp, Nyckeltal, Ruta, summera_per_namnd
+
+    b = Bidrag()
+    # Samma urval av enheter som formuläret (RapportForm): finns ingen kan formuläret inte skickas.
+    if OrgNod.objects.filter(
+        pk__in=access.noder(user, *access.ALLA_ROLLER), typ=NodTyp.ENHET, aktiv=True
+    ).exists():
+        b.knappar.append(Knapp("Rapportera missförhållande – lex Sarah", reverse("lexsarah:rapportera")))
+    lista_lank = "kvalitet:start_lista"
+    if access.har_roll(user, access.KVALITETSSAMORDNARE):
+        b.rutor.append(
+            Ruta(
+                "Lex Sarah: bedömningen är försenad",
+                _startsida_bedomning_forsenad(user).count(),
+                reverse(lista_lank, args=["lexsarah-bedomning-forsenad"]),
+                "lexsarah",
+                varning=True,
+            )
+        )
+        b.rutor.append(
+            Ruta(
+                "Lex Sarah: ska anmälas till IVO",
+                _startsida_ivo_ej_anmald(user).count(),
+                reverse(lista_lank, args=["lexsarah-ivo-ej-anmald"]),
+                "lexsarah",
+                varning=True,
+            )
+        )
+    if access.har_roll(user, *access.CHEFER):
+        b.rutor.append(
+            Ruta(
+                "Mina lex Sarah-åtgärder",
+                _startsida_mina_atgarder(user).count(),
+                reverse(lista_lank, args=["lexsarah-mina-atgarder"]),
+                "lexsarah",
+            )
+        )
+    if access.har_roll(user, access.PERSONAL):
+        b.rutor.append(
+            Ruta(
+                "Mina lex Sarah-rapporter", mina_rapporter(user).count(), reverse("lexsarah:mina"), "lexsarah"
+            )
+        )
+    if access.har_roll(user, access.LEDNING):
+        ar = timezone.localdate().year
+        rader = list(
+            _statistik(user, None, ar)
+            .order_by()
+            .values("enhet_id")
+            .annotate(n=Count("pk"), anmalda=Count("pk", filter=Q(ivo_skickad__isnull=False)))
+        )
+        per_enhet = {r["enhet_id"]: r["n"] for r in rader}
+        anmalda = {r["enhet_id"]: r["anmalda"] for r in rader}
+        lank = reverse("lexsarah:register")
+        b.nyckeltal.append(Nyckeltal(f"Lex Sarah-rapporter {ar}", summera_per_namnd(per_enhet), lank))
+        b.nyckeltal.append(Nyckeltal(f"Anmälda till IVO {ar}", summera_per_namnd(anmalda), lank))
+    return b
