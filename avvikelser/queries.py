@@ -506,12 +506,12 @@ def startsida(user):
     """Startsidans rutor: kön per status (chefer, kvalitetssamordnare), försenade åtgärder och trenden
     (chefer), öppna klagomål, signaler (kvalitetssamordnare), egna rapporter (personal) och antal per nämnd
     (ledning). Rutornas tal räknas som listan de länkar till (`ko`, `mina_rapporterade`, urvalen ovan)."""
-    from avvikelser import forms as avvikelse_forms
     from avvikelser.models import KlagomalStatus
-    from kvalitet.startsida import Bidrag, Knapp, Nyckeltal, Ruta, summera_per_namnd
+    from kvalitet.startsida import Bidrag, Knapp, Nyckeltal, Ruta, har_enhet, summera_per_namnd
 
     b = Bidrag()
-    if avvikelse_forms.kan_rapportera(user):
+    # Samma urval av enheter som formuläret (forms.kan_rapportera), en fråga för båda knapparna.
+    if har_enhet(user):
         b.knappar.append(Knapp("Rapportera avvikelse", reverse("avvikelser:rapportera")))
     idag = timezone.localdate()
     koroller = access.har_roll(user, *access.CHEFER, access.KVALITETSSAMORDNARE)
@@ -587,7 +587,7 @@ def startsida(user):
         b.nyckeltal.append(
             Nyckeltal(
                 "Avvikelser, senaste 12 månaderna",
-                summera_per_namnd(per_enhet),
+                summera_per_namnd(user, per_enhet),
                 lank=reverse("avvikelser:statistik"),
             )
         )
@@ -598,5 +598,5 @@ def startsida(user):
             .values_list("enhet_id")
             .annotate(n=Count("pk"))
         )
-        b.nyckeltal.append(Nyckeltal("Öppna klagomål och synpunkter", summera_per_namnd(klagomal)))
+        b.nyckeltal.append(Nyckeltal("Öppna klagomål och synpunkter", summera_per_namnd(user, klagomal)))
     return b

@@ -125,32 +125,47 @@ def urval(user, nyckel: str) -> Urval | None:
     return None
 
 
-def namnd_for_enheter(enhet_ids) -> dict[int, int]:
-    """Nämnden (id) för varje enhet, ur sökvägarna: en fråga. För nyckeltal per nämnd ur antal per enhet."""
-    from django.db.models import Q
+def _cache(user) -> dict:
+    """Per begäran (på användarobjektet, som access.behorighet): det flera appar frågar om samma sida."""
+    if not hasattr(user, "_kvalitet_startsida"):
+        user._kvalitet_startsida = {}
+    return user._kvalitet_startsida
 
+
+def har_enhet(user) -> bool:
+    """Finns en enhet att rapportera för? Samma urval som rapportformulären (aktiva enheter under någon av
+    användarens roller); utan enhet kan formulären inte skickas, så knapparna visas inte."""
     from kvalitet.models import NodTyp, OrgNod
 
-    ids = set(enhet_ids)
-    if not ids:
-        return {}
-    noder = list(
-        OrgNod.objects.filter(Q(typ=NodTyp.NAMND) | Q(pk__in=ids)).values_list("pk", "sokvag", "typ")
-    )
-    namnder = [(pk, vag) for pk, vag, typ in noder if typ == NodTyp.NAMND]
-    resultat = {}
-    for pk, vag, _typ in noder:
-        if pk not in ids:
-            continue
-        for namnd, nvag in namnder:
-            if vag.startswith(nvag):
-                resultat[pk] = namnd
-                break
-    return resultat
+    cache = _cache(user)
+    if "har_enhet" not in cache:
+        cache["har_enhet"] = OrgNod.objects.filter(
+            pk__in=access.noder(user, *access.ALLA_ROLLER), typ=NodTyp.ENHET, aktiv=True
+        ).exists()
+    return cache["har_enhet"]
 
 
-def summera_per_namnd(per_enhet: dict[int, int]) -> dict[int, int]:
-    namnd = namnd_for_enheter(per_enhet)
+def namnd_for_enheter(user, enhet_ids) -> dict[int, int]:
+    """Nämnden (id) för varje enhet, ur sökvägarna: en fråga för alla nämnder och enheter, en gång per
+    begäran. För nyckeltal per nämnd ur antal per enhet."""
+    from kvalitet.models import NodTyp, OrgNod
+
+    cache = _cache(user)
+    if "namnd" not in cache:
+        noder = list(
+            OrgNod.objects.filter(typ__in=(NodTyp.NAMND, NodTyp.ENHET)).values_list("pk", "sokvag", "typ")
+        )
+        namnder = [(pk, vag) for pk, vag, typ in noder if typ == NodTyp.NAMND]
+        cache["namnd"] = {
+            pk: next((n for n, nvag in namnder if vag.startswith(nvag)), None)
+            for pk, vag, typ in noder
+            if typ == NodTyp.ENHET
+        }
+    return {e: cache["namnd"][e] for e in enhet_ids if cache["namnd"].get(e) is not None}
+
+
+def summera_per_namnd(user, per_enhet: dict[int, int]) -> dict[int, int]:
+    namnd = namnd_for_enheter(user, per_enhet)
     summa: dict[int, int] = {}
     for enhet, antal in per_enhet.items():
         if enhet in namnd:

@@ -143,24 +143,24 @@ def mina_uppgifter(user) -> list[Uppgift]:
 # --- startsidan (kvalitet.startsida) -------------------------------------------------------------------
 
 
-def _startsida_bedomning_forsenad(user):
-    """Ärenden som inte är bedömda fast fristen för bedömningen passerat (utredarna)."""
+def _startsida_villkor() -> dict[str, Q]:
+    """Utredarnas försenade steg som villkor, så att rutorna räknas i en fråga och listorna filtrerar lika."""
+    return {
+        # Inte bedömt fast fristen för bedömningen passerat.
+        "bedomning_forsenad": Q(
+            status__in=(Status.RAPPORT, Status.UTREDNING), bedomning_senast__lt=timezone.localdate()
+        ),
+        # Allvarligt missförhållande som ännu inte anmälts till IVO (ska ske snarast).
+        "ivo_ej_anmald": Q(allvarligt=True, ivo_skickad__isnull=True) & ~Q(status=Status.AVSLUTAD),
+    }
+
+
+def _startsida_steg(user, villkor: str):
     return (
         access.scope(user, Rapport, access.ANDRA)
-        .filter(status__in=(Status.RAPPORT, Status.UTREDNING), bedomning_senast__lt=timezone.localdate())
+        .filter(_startsida_villkor()[villkor])
         .select_related("enhet")
         .order_by("bedomning_senast", "pk")
-    )
-
-
-def _startsida_ivo_ej_anmald(user):
-    """Allvarliga missförhållanden som ännu inte anmälts till IVO (ska ske snarast)."""
-    return (
-        access.scope(user, Rapport, access.ANDRA)
-        .filter(allvarligt=True, ivo_skickad__isnull=True)
-        .exclude(status=Status.AVSLUTAD)
-        .select_related("enhet")
-        .order_by("beslutad", "pk")
     )
 
 
@@ -191,9 +191,11 @@ def startsida_urval(user, nyckel: str):
     from kvalitet.startsida import Rad, Urval
 
     if nyckel == "lexsarah-bedomning-forsenad" and access.har_roll(user, access.KVALITETSSAMORDNARE):
-        return Urval("Lex Sarah: bedömningen är försenad", _startsida_bedomning_forsenad(user), _rapportrad)
+        return Urval(
+            "Lex Sarah: bedömningen är försenad", _startsida_steg(user, "bedomning_forsenad"), _rapportrad
+        )
     if nyckel == "lexsarah-ivo-ej-anmald" and access.har_roll(user, access.KVALITETSSAMORDNARE):
-        return Urval("Lex Sarah: ska anmälas till IVO", _startsida_ivo_ej_anmald(user), _rapportrad)
+        return Urval("Lex Sarah: ska anmälas till IVO", _startsida_steg(user, "ivo_ej_anmald"), _rapportrad)
     if nyckel == "lexsarah-mina-atgarder":
         return Urval(
             "Mina lex Sarah-åtgärder",
@@ -211,21 +213,21 @@ def startsida_urval(user, nyckel: str):
 def startsida(user):
     """Knappen till rapportformuläret (alla med en enhet att välja), försenade steg (utredarna), egna
     åtgärder (chefer), egna rapporter (personal) och antal per nämnd (ledning)."""
-    from kvalitet.models import NodTyp, OrgNod
-    from kvalitet.startsida import Bidrag, Knapp, Nyckeltal, Ruta, summera_per_namnd
+    from kvalitet.startsida import Bidrag, Knapp, Nyckeltal, Ruta, har_enhet, summera_per_namnd
 
     b = Bidrag()
     # Samma urval av enheter som formuläret (RapportForm): finns ingen kan formuläret inte skickas.
-    if OrgNod.objects.filter(
-        pk__in=access.noder(user, *access.ALLA_ROLLER), typ=NodTyp.ENHET, aktiv=True
-    ).exists():
+    if har_enhet(user):
         b.knappar.append(Knapp("Rapportera missförhållande – lex Sarah", reverse("lexsarah:rapportera")))
     lista_lank = "kvalitet:start_lista"
     if access.har_roll(user, access.KVALITETSSAMORDNARE):
+        antal = access.scope(user, Rapport, access.ANDRA).aggregate(
+            **{k: Count("pk", filter=v) for k, v in _startsida_villkor().items()}
+        )
         b.rutor.append(
             Ruta(
                 "Lex Sarah: bedömningen är försenad",
-                _startsida_bedomning_forsenad(user).count(),
+                antal["bedomning_forsenad"],
                 reverse(lista_lank, args=["lexsarah-bedomning-forsenad"]),
                 "lexsarah",
                 varning=True,
@@ -234,7 +236,7 @@ def startsida(user):
         b.rutor.append(
             Ruta(
                 "Lex Sarah: ska anmälas till IVO",
-                _startsida_ivo_ej_anmald(user).count(),
+                antal["ivo_ej_anmald"],
                 reverse(lista_lank, args=["lexsarah-ivo-ej-anmald"]),
                 "lexsarah",
                 varning=True,
@@ -266,6 +268,6 @@ def startsida(user):
         per_enhet = {r["enhet_id"]: r["n"] for r in rader}
         anmalda = {r["enhet_id"]: r["anmalda"] for r in rader}
         lank = reverse("lexsarah:register")
-        b.nyckeltal.append(Nyckeltal(f"Lex Sarah-rapporter {ar}", summera_per_namnd(per_enhet), lank))
-        b.nyckeltal.append(Nyckeltal(f"Anmälda till IVO {ar}", summera_per_namnd(anmalda), lank))
+        b.nyckeltal.append(Nyckeltal(f"Lex Sarah-rapporter {ar}", summera_per_namnd(user, per_enhet), lank))
+        b.nyckeltal.append(Nyckeltal(f"Anmälda till IVO {ar}", summera_per_namnd(user, anmalda), lank))
     return b
