@@ -494,7 +494,7 @@ def _startsida_trend(user, idag: datetime.date):
     for r in antal_per_enhet_och_manad(user, None, manadslista[0], efter):
         per_manad[r["manad"]] += r["antal"]
     return diagram.staplar(
-        "Avvikelser per månad, senaste 12 månaderna",
+        "Avvikelser per månad, senaste 12 hela månaderna",
         [diagram.manadsetikett(m) for m in manadslista],
         [per_manad.get(m, 0) for m in manadslista],
         kolumnrubrik="Månad",
@@ -586,7 +586,7 @@ def startsida(user):
             per_enhet[r["enhet_id"]] += r["antal"]
         b.nyckeltal.append(
             Nyckeltal(
-                "Avvikelser, senaste 12 månaderna",
+                "Avvikelser, senaste 12 hela månaderna",
                 summera_per_namnd(user, per_enhet),
                 lank=reverse("avvikelser:statistik"),
             )

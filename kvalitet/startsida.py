@@ -44,7 +44,7 @@ class Nyckeltal:
     """En kolumn i ledningens jämförelse: ett tal per nämnd (bara sammanställningar)."""
 
     rubrik: str
-    per_namnd: dict[int, int | float]
+    per_namnd: dict[int, int | float | None]
     lank: str = ""
     enhet: str = ""  # t.ex. "%"
 
@@ -109,11 +109,15 @@ def _jamforelse(user, nyckeltal: list[Nyckeltal]) -> dict:
     namnder = OrgNod.objects.filter(
         typ=NodTyp.NAMND, aktiv=True, pk__in=access.noder(user, access.LEDNING)
     ).order_by("namn")
-    rader = [
-        (n.namn, [f"{t.per_namnd.get(n.pk, 0)}{' ' + t.enhet if t.enhet else ''}" for t in nyckeltal])
-        for n in namnder
-    ]
+    rader = [(n.namn, [_visa(t, t.per_namnd.get(n.pk, 0)) for t in nyckeltal]) for n in namnder]
     return {"kolumner": nyckeltal, "rader": rader}
+
+
+def _visa(t: Nyckeltal, varde) -> str:
+    # None: talet finns inte (t.ex. en andel utan några berörda), vilket inte är detsamma som 0 %.
+    if varde is None:
+        return "–"
+    return f"{varde} {t.enhet}" if t.enhet else str(varde)
 
 
 def urval(user, nyckel: str) -> Urval | None:

@@ -436,10 +436,10 @@ def startsida(user):
                 )
     if access.har_roll(user, access.LEDNING):
         beh = access.behorighet(user)
-        andelar: dict[int, int] = {}
+        andelar: dict[int, int | None] = {}
         for nod in OrgNod.objects.filter(pk__in=beh.tilldelade_noder(access.LEDNING), aktiv=True):
             for r in tackning_per_namnd(user, nod):
-                andelar[r["namnd_id"]] = r["andel_kompletta"]
+                andelar[r["namnd_id"]] = r["andel_kompletta"] if r["berorda"] else None
         b.nyckeltal.append(
             Nyckeltal(
                 "Kompletta uppföljningar av förändrade insatser",

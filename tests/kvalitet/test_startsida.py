@@ -94,7 +94,7 @@ def test_unit_manager_sees_own_units_numbers_only(data, cast, logga_in):
     # Inte kvalitetssamordnarens eller handläggarens rutor, och ingen nämndjämförelse.
     assert not any(r.startswith("Lex Sarah:") or "uppföljning" in r for r in rutor)
     assert svar.context["sida"].jamforelse is None
-    assert "Avvikelser per månad, senaste 12 månaderna" in html
+    assert "Avvikelser per månad, senaste 12 hela månaderna" in html
     # Elsa (E3) ser sina egna tal, aldrig E1:s.
     rutor = _rutor(_sida(logga_in(cast.elsa))[0])
     assert rutor["Avvikelser: rapporterad"] == 3
@@ -143,7 +143,12 @@ def test_case_officer_sees_own_cases_and_staff_own_reports(data, cast, logga_in)
     assert rutor["Mina lex Sarah-rapporter"].antal == 1
 
 
-def test_management_sees_committees_side_by_side_without_names(data, cast, logga_in):
+def test_management_sees_committees_side_by_side_without_names(data, org, cast, logga_in):
+    # Två avvikelser i en tidigare hel månad vid E4 (N2), en vid E2 (N1).
+    for enhet in (org.e4, org.e4, org.e2):
+        AvvikelseFactory(
+            enhet=enhet, rapporterad_av=cast.utan, handelsetid=timezone.now() - datetime.timedelta(days=40)
+        )
     svar, html = _sida(logga_in(cast.lars))
     assert svar.context["sida"].rutor == []
     j = svar.context["sida"].jamforelse
@@ -156,7 +161,10 @@ def test_management_sees_committees_side_by_side_without_names(data, cast, logga
     assert rader["Nämnd N2"]["Öppna klagomål och synpunkter"] == "1"
     assert rader["Nämnd N1"][f"Lex Sarah-rapporter {ar}"] == "3"
     assert rader["Nämnd N2"][f"Lex Sarah-rapporter {ar}"] == "1"
+    assert rader["Nämnd N1"]["Avvikelser, senaste 12 hela månaderna"] == "1"
+    assert rader["Nämnd N2"]["Avvikelser, senaste 12 hela månaderna"] == "2"
     assert rader["Nämnd N1"]["Kompletta uppföljningar av förändrade insatser"] == "33 %"  # 1 komplett av 3
+    assert rader["Nämnd N2"]["Kompletta uppföljningar av förändrade insatser"] == "0 %"
     assert "Nämnderna sida vid sida" in html
     for namn in ("Greta", "Gran", "Hemlig", "Karlsson", "Ny rutin", "Pia"):
         assert namn not in html
@@ -232,3 +240,19 @@ def test_start_page_query_count_per_role(data, cast, logga_in, django_assert_max
     klient.get(reverse("kvalitet:start"))
     with django_assert_max_num_queries(tak):
         assert klient.get(reverse("kvalitet:start")).status_code == 200
+
+
+def test_managers_trend_counts_own_units_per_month(data, org, cast, logga_in):
+    forr = timezone.now() - datetime.timedelta(days=40)
+    for enhet in (org.e1, org.e3, org.e3):
+        AvvikelseFactory(enhet=enhet, rapporterad_av=cast.utan, handelsetid=forr)
+    manad = timezone.localtime(forr).date()
+    (d,) = _sida(logga_in(cast.erik))[0].context["sida"].diagram
+    per_manad = {rad[0]: rad[1] for rad in d.rader}
+    assert len(per_manad) == 12
+    from kvalitet.diagram import manadsetikett
+
+    assert per_manad[manadsetikett(manad)] == "1"
+    assert sum(int(v) for v in per_manad.values()) == 1
+    (d,) = _sida(logga_in(cast.elsa))[0].context["sida"].diagram
+    assert sum(int(rad[1]) for rad in d.rader) == 2
