@@ -430,6 +430,9 @@ def styrdiagram_for_ar(user, nod: OrgNod, ar: int) -> dict | None:
 
 # --- startsidan (kvalitet.startsida) -------------------------------------------------------------------
 
+# Listorna bakom rutorna (kvalitet:start_lista); säkerhetsgenomgången prövar varje nyckel för varje roll.
+STARTSIDA_NYCKLAR = ("avvikelser-atgarder-forsenade", "klagomal-oppna")
+
 
 def _startsida_atgarder_forsenade(user) -> QuerySet:
     """Avvikelseåtgärder som inte är klara och vars datum passerat, vid chefens enheter."""

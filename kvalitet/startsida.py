@@ -120,6 +120,11 @@ def _visa(t: Nyckeltal, varde) -> str:
     return f"{varde} {t.enhet}" if t.enhet else str(varde)
 
 
+def nycklar() -> list[str]:
+    """Alla nycklar till listorna bakom rutorna (för säkerhetsgenomgången av varje URL)."""
+    return [n for m in _moduler() for n in getattr(m, "STARTSIDA_NYCKLAR", ())]
+
+
 def urval(user, nyckel: str) -> Urval | None:
     """Listan bakom en ruta, eller None om ingen app känner nyckeln för användaren."""
     for m in _moduler():

@@ -142,6 +142,9 @@ def mina_uppgifter(user) -> list[Uppgift]:
 
 # --- startsidan (kvalitet.startsida) -------------------------------------------------------------------
 
+# Listorna bakom rutorna (kvalitet:start_lista); säkerhetsgenomgången prövar varje nyckel för varje roll.
+STARTSIDA_NYCKLAR = ("lexsarah-bedomning-forsenad", "lexsarah-ivo-ej-anmald", "lexsarah-mina-atgarder")
+
 
 def _startsida_villkor() -> dict[str, Q]:
     """Utredarnas försenade steg som villkor, så att rutorna räknas i en fråga och listorna filtrerar lika."""

@@ -341,6 +341,9 @@ def aktiva_insatser_per_manad(user, nod: OrgNod | None, manader: list[datetime.d
 
 # --- startsidan (kvalitet.startsida) -------------------------------------------------------------------
 
+# Listorna bakom rutorna (kvalitet:start_lista); säkerhetsgenomgången prövar varje nyckel för varje roll.
+STARTSIDA_NYCKLAR = ("uppfoljning-ofullstandiga", "uppfoljning-forsenade")
+
 # Luckorna som visas som rutor för kvalitetssamordnaren, med rutans rubrik (listan: tackning_brist).
 STARTSIDA_BRISTER = {
     "ej_kontaktade": "Berörda som inte kontaktats",

@@ -256,3 +256,15 @@ def test_managers_trend_counts_own_units_per_month(data, org, cast, logga_in):
     assert sum(int(v) for v in per_manad.values()) == 1
     (d,) = _sida(logga_in(cast.elsa))[0].context["sida"].diagram
     assert sum(int(rad[1]) for rad in d.rader) == 2
+
+
+def test_every_tile_list_key_is_registered_for_the_security_sweeps(data, cast, logga_in):
+    from kvalitet.startsida import nycklar
+
+    kanda = set(nycklar())
+    anvanda = set()
+    for namn in ("pia", "erik", "hanna", "kim"):
+        for ruta in _sida(logga_in(getattr(cast, namn)))[0].context["sida"].rutor:
+            if ruta.lank.startswith("/start/"):
+                anvanda.add(ruta.lank.split("/")[2])
+    assert anvanda == kanda
