@@ -83,7 +83,7 @@ class Startsida:
     rutor: list[Ruta]
     signaler: list[Uppgift]
     diagram: list
-    jamforelse: dict | None  # {"kolumner": [Nyckeltal], "rader": [(namn, [värden])]}
+    jamforelse: dict | None  # {"namnder": [namn], "rader": [(Nyckeltal, [värde per nämnd])]}
 
 
 def _moduler():
@@ -103,14 +103,17 @@ def startsida(user) -> Startsida:
 
 
 def _jamforelse(user, nyckeltal: list[Nyckeltal]) -> dict:
-    """Nämnderna under användarens noder som rader, nyckeltalen som kolumner (saknat värde: 0)."""
+    """Nämnderna under användarens ledningsnoder sida vid sida, ett nyckeltal per rad (saknat värde: 0)."""
     from kvalitet.models import NodTyp, OrgNod
 
     namnder = OrgNod.objects.filter(
         typ=NodTyp.NAMND, aktiv=True, pk__in=access.noder(user, access.LEDNING)
     ).order_by("namn")
-    rader = [(n.namn, [_visa(t, t.per_namnd.get(n.pk, 0)) for t in nyckeltal]) for n in namnder]
-    return {"kolumner": nyckeltal, "rader": rader}
+    # Nämnderna som kolumner, nyckeltalen som rader: ryms på en telefon (få nämnder, många tal).
+    rader = [(t, [_visa(t, t.per_namnd.get(n.pk, 0)) for n in namnder]) for t in nyckeltal]
+    # Samma tal per nämnd, för telefonen (en ruta per nämnd i stället för en bred tabell).
+    per_namnd = [(n.namn, [(t, varden[i]) for t, varden in rader]) for i, n in enumerate(namnder)]
+    return {"namnder": [n.namn for n in namnder], "rader": rader, "per_namnd": per_namnd}
 
 
 def _visa(t: Nyckeltal, varde) -> str:

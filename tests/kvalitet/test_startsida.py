@@ -152,9 +152,9 @@ def test_management_sees_committees_side_by_side_without_names(data, org, cast, 
     svar, html = _sida(logga_in(cast.lars))
     assert svar.context["sida"].rutor == []
     j = svar.context["sida"].jamforelse
-    rubriker = [k.rubrik for k in j["kolumner"]]
     ar = timezone.localdate().year
-    rader = {namn: dict(zip(rubriker, varden, strict=True)) for namn, varden in j["rader"]}
+    assert j["namnder"] == ["Nämnd N1", "Nämnd N2"]
+    rader = {namn: {t.rubrik: varden[i] for t, varden in j["rader"]} for i, namn in enumerate(j["namnder"])}
     assert set(rader) == {"Nämnd N1", "Nämnd N2"}
     # Avvikelserna i testet hände i dag: de hör till den pågående månaden, som inte ingår (hela månader).
     assert rader["Nämnd N1"]["Öppna klagomål och synpunkter"] == "2"
@@ -166,6 +166,11 @@ def test_management_sees_committees_side_by_side_without_names(data, org, cast, 
     assert rader["Nämnd N1"]["Kompletta uppföljningar av förändrade insatser"] == "33 %"  # 1 komplett av 3
     assert rader["Nämnd N2"]["Kompletta uppföljningar av förändrade insatser"] == "0 %"
     assert "Nämnderna sida vid sida" in html
+    # Länkarna leder till sammanställningar ledningen får läsa.
+    klient = logga_in(cast.lars)
+    for t, _varden in j["rader"]:
+        if t.lank:
+            assert klient.get(t.lank).status_code == 200, t.lank
     for namn in ("Greta", "Gran", "Hemlig", "Karlsson", "Ny rutin", "Pia"):
         assert namn not in html
 
