@@ -505,6 +505,40 @@ def _startsida_trend(user, idag: datetime.date):
     )
 
 
+def _startsida_signaler(user, idag: datetime.date) -> list[tuple[int, str, list[str]]]:
+    """(nod, namn, regler) för kvalitetssamordnarens noder med en aktuell signal. Styrdiagrammen bygger på
+    hela månader, så de ändras sällan under en dag: resultatet sparas en timme per användare, dag och
+    rolltilldelningar (en ändrad roll ger en ny nyckel). Utan cache (Redis nere) räknas det om."""
+    import hashlib
+    import logging
+
+    from django.core.cache import cache
+
+    from avvikelser import styrdiagram
+
+    roller = repr(sorted(access.behorighet(user).tilldelningar)).encode()
+    nyckel = f"startsida:signaler:{user.pk}:{idag.isoformat()}:{hashlib.sha256(roller).hexdigest()[:16]}"
+    logg = logging.getLogger(__name__)
+    try:
+        sparat = cache.get(nyckel)
+    except Exception as fel:  # noqa: BLE001 - cachen är en genväg, aldrig ett krav
+        logg.warning("Startsidans signaler: cachen svarar inte (%s)", fel)
+        sparat = None
+    if sparat is not None:
+        return sparat
+    egna = access.noder(user, access.KVALITETSSAMORDNARE)
+    signaler = [
+        (s.nod.pk, s.nod.namn, s.aktuella)
+        for s in styrdiagram.for_noder(user, None, idag)
+        if s.aktuella and s.nod.pk in egna
+    ]
+    try:
+        cache.set(nyckel, signaler, 3600)
+    except Exception as fel:  # noqa: BLE001
+        logg.warning("Startsidans signaler: cachen svarar inte (%s)", fel)
+    return signaler
+
+
 def startsida(user):
     """Startsidans rutor: kön per status (chefer, kvalitetssamordnare), försenade åtgärder och trenden
     (chefer), öppna klagomål, signaler (kvalitetssamordnare), egna rapporter (personal) och antal per nämnd
@@ -520,7 +554,12 @@ def startsida(user):
     koroller = access.har_roll(user, *access.CHEFER, access.KVALITETSSAMORDNARE)
     if koroller:
         oppna = [AvvikelseStatus.RAPPORTERAD, AvvikelseStatus.UNDER_UTREDNING, AvvikelseStatus.ATGARDAD]
-        antal = access.scope(user, Avvikelse).aggregate(**{s: Count("pk", filter=Q(status=s)) for s in oppna})
+        # Bara de öppna raderna läses (indexet enhet, status), inte nämndens alla avvikelser.
+        antal = (
+            access.scope(user, Avvikelse)
+            .filter(status__in=oppna)
+            .aggregate(**{s: Count("pk", filter=Q(status=s)) for s in oppna})
+        )
         etiketter = dict(AvvikelseStatus.choices)
         for s in oppna:
             b.rutor.append(
@@ -553,17 +592,14 @@ def startsida(user):
         )
     if access.har_roll(user, access.KVALITETSSAMORDNARE):
         # Chefernas signaler står redan bland uppgifterna (mina_uppgifter); här nämndens, områdenas och enheternas.
-        from avvikelser import styrdiagram
-
         b.signaler.extend(
             Uppgift(
-                rubrik=f"Signal i styrdiagrammet: {s.nod.namn}",
-                lank=f"{reverse('avvikelser:styrdiagram')}?nod={s.nod.pk}",
+                rubrik=f"Signal i styrdiagrammet: {namn}",
+                lank=f"{reverse('avvikelser:styrdiagram')}?nod={pk}",
                 kalla="avvikelser",
-                detalj=", ".join(s.aktuella),
+                detalj=", ".join(regler),
             )
-            for s in styrdiagram.for_noder(user, None, idag)
-            if s.aktuella and s.nod.pk in access.noder(user, access.KVALITETSSAMORDNARE)
+            for pk, namn, regler in _startsida_signaler(user, idag)
         )
     if access.har_roll(user, access.PERSONAL):
         per_status = dict(mina_rapporterade(user).order_by().values_list("status").annotate(n=Count("pk")))
