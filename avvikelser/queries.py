@@ -492,3 +492,216 @@ def andel_for_indikator(
     if not r["alla"]:
         return None
     return round(100 * r["del_"] / r["alla"], 1)
+
+
+# --- startsidan (kvalitet.startsida) -------------------------------------------------------------------
+
+# Listorna bakom rutorna (kvalitet:start_lista); säkerhetsgenomgången prövar varje nyckel för varje roll.
+STARTSIDA_NYCKLAR = ("avvikelser-atgarder-forsenade", "klagomal-oppna")
+
+
+def _startsida_atgarder_forsenade(user) -> QuerySet:
+    """Avvikelseåtgärder som inte är klara och vars datum passerat, vid chefens enheter."""
+    from avvikelser.models import Atgard
+
+    return (
+        access.scope(user, Atgard, access.ANDRA)
+        .filter(klar=False, klar_senast__lt=timezone.localdate())
+        .select_related("avvikelse__enhet")
+        .order_by("klar_senast", "pk")
+    )
+
+
+def _startsida_klagomal_oppna(user) -> QuerySet:
+    from avvikelser.models import KlagomalStatus
+
+    return (
+        access.scope(user, Klagomal)
+        .exclude(status=KlagomalStatus.AVSLUTAT)
+        .select_related("enhet")
+        .order_by("inkommet", "pk")
+    )
+
+
+def startsida_urval(user, nyckel: str):
+    from kvalitet.startsida import Rad, Urval
+
+    if nyckel == "avvikelser-atgarder-forsenade" and access.har_roll(user, *access.CHEFER):
+        return Urval(
+            rubrik="Försenade åtgärder i avvikelser",
+            qs=_startsida_atgarder_forsenade(user),
+            rad=lambda a: Rad(
+                rubrik=f"{a.avvikelse.referensnummer}: {a.text[:80]}",
+                lank=reverse("avvikelser:detalj", args=[a.avvikelse_id]),
+                datum=a.klar_senast,
+                detalj=a.avvikelse.enhet.namn,
+            ),
+        )
+    if nyckel == "klagomal-oppna" and access.har_roll(user, *access.CHEFER, access.KVALITETSSAMORDNARE):
+        return Urval(
+            rubrik="Öppna klagomål och synpunkter",
+            qs=_startsida_klagomal_oppna(user),
+            # Inget namn: avsändaren kan vara anonym; referensnumret leder till ärendet.
+            rad=lambda k: Rad(
+                rubrik=f"{k.referensnummer}: {k.get_typ_display()}, {k.get_status_display().lower()}",
+                lank=reverse("avvikelser:klagomal_detalj", args=[k.pk]),
+                datum=timezone.localtime(k.inkommet).date(),
+                detalj=k.enhet.namn,
+            ),
+        )
+    return None
+
+
+def _startsida_trend(user, idag: datetime.date):
+    """Avvikelser per månad de senaste 12 hela månaderna vid användarens noder (en grupperad fråga)."""
+    from avvikelser.styrdiagram import manader
+    from kvalitet import diagram
+
+    manadslista = manader(idag, 12)
+    efter = idag.replace(day=1)
+    per_manad = Counter()
+    for r in antal_per_enhet_och_manad(user, None, manadslista[0], efter):
+        per_manad[r["manad"]] += r["antal"]
+    return diagram.staplar(
+        "Avvikelser per månad, senaste 12 hela månaderna",
+        [diagram.manadsetikett(m) for m in manadslista],
+        [per_manad.get(m, 0) for m in manadslista],
+        kolumnrubrik="Månad",
+        vardesrubrik="Antal avvikelser",
+    )
+
+
+def _startsida_signaler(user, idag: datetime.date) -> list[tuple[int, str, list[str]]]:
+    """(nod, namn, regler) för kvalitetssamordnarens noder med en aktuell signal. Styrdiagrammen bygger på
+    hela månader, så de ändras sällan under en dag: resultatet sparas en timme per användare, dag och
+    rolltilldelningar (en ändrad roll ger en ny nyckel). Utan cache (Redis nere) räknas det om."""
+    import hashlib
+    import logging
+
+    from django.core.cache import cache
+
+    from avvikelser import styrdiagram
+
+    roller = repr(sorted(access.behorighet(user).tilldelningar)).encode()
+    nyckel = f"startsida:signaler:{user.pk}:{idag.isoformat()}:{hashlib.sha256(roller).hexdigest()[:16]}"
+    logg = logging.getLogger(__name__)
+    try:
+        sparat = cache.get(nyckel)
+    except Exception as fel:  # noqa: BLE001 - cachen är en genväg, aldrig ett krav
+        logg.warning("Startsidans signaler: cachen svarar inte (%s)", fel)
+        sparat = None
+    if sparat is not None:
+        return sparat
+    egna = access.noder(user, access.KVALITETSSAMORDNARE)
+    signaler = [
+        (s.nod.pk, s.nod.namn, s.aktuella)
+        for s in styrdiagram.for_noder(user, None, idag)
+        if s.aktuella and s.nod.pk in egna
+    ]
+    try:
+        cache.set(nyckel, signaler, 3600)
+    except Exception as fel:  # noqa: BLE001
+        logg.warning("Startsidans signaler: cachen svarar inte (%s)", fel)
+    return signaler
+
+
+def startsida(user):
+    """Startsidans rutor: kön per status (chefer, kvalitetssamordnare), försenade åtgärder och trenden
+    (chefer), öppna klagomål, signaler (kvalitetssamordnare), egna rapporter (personal) och antal per nämnd
+    (ledning). Rutornas tal räknas som listan de länkar till (`ko`, `mina_rapporterade`, urvalen ovan)."""
+    from avvikelser.models import KlagomalStatus
+    from kvalitet.startsida import Bidrag, Knapp, Nyckeltal, Ruta, har_enhet, summera_per_namnd
+
+    b = Bidrag()
+    # Samma urval av enheter som formuläret (forms.kan_rapportera), en fråga för båda knapparna.
+    if har_enhet(user):
+        b.knappar.append(Knapp("Rapportera avvikelse", reverse("avvikelser:rapportera")))
+    idag = timezone.localdate()
+    koroller = access.har_roll(user, *access.CHEFER, access.KVALITETSSAMORDNARE)
+    if koroller:
+        oppna = [AvvikelseStatus.RAPPORTERAD, AvvikelseStatus.UNDER_UTREDNING, AvvikelseStatus.ATGARDAD]
+        # Bara de öppna raderna läses (indexet enhet, status), inte nämndens alla avvikelser.
+        antal = (
+            access.scope(user, Avvikelse)
+            .filter(status__in=oppna)
+            .aggregate(**{s: Count("pk", filter=Q(status=s)) for s in oppna})
+        )
+        etiketter = dict(AvvikelseStatus.choices)
+        for s in oppna:
+            b.rutor.append(
+                Ruta(
+                    rubrik=f"Avvikelser: {str(etiketter[s]).lower()}",
+                    antal=antal[s],
+                    lank=f"{reverse('avvikelser:index')}?status={s}",
+                    kalla="avvikelser",
+                )
+            )
+    if access.har_roll(user, *access.CHEFER):
+        b.rutor.append(
+            Ruta(
+                rubrik="Försenade åtgärder i avvikelser",
+                antal=_startsida_atgarder_forsenade(user).count(),
+                lank=reverse("kvalitet:start_lista", args=["avvikelser-atgarder-forsenade"]),
+                kalla="avvikelser",
+                varning=True,
+            )
+        )
+        b.diagram.append(_startsida_trend(user, idag))
+    if koroller:
+        b.rutor.append(
+            Ruta(
+                rubrik="Öppna klagomål och synpunkter",
+                antal=_startsida_klagomal_oppna(user).count(),
+                lank=reverse("kvalitet:start_lista", args=["klagomal-oppna"]),
+                kalla="avvikelser",
+            )
+        )
+    if access.har_roll(user, access.KVALITETSSAMORDNARE):
+        # Chefernas signaler står redan bland uppgifterna (mina_uppgifter); här nämndens, områdenas och enheternas.
+        b.signaler.extend(
+            Uppgift(
+                rubrik=f"Signal i styrdiagrammet: {namn}",
+                lank=f"{reverse('avvikelser:styrdiagram')}?nod={pk}",
+                kalla="avvikelser",
+                detalj=", ".join(regler),
+            )
+            for pk, namn, regler in _startsida_signaler(user, idag)
+        )
+    if access.har_roll(user, access.PERSONAL):
+        per_status = dict(mina_rapporterade(user).order_by().values_list("status").annotate(n=Count("pk")))
+        etiketter = dict(AvvikelseStatus.choices)
+        b.rutor.append(
+            Ruta(
+                rubrik="Mina avvikelserapporter",
+                antal=sum(per_status.values()),
+                lank=reverse("avvikelser:mina"),
+                kalla="avvikelser",
+                detalj=", ".join(
+                    f"{per_status[s]} {str(etiketter[s]).lower()}" for s in etiketter if per_status.get(s)
+                ),
+            )
+        )
+    if access.har_roll(user, access.LEDNING):
+        # Bara antal per enhet ur statistikurvalet, summerade per nämnd: inga enskilda.
+        from avvikelser.styrdiagram import manader
+
+        manadslista = manader(idag, 12)
+        per_enhet: Counter = Counter()
+        for r in antal_per_enhet_och_manad(user, None, manadslista[0], idag.replace(day=1)):
+            per_enhet[r["enhet_id"]] += r["antal"]
+        b.nyckeltal.append(
+            Nyckeltal(
+                "Avvikelser, senaste 12 hela månaderna",
+                summera_per_namnd(user, per_enhet),
+                lank=reverse("avvikelser:statistik"),
+            )
+        )
+        klagomal = dict(
+            access.scope(user, Klagomal, access.STATISTIK)
+            .exclude(status=KlagomalStatus.AVSLUTAT)
+            .order_by()
+            .values_list("enhet_id")
+            .annotate(n=Count("pk"))
+        )
+        b.nyckeltal.append(Nyckeltal("Öppna klagomål och synpunkter", summera_per_namnd(user, klagomal)))
+    return b

@@ -8,6 +8,7 @@ from kvalitet import health, metrik, tvafaktor, views
 app_urls = (
     [
         path("", views.start, name="start"),
+        path("start/<slug:nyckel>/", views.start_lista, name="start_lista"),
         path("organisation/", views.organisation, name="organisation"),
         path("brukare/", views.brukare_lista, name="brukare_lista"),
         path("brukare/ny/", views.brukare_ny, name="brukare_ny"),

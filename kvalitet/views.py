@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kvalitet import access, queries, services
+from kvalitet import access, queries, services, startsida
 from kvalitet.audit import logga_visning
 from kvalitet.enskildval import URVAL
 from kvalitet.enskildval import SokForm as EnskildSokForm
@@ -24,14 +25,32 @@ SIDSTORLEK = 25
 
 
 def start(request):
-    """Mina uppgifter: det som väntar på användaren, förfallet först, och olästa notiser."""
+    """Startsidan per roll: rapportknapparna, rutorna (tal med länk till listan bakom), signaler, trend
+    eller nämndjämförelse, Mina uppgifter och olästa notiser (kvalitet.startsida)."""
     return render(
         request,
         "kvalitet/start.html",
         {
+            "sida": startsida.startsida(request.user),
             "uppgifter": mina_uppgifter(request.user),
             "notiser": queries.notifikationer(request.user).filter(last__isnull=True)[:10],
         },
+    )
+
+
+def start_lista(request, nyckel: str):
+    """Listan bakom en ruta på startsidan som ingen annan lista filtrerar fram (samma urval som talet)."""
+    urval = startsida.urval(request.user, nyckel)
+    if urval is None:
+        raise Http404
+    sida = Paginator(urval.qs, SIDSTORLEK).get_page(request.GET.get("sida"))
+    brukare = [b for b in (urval.brukare(o) for o in sida) if b]
+    if brukare:
+        logga_visning(request, brukare, f"startsidan: {urval.rubrik}")
+    return render(
+        request,
+        "kvalitet/start_lista.html",
+        {"urval": urval, "sida": sida, "rader": [urval.rad(o) for o in sida]},
     )
 
 

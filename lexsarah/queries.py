@@ -138,3 +138,139 @@ def mina_uppgifter(user) -> list[Uppgift]:
             )
         )
     return uppgifter
+
+
+# --- startsidan (kvalitet.startsida) -------------------------------------------------------------------
+
+# Listorna bakom rutorna (kvalitet:start_lista); säkerhetsgenomgången prövar varje nyckel för varje roll.
+STARTSIDA_NYCKLAR = ("lexsarah-bedomning-forsenad", "lexsarah-ivo-ej-anmald", "lexsarah-mina-atgarder")
+
+
+def _startsida_villkor() -> dict[str, Q]:
+    """Utredarnas försenade steg som villkor, så att rutorna räknas i en fråga och listorna filtrerar lika."""
+    return {
+        # Inte bedömt fast fristen för bedömningen passerat.
+        "bedomning_forsenad": Q(
+            status__in=(Status.RAPPORT, Status.UTREDNING), bedomning_senast__lt=timezone.localdate()
+        ),
+        # Allvarligt missförhållande som ännu inte anmälts till IVO (ska ske snarast).
+        "ivo_ej_anmald": Q(allvarligt=True, ivo_skickad__isnull=True) & ~Q(status=Status.AVSLUTAD),
+    }
+
+
+def _startsida_steg(user, villkor: str):
+    return (
+        access.scope(user, Rapport, access.ANDRA)
+        .filter(_startsida_villkor()[villkor])
+        .select_related("enhet")
+        .order_by("bedomning_senast", "pk")
+    )
+
+
+def _startsida_mina_atgarder(user):
+    """Lex Sarah-åtgärder som användaren ansvarar för och som inte följts upp (samma som bland uppgifterna)."""
+    return (
+        access.scope(user, Atgard)
+        .filter(ansvarig_id=user.pk, uppfoljd__isnull=True)
+        .exclude(rapport__status=Status.AVSLUTAD)
+        .select_related("rapport__enhet")
+        .order_by("klar_senast", "pk")
+    )
+
+
+def _rapportrad(r):
+    from kvalitet.startsida import Rad
+
+    # Aldrig rapportörens namn: bara referensnummer, status och enhet.
+    return Rad(
+        rubrik=f"{r.referensnummer}: {r.get_status_display().lower()}",
+        lank=reverse("lexsarah:detalj", args=[r.pk]),
+        datum=r.bedomning_senast,
+        detalj=r.enhet.namn,
+    )
+
+
+def startsida_urval(user, nyckel: str):
+    from kvalitet.startsida import Rad, Urval
+
+    if nyckel == "lexsarah-bedomning-forsenad" and access.har_roll(user, access.KVALITETSSAMORDNARE):
+        return Urval(
+            "Lex Sarah: bedömningen är försenad", _startsida_steg(user, "bedomning_forsenad"), _rapportrad
+        )
+    if nyckel == "lexsarah-ivo-ej-anmald" and access.har_roll(user, access.KVALITETSSAMORDNARE):
+        return Urval("Lex Sarah: ska anmälas till IVO", _startsida_steg(user, "ivo_ej_anmald"), _rapportrad)
+    if nyckel == "lexsarah-mina-atgarder":
+        return Urval(
+            "Mina lex Sarah-åtgärder",
+            _startsida_mina_atgarder(user),
+            lambda a: Rad(
+                rubrik=f"{a.rapport.referensnummer}: {a.text[:80]}",
+                lank=reverse("lexsarah:detalj", args=[a.rapport_id]),
+                datum=a.klar_senast,
+                detalj=a.rapport.enhet.namn,
+            ),
+        )
+    return None
+
+
+def startsida(user):
+    """Knappen till rapportformuläret (alla med en enhet att välja), försenade steg (utredarna), egna
+    åtgärder (chefer), egna rapporter (personal) och antal per nämnd (ledning)."""
+    from kvalitet.startsida import Bidrag, Knapp, Nyckeltal, Ruta, har_enhet, summera_per_namnd
+
+    b = Bidrag()
+    # Samma urval av enheter som formuläret (RapportForm): finns ingen kan formuläret inte skickas.
+    if har_enhet(user):
+        b.knappar.append(Knapp("Rapportera missförhållande – lex Sarah", reverse("lexsarah:rapportera")))
+    lista_lank = "kvalitet:start_lista"
+    if access.har_roll(user, access.KVALITETSSAMORDNARE):
+        antal = access.scope(user, Rapport, access.ANDRA).aggregate(
+            **{k: Count("pk", filter=v) for k, v in _startsida_villkor().items()}
+        )
+        b.rutor.append(
+            Ruta(
+                "Lex Sarah: bedömningen är försenad",
+                antal["bedomning_forsenad"],
+                reverse(lista_lank, args=["lexsarah-bedomning-forsenad"]),
+                "lexsarah",
+                varning=True,
+            )
+        )
+        b.rutor.append(
+            Ruta(
+                "Lex Sarah: ska anmälas till IVO",
+                antal["ivo_ej_anmald"],
+                reverse(lista_lank, args=["lexsarah-ivo-ej-anmald"]),
+                "lexsarah",
+                varning=True,
+            )
+        )
+    if access.har_roll(user, *access.CHEFER):
+        b.rutor.append(
+            Ruta(
+                "Mina lex Sarah-åtgärder",
+                _startsida_mina_atgarder(user).count(),
+                reverse(lista_lank, args=["lexsarah-mina-atgarder"]),
+                "lexsarah",
+            )
+        )
+    if access.har_roll(user, access.PERSONAL):
+        b.rutor.append(
+            Ruta(
+                "Mina lex Sarah-rapporter", mina_rapporter(user).count(), reverse("lexsarah:mina"), "lexsarah"
+            )
+        )
+    if access.har_roll(user, access.LEDNING):
+        ar = timezone.localdate().year
+        rader = list(
+            _statistik(user, None, ar)
+            .order_by()
+            .values("enhet_id")
+            .annotate(n=Count("pk"), anmalda=Count("pk", filter=Q(ivo_skickad__isnull=False)))
+        )
+        per_enhet = {r["enhet_id"]: r["n"] for r in rader}
+        anmalda = {r["enhet_id"]: r["anmalda"] for r in rader}
+        lank = reverse("lexsarah:register")
+        b.nyckeltal.append(Nyckeltal(f"Lex Sarah-rapporter {ar}", summera_per_namnd(user, per_enhet), lank))
+        b.nyckeltal.append(Nyckeltal(f"Anmälda till IVO {ar}", summera_per_namnd(user, anmalda), lank))
+    return b

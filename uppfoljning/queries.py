@@ -632,3 +632,118 @@ def individrapporter_per_kvartal(user) -> list[dict]:
         {**p, "url": reverse("uppfoljning:individrapporter_export") + f"?ar={p['ar']}&kvartal={p['kvartal']}"}
         for _, p in sorted(per.items(), reverse=True)
     ]
+
+
+# --- startsidan (kvalitet.startsida) -------------------------------------------------------------------
+
+# Listorna bakom rutorna (kvalitet:start_lista); säkerhetsgenomgången prövar varje nyckel för varje roll.
+STARTSIDA_NYCKLAR = ("uppfoljning-ofullstandiga", "uppfoljning-forsenade")
+
+# Luckorna som visas som rutor för kvalitetssamordnaren, med rutans rubrik (listan: tackning_brist).
+STARTSIDA_BRISTER = {
+    "ej_kontaktade": "Berörda som inte kontaktats",
+    "ej_bedomda": "Berörda vars behov inte bedömts",
+    "utan_atgarder": "Berörda utan beslutade åtgärder",
+    "ej_uppfoljda": "Berörda som inte följts upp",
+}
+
+
+def _startsida_ofullstandiga(user) -> QuerySet:
+    return mina_arenden(user).exclude(KOMPLETT)
+
+
+def _startsida_forsenade(user) -> QuerySet:
+    """Egna ärenden där den planerade uppföljningen passerat utan att ha gjorts."""
+    return mina_arenden(user).filter(
+        uppfoljning_planerad__lt=timezone.localdate(), uppfoljning_gjord__isnull=True
+    )
+
+
+def startsida_urval(user, nyckel: str):
+    from kvalitet.startsida import Rad, Urval
+
+    urval = {
+        "uppfoljning-ofullstandiga": ("Mina ofullständiga uppföljningsärenden", _startsida_ofullstandiga),
+        "uppfoljning-forsenade": ("Mina ärenden med försenad uppföljning", _startsida_forsenade),
+    }
+    if nyckel not in urval or not access.har_roll(user, access.HANDLAGGARE):
+        return None
+    rubrik, fn = urval[nyckel]
+    return Urval(
+        rubrik=rubrik,
+        qs=fn(user),
+        # Namnet som i handläggarens egen lista: skyddad identitet visas bara för den egna handläggaren.
+        rad=lambda a: Rad(
+            rubrik=f"Uppföljning: {access.brukare_visningsnamn(user, a.brukare)}",
+            lank=reverse("uppfoljning:arende", args=[a.pk]),
+            datum=a.uppfoljning_planerad,
+            detalj="Saknas: " + ", ".join(a.saknas()) if a.saknas() else "",
+        ),
+        brukare=lambda a: a.brukare_id,
+    )
+
+
+def startsida(user):
+    """Handläggaren: egna ärenden som väntar; kvalitetssamordnaren: luckorna i nämndens uppföljning (tal,
+    länkade till personerna bakom dem); ledningen: andelen kompletta ärenden per nämnd."""
+    from kvalitet.startsida import Bidrag, Nyckeltal, Ruta
+
+    b = Bidrag()
+    lista = "kvalitet:start_lista"
+    if access.har_roll(user, access.HANDLAGGARE):
+        antal = mina_arenden(user).aggregate(
+            ofullstandiga=Count("pk", filter=~KOMPLETT),
+            forsenade=Count(
+                "pk",
+                filter=Q(uppfoljning_planerad__lt=timezone.localdate(), uppfoljning_gjord__isnull=True),
+            ),
+        )
+        b.rutor.append(
+            Ruta(
+                "Mina ofullständiga uppföljningsärenden",
+                antal["ofullstandiga"],
+                reverse(lista, args=["uppfoljning-ofullstandiga"]),
+                "uppfoljning",
+            )
+        )
+        b.rutor.append(
+            Ruta(
+                "Mina ärenden med försenad uppföljning",
+                antal["forsenade"],
+                reverse(lista, args=["uppfoljning-forsenade"]),
+                "uppfoljning",
+                varning=True,
+            )
+        )
+    if access.har_roll(user, access.KVALITETSSAMORDNARE):
+        beh = access.behorighet(user)
+        noder = OrgNod.objects.filter(pk__in=beh.tilldelade_noder(access.KVALITETSSAMORDNARE), aktiv=True)
+        for nod in noder.order_by("sokvag"):
+            antal = arenden(user, nod=nod).aggregate(
+                **{brist: Count("pk", filter=BRISTER[brist]) for brist in STARTSIDA_BRISTER}
+            )
+            for brist, rubrik in STARTSIDA_BRISTER.items():
+                b.rutor.append(
+                    Ruta(
+                        f"{rubrik} ({nod.namn})",
+                        antal[brist],
+                        f"{reverse('uppfoljning:tackning_brist', args=[brist])}?nod={nod.pk}",
+                        "uppfoljning",
+                        varning=True,
+                    )
+                )
+    if access.har_roll(user, access.LEDNING):
+        beh = access.behorighet(user)
+        andelar: dict[int, int | None] = {}
+        for nod in OrgNod.objects.filter(pk__in=beh.tilldelade_noder(access.LEDNING), aktiv=True):
+            for r in tackning_per_namnd(user, nod):
+                andelar[r["namnd_id"]] = r["andel_kompletta"] if r["berorda"] else None
+        b.nyckeltal.append(
+            Nyckeltal(
+                "Kompletta uppföljningar av förändrade insatser",
+                andelar,
+                reverse("uppfoljning:tackning"),
+                enhet="%",
+            )
+        )
+    return b

@@ -165,6 +165,10 @@ def _slugvarden(monster: str) -> list[str]:
         return [monster.replace("<slug:avsnitt>", a) for a in AVSNITT_NAMN]
     if "<slug:brist>" in monster:
         return [monster.replace("<slug:brist>", b) for b in BRISTER]
+    if "<slug:nyckel>" in monster:
+        from kvalitet.startsida import nycklar
+
+        return [monster.replace("<slug:nyckel>", n) for n in nycklar()]
     return [monster.replace("<int:nummer>", "1")]
 
 
