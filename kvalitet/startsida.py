@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import importlib
 from collections.abc import Callable
 
 from django.db.models import QuerySet
 
-from kvalitet import access
+from kvalitet import access, appar
 from kvalitet.uppgifter import Uppgift
-
-# Apparna som bidrar, i den ordning bidragen visas.
-KALLOR = ("avvikelser", "lexsarah", "uppfoljning")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,7 +83,8 @@ class Startsida:
 
 
 def _moduler():
-    return [importlib.import_module(f"{app}.queries") for app in KALLOR]
+    # Samma upptäckt som "Mina uppgifter" (kvalitet.appar): de appar vars queries bidrar till startsidan.
+    return [m for m in appar.undermoduler("queries") if hasattr(m, "startsida")]
 
 
 def startsida(user) -> Startsida:
