@@ -26,6 +26,7 @@ from kvalitet.models.kvalitetsarbete import (
     Malindikator,
 )
 from kvalitet.uppgifter import Uppgift
+from rapporter import samlad
 from rapporter.models import Kvalitetsberattelse, PubliceradVersion
 
 logger = logging.getLogger(__name__)
@@ -368,5 +369,6 @@ def samla(user, nod: OrgNod, ar: int, *, kommunkod: str | None = None) -> dict:
         "ej_verkstallda": hamta_kalla("uppfoljning", "ej_verkstallda_per_lag_och_typ", user, nod, ar),
         "forbattringsplan": forbattringsplan(user, nod, ar),
         "jamforelser": jamforelser(nod, ar, kommunkod),
+        "samlad_analys": samlad.for_berattelsen(user, nod, ar),
     }
     return _json(data)
