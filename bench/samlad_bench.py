@@ -155,39 +155,36 @@ def main():
     def tid(d):
         return timezone.make_aware(datetime.datetime.combine(d, datetime.time.min))
 
-    parametrar = {
-        "vag": namnd.sokvag + "%",
-        "fran": tid(fran),
-        "efter": tid(till + datetime.timedelta(days=1)),
-        "fran_d": fran,
-        "till_d": till,
-        "sd_fran": tid(sd_fran),
-        "sd_fran_d": sd_fran,
-    }
+    def parametrar(nod):
+        return {
+            "vag": nod.sokvag + "%",
+            "fran": tid(fran),
+            "efter": tid(till + datetime.timedelta(days=1)),
+            "fran_d": fran,
+            "till_d": till,
+            "sd_fran": tid(sd_fran),
+            "sd_fran_d": sd_fran,
+        }
+
     url = reverse("rapporter:samlad_analys")
+    enhet = OrgNod.objects.get(kod="N-AO-1")
     fall = [
-        (
-            f"Samlad analys, kvalitetssamordnare (nämnd, {ar})",
-            "kvalitetssamordnare",
-            {"nod": namnd.pk, "ar": ar},
-        ),
-        (f"Samlad analys, ledning (nämnd, {ar})", "ledning", {"nod": namnd.pk, "ar": ar}),
+        (f"kvalitetssamordnare (nämnd, {ar})", "kvalitetssamordnare", namnd),
+        (f"ledning (nämnd, {ar})", "ledning", namnd),
+        (f"enhetschef (en enhet, {ar})", "enhetschef", enhet),
     ]
     belastning = os.getloadavg()
     resultat = []
-    sql = _mat_sql(parametrar, args.varv)
-    print(
-        f"{'Rå SQL (samma siffror, ' + str(len(SQL)) + ' frågor)':<55} median {sql['median']:7.1f} ms  p95 {sql['p95']:7.1f} ms"
-    )
-    for namn, anvandare, urval in fall:
+    for namn, anvandare, nod in fall:
+        sql = _mat_sql(parametrar(nod), args.varv)
         klient = _klient(anvandare)
+        urval = {"nod": nod.pk, "ar": ar}
         r = _mat_sida(lambda klient=klient, urval=urval: klient.get(url, urval), args.varv)
-        r["namn"] = namn
-        r["kvot"] = r["median"] / sql["median"]
+        r.update(namn=namn, sql=sql, kvot=r["median"] / sql["median"])
         resultat.append(r)
         print(
-            f"{namn:<55} median {r['median']:7.1f} ms  p95 {r['p95']:7.1f} ms  frågor {r['fragor']}  "
-            f"{r['kvot']:.2f}× SQL",
+            f"{namn:<40} sida median {r['median']:7.1f} ms p95 {r['p95']:7.1f} ms ({r['fragor']} frågor); "
+            f"rå SQL median {sql['median']:6.1f} ms p95 {sql['p95']:6.1f} ms; {r['kvot']:.2f}× SQL",
             flush=True,
         )
     efter = os.getloadavg()
@@ -202,14 +199,16 @@ def main():
         "Maskin: 2 kärnor, PostgreSQL lokalt, testklient i processen (ingen webbserver). "
         f"Load average före/efter: {belastning[0]:.1f} / {efter[0]:.1f}.",
         "",
-        "| mätning | median (ms) | p95 (ms) | SQL-frågor | median / rå SQL |",
-        "|---|---:|---:|---:|---:|",
-        f"| Rå SQL, samma siffror ({len(SQL)} frågor i följd) | {sql['median']:.1f} | {sql['p95']:.1f} | "
-        f"{sql['fragor']} | 1,00 |",
+        "| Samlad analys, användare (nod, år) | sida median (ms) | sida p95 (ms) | SQL-frågor | "
+        "rå SQL median (ms) | rå SQL p95 (ms) | sida / rå SQL (median) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in resultat:
         kvot = f"{r['kvot']:.2f}".replace(".", ",")
-        rader.append(f"| {r['namn']} | {r['median']:.1f} | {r['p95']:.1f} | {r['fragor']} | {kvot} |")
+        rader.append(
+            f"| {r['namn']} | {r['median']:.1f} | {r['p95']:.1f} | {r['fragor']} | "
+            f"{r['sql']['median']:.1f} | {r['sql']['p95']:.1f} | {kvot} |"
+        )
     text = "\n".join(rader) + "\n"
     print(text)
     if args.skriv:
