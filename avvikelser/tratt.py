@@ -398,7 +398,9 @@ def namndjamforelse(user, ar: int, idag: datetime.date) -> dict:
     tackning = {}
     if namnder:
         rot = OrgNod.objects.filter(typ=NodTyp.KOMMUN).order_by("pk").first() or namnder[0]
-        tackning = {r["namnd_id"]: r for r in kopplingar.fraga("namndjamforelse.tackning", user, rot, fran, till)}
+        tackning = {
+            r["namnd_id"]: r for r in kopplingar.fraga("namndjamforelse.tackning", user, rot, fran, till)
+        }
     rader = []
     for n in namnder:
         p = punkt.get(n.pk)

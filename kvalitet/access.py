@@ -186,6 +186,8 @@ SIDOR: dict[str, Sida] = {
     "kvalitetsarbete.andra": Sida((KVALITETSSAMORDNARE,), "nytt mål, kontrollplan och förbättring"),
     "kvalitetsarbete.kolada": Sida((KVALITETSSAMORDNARE, ADMIN), "import av jämförelsevärden från Kolada"),
     "rapporter.lasa": Sida((KVALITETSSAMORDNARE, LEDNING), "kvalitetsberättelsen (menyn)"),
+    # Administratören ser bara analystexten, inga siffror (rapporter.samlad.noder).
+    "rapporter.samlad_analys": Sida((*STATISTIK_ROLLER, ADMIN), "samlad analys (menyn)"),
     "kvalitet.administration": Sida((ADMIN,), "Django-admin (kräver också personalkonto)"),
 }
 
@@ -625,6 +627,24 @@ def _regel_kvalitetsberattelse(user, qs, atgard):
     if atgard == ANDRA:
         return nodscope(user, qs, roller=(KVALITETSSAMORDNARE,), nodfalt=nodfalt)
     return qs.filter(**{f"{nodfalt}__in": _noder_och_foraldrar(user, *_KVALITETSARBETE_LASARE, LEDNING)})
+
+
+@regel("rapporter.samladanalys")
+def _regel_samlad_analys(user, qs, atgard):
+    # Analystexten (inga personuppgifter): skrivs av nodens kvalitetssamordnare (och admin), läses av dem
+    # som ser den samlade analysen för noden (STATISTIK_ROLLER).
+    if atgard == ANDRA:
+        return (
+            qs if har_roll(user, ADMIN) else nodscope(user, qs, roller=(KVALITETSSAMORDNARE,), nodfalt="nod")
+        )
+    if atgard == LASA:
+        return nodscope(user, qs, roller=(*STATISTIK_ROLLER, ADMIN), nodfalt="nod")
+    return qs.none()
+
+
+def far_skriva_samlad_analys(user, nod) -> bool:
+    """Samma urval som regeln ovan för ANDRA, före första sparningen (då finns ingen rad att pröva)."""
+    return har_roll(user, ADMIN) or nod.pk in noder(user, KVALITETSSAMORDNARE)
 
 
 # --- ingångarna ---------------------------------------------------------------------------------

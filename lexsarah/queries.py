@@ -274,3 +274,16 @@ def startsida(user):
         b.nyckeltal.append(Nyckeltal(f"Lex Sarah-rapporter {ar}", summera_per_namnd(user, per_enhet), lank))
         b.nyckeltal.append(Nyckeltal(f"Anmälda till IVO {ar}", summera_per_namnd(user, anmalda), lank))
     return b
+
+
+def antal_for_period(user, nod, fran, till) -> dict:
+    """Lex Sarah-rapporter under noden som kom in [fran, till] (lokala datum): rapporterade, bedömda och
+    anmälda till IVO. Bara antal (samma urval som statistiken: chefer, kvalitetssamordnare, ledning)."""
+    qs = access.scope(user, Rapport, access.LEXSARAH_STATISTIK).filter(
+        _under(nod), rapporterad__date__gte=fran, rapporterad__date__lte=till
+    )
+    return qs.aggregate(
+        rapporterade=Count("pk"),
+        bedomda=Count("pk", filter=Q(beslutad__isnull=False)),
+        anmalda_ivo=Count("pk", filter=Q(ivo_skickad__isnull=False)),
+    )

@@ -5,6 +5,8 @@ import re
 from django import forms
 from django.utils import timezone
 
+from kvalitet.forms import RimligaDatum
+from kvalitet.models import OrgNod
 from kvalitet.samtidighet import MedVersion
 from rapporter import queries
 
@@ -53,3 +55,47 @@ class ExternaForm(TextForm):
 class JamforForm(forms.Form):
     a = forms.IntegerField(min_value=1)
     b = forms.IntegerField(min_value=1)
+
+
+class SamladAnalysForm(RimligaDatum, forms.Form):
+    """Urvalet på sidan Samlad analys: nod och år, eller en egen period inom året (från och till)."""
+
+    nod = forms.ModelChoiceField(label="Organisation", queryset=None, empty_label=None)
+    ar = forms.IntegerField(label="År", min_value=2000, max_value=2100)
+    fran = forms.DateField(
+        label="Från (valfritt)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    till = forms.DateField(
+        label="Till (valfritt)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, noder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nod"].queryset = OrgNod.objects.filter(pk__in=[n.pk for n in noder]).order_by("sokvag")
+        self.fields["nod"].error_messages["invalid_choice"] = "Välj en del av organisationen i listan."
+        self.fields["ar"].error_messages.update(
+            invalid="Ange året med fyra siffror.",
+            min_value="Året kan inte vara före 2000.",
+            max_value="Året kan inte vara efter 2100.",
+        )
+
+    def clean(self):
+        data = super().clean()
+        fran, till, ar = data.get("fran"), data.get("till"), data.get("ar")
+        if (fran is None) != (till is None) and not self.errors.get("fran") and not self.errors.get("till"):
+            raise forms.ValidationError(
+                "Ange både från- och tilldatum för en egen period, eller inget av dem."
+            )
+        if fran and till:
+            if fran > till:
+                self.add_error("till", "Tilldatumet kan inte ligga före fråndatumet.")
+            elif ar and not (fran.year == till.year == ar):
+                self.add_error("fran", f"En egen period ska ligga inom det valda året ({ar}).")
+        return data
+
+
+class SamladAnalysTextForm(TextForm):
+    """Samordnarens analystext; noden och året följer med från sidan."""
+
+    nod = forms.IntegerField(widget=forms.HiddenInput)
+    ar = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)

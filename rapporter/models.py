@@ -18,6 +18,7 @@ AVSNITT = [
     ("lexsarah", "Lex Sarah"),
     ("uppfoljning", "Individuell uppföljning av förändrade insatser"),
     ("externa", "Externa granskningar"),
+    ("samlad_analys", "Samlad analys"),
     ("personal", "Personalens medverkan"),
     ("forbattringsplan", "Förbättringsplan"),
     ("bilagor", "Bilagor"),
@@ -134,3 +135,32 @@ def fil_finns(falt) -> bool:
     """Om en sparad PDF finns kvar i lagringen (efter en återställning av databasen utan media kan den
     saknas fast fältet pekar på den)."""
     return bool(falt) and falt.storage.exists(falt.name)
+
+
+class SamladAnalys(models.Model):
+    """Kvalitetssamordnarens analystext för en nod och ett år, skriven bredvid den samlade analysens siffror
+    (SOSFS 2011:9 5 kap. 6 §). Går in i kvalitetsberättelsens avsnitt "Samlad analys"."""
+
+    nod = models.ForeignKey(
+        "kvalitet.OrgNod", verbose_name=_("nod"), on_delete=models.PROTECT, related_name="+"
+    )
+    ar = models.PositiveSmallIntegerField(_("år"))
+    text = models.TextField(_("analys"), blank=True)  # rensad html (services.rensa_html)
+    andrad = models.DateTimeField(auto_now=True)
+    andrad_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Optimistisk låsning (kvalitet.samtidighet): två samordnare skriver inte över varandras analys.
+    version = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["andrad"])
+
+    objects = AtkomstQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("samlad analys")
+        verbose_name_plural = _("samlade analyser")
+        ordering = ["-ar", "nod__namn"]
+        constraints = [models.UniqueConstraint(fields=["nod", "ar"], name="en_samlad_analys_per_nod_och_ar")]
+
+    def __str__(self):
+        return f"Samlad analys {self.ar} – {self.nod}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from kvalitet import diagram as diagrammodul
 from kvalitet.diagram import Diagram
 from kvalitet.pdf import Tidsgrans, hamta_inom, rendera, tidsgrans  # noqa: F401 (Tidsgrans, tidsgrans: del av modulens gränssnitt)
+from rapporter import samlad
 from rapporter.models import AVSNITT
 
 ROT = Path(settings.BASE_DIR).resolve()
@@ -82,6 +83,7 @@ def kontext(berattelse, data: dict, texter: dict, *, version=None) -> dict:
         "version": version,
         "diagram": diagram((data.get("avvikelser") or {}).get("per_manad", []), berattelse.ar),
         "styrdiagram": styrdiagram((data.get("avvikelser") or {}).get("styrdiagram")),
+        "samlad_diagram": samlad.diagram(data.get("samlad_analys"), styrdiagram=False),
         "skapad": timezone.localtime(),
         "ivo_tillsyn": berattelse.ivo_tillsyn,
     }

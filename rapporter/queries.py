@@ -26,6 +26,7 @@ from kvalitet.models.kvalitetsarbete import (
 )
 from kvalitet.uppgifter import Uppgift
 from lexsarah import queries as lexsarah_queries
+from rapporter import samlad
 from rapporter.models import Kvalitetsberattelse, PubliceradVersion
 from riskanalys import queries as riskanalys_queries
 from uppfoljning import queries as uppfoljning_queries
@@ -316,5 +317,6 @@ def samla(user, nod: OrgNod, ar: int, *, kommunkod: str | None = None) -> dict:
         "ej_verkstallda_omrade": uppfoljning_queries.ej_verkstallda_per_omrade(user, nod, ar),
         "forbattringsplan": forbattringsplan(user, nod, ar),
         "jamforelser": jamforelser(nod, ar, kommunkod),
+        "samlad_analys": samlad.for_berattelsen(user, nod, ar),
     }
     return _json(data)

@@ -18,7 +18,14 @@ from kvalitet.pdf import ALLMANT_FEL, AVBROTT_FEL, PAGAR_MARGINAL, TIDSGRANS_FEL
 from kvalitet.samtidighet import las_for_andring, ny_version
 from rapporter import pdf as rapport_pdf
 from rapporter import queries
-from rapporter.models import AVSNITT_NAMN, Bestallning, Kvalitetsberattelse, Pdfstatus, PubliceradVersion
+from rapporter.models import (
+    AVSNITT_NAMN,
+    Bestallning,
+    Kvalitetsberattelse,
+    Pdfstatus,
+    PubliceradVersion,
+    SamladAnalys,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -212,3 +219,19 @@ def jamfor(gammal: dict, ny: dict, prefix: str = "") -> list[dict]:
         elif g != n:
             rader.append({"falt": falt, "gammal": g, "ny": n})
     return rader
+
+
+def samlad_analys_spara(*, nod, ar: int, text: str, av, version: int | None) -> SamladAnalys:
+    """Sparar samordnarens analystext (rensad) för noden och året mot `version` (den sidan visade; en ny
+    text har version 0). Har någon annan sparat sedan dess sparas ingenting (`Krock`)."""
+    if not access.far_skriva_samlad_analys(av, nod):
+        raise ValidationError("Du kan bara skriva den samlade analysen för din egen nämnd.")
+    with transaction.atomic():
+        # Första sparningen skapar raden (version 0); två samtidiga första sparningar möts i låset nedan.
+        ny, _ = SamladAnalys.objects.get_or_create(nod=nod, ar=ar)
+        a = las_for_andring(SamladAnalys.objects, pk=ny.pk, version=version, av=av, vad="Analysen")
+        a.text = rensa_html(text)
+        a.andrad_av = av
+        a._history_user = av
+        a.save(update_fields=["text", "andrad", "andrad_av", ny_version(a)])
+    return a

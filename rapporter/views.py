@@ -1,16 +1,28 @@
 """Tunna vyer: hämta inom scope, validera formuläret, anropa en tjänst, rendera."""
 
+import datetime
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kvalitet import access
 from kvalitet.samtidighet import Krock
 from rapporter import pdf as rapport_pdf
-from rapporter import queries, services
-from rapporter.forms import ExternaForm, JamforForm, SkapaForm, TextForm
+from rapporter import queries, samlad, services
+from rapporter.forms import (
+    ExternaForm,
+    JamforForm,
+    SamladAnalysForm,
+    SamladAnalysTextForm,
+    SkapaForm,
+    TextForm,
+)
 from rapporter.models import AVSNITT_NAMN, Kvalitetsberattelse, PubliceradVersion, fil_finns
 
 
@@ -185,3 +197,93 @@ def jamfor(request, pk):
             "versioner": queries.versioner(request.user, b),
         },
     )
+
+
+# --- samlad analys -------------------------------------------------------------------------------
+
+
+TEXT_ID = "analys_%s"  # textformulärets id:n skiljer sig från urvalets (id_nod, id_ar)
+
+
+def _samlad_kontext(request, noder, bara_text, urval, *, textform=None, sparat=None) -> dict:
+    """Sidans innehåll för urvalet (GET-parametrarna); ogiltigt urval: felen vid fälten och standardvalet."""
+    idag = timezone.localdate()
+    standard = {"nod": noder[0], "ar": idag.year, "fran": None, "till": None}
+    data = urval.copy()
+    data.setdefault("nod", str(noder[0].pk))
+    data.setdefault("ar", str(idag.year))
+    form = SamladAnalysForm(data, noder=noder)
+    giltig = form.is_valid()
+    valt = {**standard, **form.cleaned_data} if giltig else standard
+    nod, ar = valt["nod"], valt["ar"]
+    fran = valt["fran"] or datetime.date(ar, 1, 1)
+    till = valt["till"] or datetime.date(ar, 12, 31)
+    analys = samlad.analys(request.user, nod, ar)
+    kan_skriva = access.far_skriva_samlad_analys(request.user, nod)
+    if textform is None and kan_skriva:
+        textform = SamladAnalysTextForm(
+            auto_id=TEXT_ID,
+            initial={"text": analys.text if analys else "", "nod": nod.pk, "ar": ar},
+            version=analys.version if analys else 0,
+        )
+    d = None if bara_text else samlad.sammanstall(request.user, nod, fran, till)
+    return {
+        "form": form,
+        "noder": noder,
+        "nod": nod,
+        "ar": ar,
+        "fran": fran,
+        "till": till,
+        "d": d,
+        "diagram": samlad.diagram(d),
+        "lankar": samlad.lankar(request.user, nod),
+        "analys": analys,
+        "textform": textform if kan_skriva else None,
+        "sparat_nu": sparat,
+        "bara_text": bara_text,
+        "giltig": giltig,
+    }
+
+
+def samlad_analys(request):
+    """Samlad analys för vald nod och period (bara antal, inom användarens scope) och samordnarens text."""
+    noder, bara_text = samlad.noder(request.user)
+    if not noder:
+        return render(request, "403.html", status=403)
+    ctx = _samlad_kontext(request, noder, bara_text, request.GET)
+    return render(request, "rapporter/samlad_analys.html", ctx, status=200 if ctx["giltig"] else 400)
+
+
+@require_POST
+def samlad_analys_text(request):
+    noder, bara_text = samlad.noder(request.user)
+    nod = next((n for n in noder if str(n.pk) == request.POST.get("nod", "").strip()), None)
+    if nod is None or not access.far_skriva_samlad_analys(request.user, nod):
+        raise Http404
+    form = SamladAnalysTextForm(request.POST, auto_id=TEXT_ID)
+    sparat, status = None, 400
+    if form.is_valid():
+        ar = form.cleaned_data["ar"]
+        try:
+            services.samlad_analys_spara(
+                nod=nod,
+                ar=ar,
+                text=form.cleaned_data["text"],
+                av=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except Krock as krock:
+            # Ingenting sparades: det inskrivna står kvar, med det sparade bredvid.
+            form.efter_krock(krock)
+            sparad = samlad.analys(request.user, nod, ar)
+            sparat, status = [("Analys", sparad.text if sparad else "")], 409
+        else:
+            messages.success(request, "Analysen är sparad.")
+            return redirect(
+                f"{reverse('rapporter:samlad_analys')}?{urlencode({'nod': nod.pk, 'ar': ar})}#analys"
+            )
+    ar = form.cleaned_data.get("ar") or timezone.localdate().year
+    urval = QueryDict(mutable=True)
+    urval.update({"nod": str(nod.pk), "ar": str(ar)})
+    ctx = _samlad_kontext(request, noder, bara_text, urval, textform=form, sparat=sparat)
+    return render(request, "rapporter/samlad_analys.html", ctx, status=status)

@@ -747,3 +747,19 @@ def startsida(user):
             )
         )
     return b
+
+
+def ej_verkstallda_for_period(user, nod: OrgNod, fran: datetime.date, till: datetime.date) -> list[dict]:
+    """Ej verkställda beslut under noden per lag och insatstyp för en godtycklig period: beslut som passerat
+    tremånadersgränsen senast periodens sista dag och var oavslutade någon gång under perioden (samma regel
+    som årets tabell). [{"lag", "insatstyp", "antal"}]; bara antal."""
+    qs = (
+        access.scope(user, EjVerkstalltBeslut, access.UPPFOLJNING_STATISTIK)
+        .filter(namnd__sokvag__startswith=nod.sokvag, fran__lt=services.tremanadersgrans_bakat(till))
+        .filter(Q(verkstallt__isnull=True) | Q(verkstallt__gte=fran))
+        .filter(Q(avslutat__isnull=True) | Q(avslutat__gte=fran))
+    )
+    rader = (
+        qs.values("lag", "insats__typ__namn").annotate(antal=Count("pk")).order_by("lag", "insats__typ__namn")
+    )
+    return [{"lag": r["lag"], "insatstyp": r["insats__typ__namn"], "antal": r["antal"]} for r in rader]

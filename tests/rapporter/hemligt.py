@@ -27,4 +27,7 @@ def skapa(org, cast, brukare, markor) -> set[int]:
         texter={"sammanfattning": markor, "bakgrund": markor},
         ivo_tillsyn=markor,
     )
-    return {ind.mal.pk, ind.pk, varde.pk, punkt.plan.pk, punkt.pk, forb.pk, b.pk}
+    from rapporter.models import SamladAnalys
+
+    analys = SamladAnalys.objects.create(nod=org.n2, ar=b.ar, text=f"<p>{markor}</p>", andrad_av=cast.sofia)
+    return {ind.mal.pk, ind.pk, varde.pk, punkt.plan.pk, punkt.pk, forb.pk, b.pk, analys.pk}
