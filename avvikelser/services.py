@@ -12,7 +12,7 @@ from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Bilaga, Handel
 from kvalitet import access
 from kvalitet.arbetsflode import kontrollera_overgang
 from kvalitet.bilagor import filnamn_for, kontrollera_fil
-from kvalitet.models import Rolltilldelning
+from kvalitet.queries import ansvarig
 from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg
 
@@ -38,19 +38,9 @@ def _referensnummer(prefix: str, modell, pk: int) -> str:
     return f"{prefix}-{timezone.localdate():%Y}-{pk:06d}"
 
 
-def _chef(nod, roll):
-    """Första användaren med rollen på noden eller någon nod ovanför (närmast först)."""
-    while nod is not None:
-        rt = (
-            Rolltilldelning.objects.filter(nod=nod, roll=roll, anvandare__is_active=True)
-            .select_related("anvandare")
-            .order_by("id")
-            .first()
-        )
-        if rt:
-            return rt.anvandare
-        nod = nod.forelder
-    return None
+def _chef(nod, roll, datum=None):
+    """Den som har rollen på noden eller närmast ovanför den dagen (kvalitet.queries.ansvarig)."""
+    return ansvarig(nod, roll, datum)
 
 
 def _handelse(avvikelse, av, text, fran="", till=""):
@@ -60,9 +50,12 @@ def _handelse(avvikelse, av, text, fran="", till=""):
 def _lagg_paminnelser(avvikelse: Avvikelse) -> None:
     dagar = paminnelse_dagar()
     lank = reverse("avvikelser:detalj", args=[avvikelse.pk])
-    chef = _chef(avvikelse.enhet, access.ENHETSCHEF)
-    vc = _chef(avvikelse.enhet, access.VERKSAMHETSCHEF)
     bas = avvikelse.rapporterad or timezone.now()
+    # Mottagaren är den som har rollen den dag påminnelsen förfaller, inte den som hade den när det hände.
+    chef = _chef(avvikelse.enhet, access.ENHETSCHEF, timezone.localdate(bas + datetime.timedelta(days=dagar)))
+    vc = _chef(
+        avvikelse.enhet, access.VERKSAMHETSCHEF, timezone.localdate(bas + datetime.timedelta(days=2 * dagar))
+    )
     if chef:
         bevakning_lagg(
             nyckel=f"avvikelse:{avvikelse.pk}:ej_paborjad",

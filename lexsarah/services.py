@@ -10,7 +10,7 @@ from django.utils import timezone
 from kvalitet import access, helgdagar
 from kvalitet.arbetsflode import kontrollera_overgang
 from kvalitet.bilagor import filnamn_for, kontrollera_fil
-from kvalitet.models import Rolltilldelning
+from kvalitet.queries import ansvariga
 from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg, notifikation_skapa
 from lexsarah.models import Atgard, Beslut, Bilaga, Handelse, Rapport, Status
@@ -42,28 +42,12 @@ def _lank(rapport) -> str:
 
 
 def _utredare(rapport) -> list:
-    """Kvalitetssamordnarna i rapportens nämnd (på nämnden eller ovanför)."""
-    nod_ids = [int(x) for x in rapport.enhet.sokvag.strip("/").split("/") if x]
-    return list(
-        {
-            rt.anvandare
-            for rt in Rolltilldelning.objects.filter(
-                nod_id__in=nod_ids, roll=access.KVALITETSSAMORDNARE, anvandare__is_active=True
-            ).select_related("anvandare")
-        }
-    )
+    """Kvalitetssamordnarna i rapportens nämnd (på nämnden eller ovanför) med en roll som gäller i dag."""
+    return ansvariga(rapport.enhet, access.KVALITETSSAMORDNARE)
 
 
 def _chefer(rapport) -> list:
-    nod_ids = [int(x) for x in rapport.enhet.sokvag.strip("/").split("/") if x]
-    return list(
-        {
-            rt.anvandare
-            for rt in Rolltilldelning.objects.filter(
-                nod_id__in=nod_ids, roll=access.ENHETSCHEF, anvandare__is_active=True
-            ).select_related("anvandare")
-        }
-    )
+    return ansvariga(rapport.enhet, access.ENHETSCHEF)
 
 
 def bedomning_frist(rapporterad: datetime.datetime) -> datetime.date:
