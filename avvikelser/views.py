@@ -154,12 +154,15 @@ def _detalj(
 ):
     kan_skriva = far_andras(avvikelse)
     atgarder = list(avvikelse.atgarder.select_related("ansvarig"))
+    vald = _vald_atgard(uppfoljning)
     for at in atgarder:
         # Det inskickade formuläret (med fel) står kvar vid sin åtgärd; övriga får ett nytt.
-        if uppfoljning is not None and uppfoljning.data.get("atgard") == str(at.pk):
+        if uppfoljning is not None and vald == at.pk:
             at.uppfoljning_form = uppfoljning
         else:
             at.uppfoljning_form = AtgardUppfoljningForm(atgard=at)
+    # Hör det inskickade inte till någon åtgärd på sidan visas det för sig, med det som skrevs.
+    losa = uppfoljning if uppfoljning is not None and vald not in {at.pk for at in atgarder} else None
     return render(
         request,
         "avvikelser/detalj.html",
@@ -167,6 +170,7 @@ def _detalj(
             "a": avvikelse,
             "handelser": avvikelse.handelser.select_related("av"),
             "atgarder": atgarder,
+            "los_uppfoljning": losa,
             "kan_skriva": kan_skriva,
             "atgard_fel": atgard_fel,
             "effekt_fraga": EFFEKT_FRAGA,
@@ -189,6 +193,18 @@ def _detalj(
         )
         else 200,
     )
+
+
+def _vald_atgard(form) -> int | None:
+    if form is None:
+        return None
+    varde = (form.cleaned_data.get("atgard") if hasattr(form, "cleaned_data") else None) or form.data.get(
+        "atgard"
+    )
+    try:
+        return int(str(varde).strip())
+    except (TypeError, ValueError):
+        return None
 
 
 @require_POST
@@ -249,7 +265,7 @@ def atgard(request, pk):
 def atgard_folj_upp(request, pk):
     """Markerar en åtgärd genomförd med effektbedömning, eller stryker den med motivering."""
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = AtgardUppfoljningForm(request.POST)
+    form = AtgardUppfoljningForm(request.POST, auto_id="id_inskickad_%s")
     if not form.is_valid():
         return _detalj(
             request, avvikelse, uppfoljning=form, atgard_fel="Kontrollera uppgifterna för åtgärden."

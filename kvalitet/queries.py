@@ -233,3 +233,10 @@ def loggkontroll(user, *, brukare_id: int | None = None, anvandare_id: int | Non
 
 def notifikationer(user) -> QuerySet:
     return access.scope(user, Notifikation).order_by("-skapad")
+
+
+def epost_direkt(user) -> bool:
+    """Har användaren valt e-post direkt för varje påminnelse (i stället för dagens sammandrag)?"""
+    from kvalitet.models import Epostval
+
+    return Epostval.objects.filter(anvandare_id=user.pk, direkt=True).exists()

@@ -236,8 +236,17 @@ def loggkontroll(request):
 
 
 def notifikationer(request):
+    if request.method == "POST":
+        # Användarens eget val: påminnelser i ett dagligt sammandrag (standard) eller e-post direkt.
+        services.epostval_spara(anvandare=request.user, direkt=request.POST.get("direkt") == "ja")
+        messages.success(request, "Ditt val för e-post är sparat.")
+        return redirect("kvalitet:notifikationer")
     sida = Paginator(queries.notifikationer(request.user), SIDSTORLEK).get_page(request.GET.get("sida"))
-    return render(request, "kvalitet/notifikationer.html", {"sida": sida})
+    return render(
+        request,
+        "kvalitet/notifikationer.html",
+        {"sida": sida, "direkt": queries.epost_direkt(request.user)},
+    )
 
 
 @require_POST

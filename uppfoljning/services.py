@@ -419,6 +419,7 @@ def _notiser(rader, batch: int = 2000) -> int:
         buffert.clear()
 
     for n in rader:
+        n.sammandrag = True  # påminnelser går i mottagarens dagliga sammandrag (kvalitet.services)
         buffert.append(n)
         if len(buffert) >= batch:
             tom()
