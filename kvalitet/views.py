@@ -236,16 +236,21 @@ def loggkontroll(request):
 
 
 def notifikationer(request):
+    fel = ""
     if request.method == "POST":
         # Användarens eget val: påminnelser i ett dagligt sammandrag (standard) eller e-post direkt.
-        services.epostval_spara(anvandare=request.user, direkt=request.POST.get("direkt") == "ja")
-        messages.success(request, "Ditt val för e-post är sparat.")
-        return redirect("kvalitet:notifikationer")
+        val = request.POST.get("direkt")
+        if val in ("ja", "nej"):
+            services.epostval_spara(anvandare=request.user, direkt=val == "ja")
+            messages.success(request, "Ditt val för e-post är sparat.")
+            return redirect("kvalitet:notifikationer")
+        fel = "Välj hur du vill få påminnelserna."
     sida = Paginator(queries.notifikationer(request.user), SIDSTORLEK).get_page(request.GET.get("sida"))
     return render(
         request,
         "kvalitet/notifikationer.html",
-        {"sida": sida, "direkt": queries.epost_direkt(request.user)},
+        {"sida": sida, "direkt": queries.epost_direkt(request.user), "fel": fel},
+        status=400 if fel else 200,
     )
 
 

@@ -116,3 +116,9 @@ def test_inget_sammandrag_till_en_chef_vars_roll_gatt_ut(org, cast, utgangen):
     assert utgangen.email not in mottagare
     assert sorted(mottagare) == sorted([cast.erik.email, cast.vera.email])
     assert not Notifikation.objects.filter(mottagare=utgangen).exists()
+
+
+def test_valet_utan_varde_sparar_ingenting(cast, logga_in):
+    svar = logga_in(cast.erik).post(reverse("kvalitet:notifikationer"), {"direkt": "kanske"})
+    assert svar.status_code == 400 and "Välj hur du vill få påminnelserna." in svar.content.decode()
+    assert not Epostval.objects.exists()
