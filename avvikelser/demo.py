@@ -93,6 +93,9 @@ def seed(kontext) -> None:
                     slutsats="Rutinen har gåtts igenom med personalgruppen."
                     if status == AvvikelseStatus.AVSLUTAD
                     else "",
+                    aterkoppling="Tack för att du rapporterade. Vi har gått igenom rutinen med personalgruppen."
+                    if status == AvvikelseStatus.AVSLUTAD
+                    else "",
                     avslutad=tid + datetime.timedelta(days=slump.randint(5, 40))
                     if status == AvvikelseStatus.AVSLUTAD
                     else None,

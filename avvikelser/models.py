@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kvalitet.access import AtkomstQuerySet
+from kvalitet.arende import Atgardslage, Effekt
 from kvalitet.bilagor import privat_lagring, uppladdningsvag
 from kvalitet.models.brukare import Lag
 
@@ -95,6 +96,10 @@ class Avvikelse(models.Model):
         _("sannolikhet att det händer igen (1–4)"), null=True, blank=True
     )
     slutsats = models.TextField(_("slutsats"), blank=True)
+    # Chefens återkoppling till den som rapporterade, skriven när avvikelsen avslutas. Rapportören (också en
+    # anonym) läser den på Mina rapporter; enheten får aldrig veta vem det är.
+    aterkoppling = models.TextField(_("återkoppling till den som rapporterade"), blank=True)
+    aterkopplad = models.DateTimeField(_("återkopplad"), null=True, blank=True)
     paborjad = models.DateTimeField(_("utredning påbörjad"), null=True, blank=True)
     avslutad = models.DateTimeField(_("avslutad"), null=True, blank=True)
     # Optimistisk låsning av utredningen: två chefer som sparar samma version skriver inte över varandra.
@@ -107,6 +112,9 @@ class Avvikelse(models.Model):
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()
+
+    # Statusar där avvikelsen är skrivskyddad (kvalitet.arende.far_andras) tills den öppnas igen.
+    STANGDA_STATUSAR = (AvvikelseStatus.AVSLUTAD,)
 
     class Meta:
         ordering = ["-rapporterad"]
@@ -189,7 +197,8 @@ class Handelse(models.Model):
 
 
 class Atgard(models.Model):
-    """En åtgärd i utredningen: vad, vem ansvarar, när, klar, effekt."""
+    """En åtgärd i utredningen: vad, vem ansvarar, senast när, när den genomfördes och dess effekt (eller
+    varför den ströks). `klar` följer genomförd/struken och finns kvar för API:t och statistiken."""
 
     avvikelse = models.ForeignKey(Avvikelse, on_delete=models.CASCADE, related_name="atgarder")
     text = models.TextField(_("åtgärd"))
@@ -203,7 +212,14 @@ class Atgard(models.Model):
     )
     klar_senast = models.DateField(_("klar senast"), null=True, blank=True)
     klar = models.BooleanField(_("klar"), default=False)
+    genomford = models.DateField(_("genomförd"), null=True, blank=True)
+    effekt_bedomning = models.CharField(
+        _("fick åtgärden avsedd effekt?"), max_length=10, choices=Effekt.choices, blank=True
+    )
     effekt = models.TextField(_("effekt"), blank=True)
+    struken = models.TextField(_("struken, motivering"), blank=True)
+    # Optimistisk låsning (kvalitet.samtidighet): två som följer upp samma åtgärd skriver inte över varandra.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()
@@ -215,6 +231,17 @@ class Atgard(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def lage(self) -> Atgardslage:
+        return Atgardslage(
+            text=self.text,
+            ansvarig_id=self.ansvarig_id,
+            klar_senast=self.klar_senast,
+            genomford=self.genomford,
+            effekt=self.effekt_bedomning,
+            effekt_text=self.effekt,
+            struken=self.struken,
+        )
 
 
 class Avsandartyp(models.TextChoices):

@@ -11,10 +11,11 @@ from django.utils import timezone
 from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Bilaga, Handelse, Klagomal, KlagomalStatus
 from kvalitet import access
 from kvalitet.arbetsflode import kontrollera_overgang
+from kvalitet.arende import Effekt, hinder_for_avslut, kontrollera_oppet, kontrollera_uppfoljning
 from kvalitet.bilagor import filnamn_for, kontrollera_fil
-from kvalitet.models import Rolltilldelning
+from kvalitet.queries import ansvarig
 from kvalitet.samtidighet import las_for_andring, ny_version
-from kvalitet.services import bevakning_avbryt, bevakning_lagg
+from kvalitet.services import bevakning_avbryt, bevakning_lagg, notifikation_skapa
 
 S = AvvikelseStatus
 OVERGANGAR = {
@@ -38,19 +39,9 @@ def _referensnummer(prefix: str, modell, pk: int) -> str:
     return f"{prefix}-{timezone.localdate():%Y}-{pk:06d}"
 
 
-def _chef(nod, roll):
-    """Första användaren med rollen på noden eller någon nod ovanför (närmast först)."""
-    while nod is not None:
-        rt = (
-            Rolltilldelning.objects.filter(nod=nod, roll=roll, anvandare__is_active=True)
-            .select_related("anvandare")
-            .order_by("id")
-            .first()
-        )
-        if rt:
-            return rt.anvandare
-        nod = nod.forelder
-    return None
+def _chef(nod, roll, datum=None):
+    """Den som har rollen på noden eller närmast ovanför den dagen (kvalitet.queries.ansvarig)."""
+    return ansvarig(nod, roll, datum)
 
 
 def _handelse(avvikelse, av, text, fran="", till=""):
@@ -60,9 +51,12 @@ def _handelse(avvikelse, av, text, fran="", till=""):
 def _lagg_paminnelser(avvikelse: Avvikelse) -> None:
     dagar = paminnelse_dagar()
     lank = reverse("avvikelser:detalj", args=[avvikelse.pk])
-    chef = _chef(avvikelse.enhet, access.ENHETSCHEF)
-    vc = _chef(avvikelse.enhet, access.VERKSAMHETSCHEF)
     bas = avvikelse.rapporterad or timezone.now()
+    # Mottagaren är den som har rollen den dag påminnelsen förfaller, inte den som hade den när det hände.
+    chef = _chef(avvikelse.enhet, access.ENHETSCHEF, timezone.localdate(bas + datetime.timedelta(days=dagar)))
+    vc = _chef(
+        avvikelse.enhet, access.VERKSAMHETSCHEF, timezone.localdate(bas + datetime.timedelta(days=2 * dagar))
+    )
     if chef:
         bevakning_lagg(
             nyckel=f"avvikelse:{avvikelse.pk}:ej_paborjad",
@@ -191,22 +185,41 @@ def avvikelse_registrera_historisk(
 
 
 @transaction.atomic
-def avvikelse_byt_status(*, avvikelse: Avvikelse, till: str, av, motivering: str = "") -> Avvikelse:
-    """Byter status enligt OVERGANGAR. Återöppning kräver motivering. Skriver tidslinjen."""
+def avvikelse_byt_status(
+    *, avvikelse: Avvikelse, till: str, av, motivering: str = "", aterkoppling: str = ""
+) -> Avvikelse:
+    """Byter status enligt OVERGANGAR. Återöppning kräver motivering (i tidslinjen och historiken).
+
+    Avslut kräver slutsats, återkoppling till den som rapporterade och att varje åtgärd är genomförd med
+    effektbedömning eller struken med motivering (kvalitet.arende). Rapportören får en notifikation."""
     avvikelse = Avvikelse.objects.select_for_update().get(pk=avvikelse.pk)
     fran = avvikelse.status
     kontrollera_overgang(OVERGANGAR, fran, till, S.choices)
     motivering = (motivering or "").strip()
+    aterkoppling = (aterkoppling or "").strip()
     if (fran, till) in KRAVER_MOTIVERING and not motivering:
         raise ValidationError("Ange varför avvikelsen öppnas igen.", code="motivering")
-    if till == S.AVSLUTAD and not avvikelse.slutsats.strip():
-        raise ValidationError("Skriv en slutsats innan avvikelsen avslutas.", code="slutsats")
+    if till == S.AVSLUTAD:
+        hinder = []
+        if not avvikelse.slutsats.strip():
+            hinder.append("Skriv en slutsats innan avvikelsen avslutas.")
+        if not aterkoppling:
+            hinder.append(
+                "Skriv återkopplingen till den som rapporterade (den visas på hens Mina rapporter)."
+            )
+        hinder += hinder_for_avslut(a.lage() for a in avvikelse.atgarder.all())
+        if hinder:
+            raise ValidationError(hinder, code="avslut")
     nu = timezone.now()
     avvikelse.status = till
     if till == S.UNDER_UTREDNING and avvikelse.paborjad is None:
         avvikelse.paborjad = nu
     avvikelse.avslutad = nu if till == S.AVSLUTAD else None
+    if till == S.AVSLUTAD:
+        avvikelse.aterkoppling, avvikelse.aterkopplad = aterkoppling, nu
     avvikelse._history_user = av
+    if motivering:
+        avvikelse._change_reason = motivering[:100]
     avvikelse.save()
     text = f"{S(fran).label} → {S(till).label}"
     if motivering:
@@ -215,7 +228,20 @@ def avvikelse_byt_status(*, avvikelse: Avvikelse, till: str, av, motivering: str
     if fran == S.RAPPORTERAD:
         bevakning_avbryt(nyckel=f"avvikelse:{avvikelse.pk}:ej_paborjad")
         bevakning_avbryt(nyckel=f"avvikelse:{avvikelse.pk}:ej_paborjad_eskalerad")
+    if till == S.AVSLUTAD:
+        _meddela_rapportoren(avvikelse, nu)
     return avvikelse
+
+
+def _meddela_rapportoren(avvikelse: Avvikelse, nu) -> None:
+    """Notifikation till den som rapporterade (också en anonym: bara hen får den). Varje avslut sin egen."""
+    notifikation_skapa(
+        nyckel=f"avvikelse:{avvikelse.pk}:aterkoppling:{nu:%Y%m%d%H%M%S%f}",
+        mottagare=avvikelse.rapporterad_av,
+        rubrik=f"Återkoppling på din avvikelse {avvikelse.referensnummer}",
+        text="Avvikelsen du rapporterade är avslutad. Läs vad som kom fram och vad som gjordes.",
+        lank=reverse("avvikelser:detalj", args=[avvikelse.pk]),
+    )
 
 
 @transaction.atomic
@@ -227,8 +253,7 @@ def avvikelse_utred(
     `version` är den version formuläret visade och krävs. Saknas den, eller har någon annan sparat sedan
     dess, sparas ingenting (`Krock`, se kvalitet.samtidighet)."""
     avvikelse = las_for_andring(Avvikelse.objects, pk=avvikelse.pk, version=version, av=av, vad="Utredningen")
-    if avvikelse.status == S.AVSLUTAD:
-        raise ValidationError("En avslutad avvikelse ändras inte; öppna den igen först.")
+    kontrollera_oppet(avvikelse)
     avvikelse.konsekvens = konsekvens
     avvikelse.sannolikhet = sannolikhet
     avvikelse.slutsats = slutsats
@@ -241,11 +266,46 @@ def avvikelse_utred(
 
 @transaction.atomic
 def atgard_lagg_till(*, atgard: Atgard, av) -> Atgard:
-    """Lägger till (eller sparar) en åtgärd på avvikelsen."""
+    """Lägger till en åtgärd på avvikelsen (inte på en avslutad)."""
+    avvikelse = Avvikelse.objects.select_for_update().get(pk=atgard.avvikelse_id)
+    kontrollera_oppet(avvikelse)
     ny = atgard.pk is None
     atgard._history_user = av
     atgard.save()
     _handelse(atgard.avvikelse, av, ("Åtgärd tillagd: " if ny else "Åtgärd ändrad: ") + atgard.text[:200])
+    return atgard
+
+
+@transaction.atomic
+def atgard_folj_upp(
+    *,
+    atgard: Atgard,
+    av,
+    version: int | None,
+    genomford=None,
+    effekt_bedomning: str = "",
+    effekt: str = "",
+    struken: str = "",
+) -> Atgard:
+    """Markerar åtgärden genomförd med effektbedömning, eller stryker den med en motivering, mot den version
+    formuläret visade (`Krock` annars). Inte på en avslutad avvikelse."""
+    avvikelse = Avvikelse.objects.select_for_update().get(pk=atgard.avvikelse_id)
+    kontrollera_oppet(avvikelse)
+    kontrollera_uppfoljning(genomford=genomford, effekt=effekt_bedomning, effekt_text=effekt, struken=struken)
+    atgard = las_for_andring(Atgard.objects, pk=atgard.pk, version=version, av=av, vad="Åtgärden")
+    struken = (struken or "").strip()
+    if struken:
+        atgard.struken, atgard.genomford, atgard.effekt_bedomning = struken, None, ""
+        text = f"Åtgärd struken: {atgard.text[:200]} ({struken[:200]})"
+    else:
+        atgard.struken = ""
+        atgard.genomford, atgard.effekt_bedomning, atgard.effekt = genomford, effekt_bedomning, effekt.strip()
+        text = f"Åtgärd genomförd: {atgard.text[:200]} (effekt: {Effekt(effekt_bedomning).label.lower()})"
+    atgard.klar = True
+    atgard._history_user = av
+    ny_version(atgard)
+    atgard.save()
+    _handelse(avvikelse, av, text)
     return atgard
 
 
@@ -258,6 +318,7 @@ def avvikelse_eskalera(*, avvikelse: Avvikelse, av):
     from lexsarah.services import rapport_fran_avvikelse
 
     avvikelse = Avvikelse.objects.select_for_update().get(pk=avvikelse.pk)
+    kontrollera_oppet(avvikelse)
     fanns = avvikelse.handelser.filter(text="Eskalerad till lex Sarah.").exists()
     rapport = rapport_fran_avvikelse(avvikelse=avvikelse, av=av)
     if not fanns:
@@ -363,6 +424,7 @@ def klagomal_avsluta(*, klagomal: Klagomal, av, aterkoppling_datum=None, aterkop
 @transaction.atomic
 def bilaga_lagg_till(*, avvikelse: Avvikelse, fil, av) -> Bilaga:
     """Sparar en bilaga (typ och storlek kontrolleras på innehållet) och skriver den i tidslinjen."""
+    kontrollera_oppet(Avvikelse.objects.select_for_update().get(pk=avvikelse.pk))
     mime = kontrollera_fil(fil)
     filnamn = filnamn_for(fil.name, mime)
     bilaga = Bilaga(avvikelse=avvikelse, filnamn=filnamn, mime=mime, storlek=fil.size, uppladdad_av=av)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.byt_status, name="status"),
     path("<int:pk>/utred/", views.utred, name="utred"),
     path("<int:pk>/atgard/", views.atgard, name="atgard"),
+    path("<int:pk>/atgard/uppfoljning/", views.atgard_folj_upp, name="atgard_uppfoljning"),
     path("<int:pk>/eskalera/", views.eskalera, name="eskalera"),
     path("<int:pk>/bilaga/", views.bilaga_ladda_upp, name="bilaga_ny"),
     path("bilaga/<int:pk>/", views.bilaga_hamta, name="bilaga"),

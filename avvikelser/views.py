@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from avvikelser import queries, services
 from avvikelser.forms import (
     AtgardForm,
+    AtgardUppfoljningForm,
     AvslutaKlagomalForm,
     AvvikelseForm,
     BilagaForm,
@@ -26,8 +27,9 @@ from avvikelser.forms import (
     StyrdiagramForm,
     UtredningForm,
 )
-from avvikelser.models import Avvikelse, Bilaga, Klagomal, OppenInlamning
+from avvikelser.models import Atgard, Avvikelse, Bilaga, Klagomal, OppenInlamning
 from kvalitet import access, diagram
+from kvalitet.arende import EFFEKT_FRAGA, far_andras
 from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
 from kvalitet.diagram import manadsetikett
@@ -91,8 +93,17 @@ def detalj(request, pk):
     if avvikelse.brukare_id:
         logga_visning(request, avvikelse.brukare, "avvikelse: detalj")
     if not kan_andra:
-        # Rapportören ser bara referensnummer och status.
-        return render(request, "avvikelser/status.html", {"a": avvikelse})
+        # Rapportören ser sin egen text och status; när avvikelsen är avslutad även slutsatsen, åtgärderna
+        # och återkopplingen (kvalitet.arende: återkopplingen skrivs som en del av avslutet).
+        return render(
+            request,
+            "avvikelser/status.html",
+            {
+                "a": avvikelse,
+                "egen": avvikelse.rapporterad_av_id == request.user.pk,
+                "atgarder": avvikelse.atgarder.all() if avvikelse.avslutad else (),
+            },
+        )
     rapport = lexsarah_queries.rapport_for_avvikelse(request.user, avvikelse)
     rapport_lank = _rapport_lank(rapport)
     utredning = UtredningForm(
@@ -133,14 +144,31 @@ def _detalj(
     rapport_lank="",
     bilaga=None,
     krock=False,
+    uppfoljning=None,
+    atgard_fel="",
 ):
+    kan_skriva = far_andras(avvikelse)
+    atgarder = list(avvikelse.atgarder.select_related("ansvarig"))
+    vald = _vald_atgard(uppfoljning)
+    for at in atgarder:
+        # Det inskickade formuläret (med fel) står kvar vid sin åtgärd; övriga får ett nytt.
+        if uppfoljning is not None and vald == at.pk:
+            at.uppfoljning_form = uppfoljning
+        else:
+            at.uppfoljning_form = AtgardUppfoljningForm(atgard=at)
+    # Hör det inskickade inte till någon åtgärd på sidan visas det för sig, med det som skrevs.
+    losa = uppfoljning if uppfoljning is not None and vald not in {at.pk for at in atgarder} else None
     return render(
         request,
         "avvikelser/detalj.html",
         {
             "a": avvikelse,
             "handelser": avvikelse.handelser.select_related("av"),
-            "atgarder": avvikelse.atgarder.select_related("ansvarig"),
+            "atgarder": atgarder,
+            "los_uppfoljning": losa,
+            "kan_skriva": kan_skriva,
+            "atgard_fel": atgard_fel,
+            "effekt_fraga": EFFEKT_FRAGA,
             "utredning": utredning or UtredningForm(),
             "atgard_form": atgard or AtgardForm(avvikelse=avvikelse),
             "status_form": status or StatusForm(),
@@ -153,9 +181,25 @@ def _detalj(
             "krock": krock,
         },
         status=400
-        if (status_fel or any(f is not None and f.errors for f in (utredning, atgard, bilaga)))
+        if (
+            status_fel
+            or atgard_fel
+            or any(f is not None and f.errors for f in (utredning, atgard, bilaga, uppfoljning))
+        )
         else 200,
     )
+
+
+def _vald_atgard(form) -> int | None:
+    if form is None:
+        return None
+    varde = (form.cleaned_data.get("atgard") if hasattr(form, "cleaned_data") else None) or form.data.get(
+        "atgard"
+    )
+    try:
+        return int(str(varde).strip())
+    except (TypeError, ValueError):
+        return None
 
 
 @require_POST
@@ -169,6 +213,7 @@ def byt_status(request, pk):
                 till=form.cleaned_data["till"],
                 av=request.user,
                 motivering=form.cleaned_data["motivering"],
+                aterkoppling=form.cleaned_data["aterkoppling"],
             )
             messages.success(request, "Statusen är ändrad.")
             return redirect("avvikelser:detalj", pk=pk)
@@ -202,10 +247,37 @@ def atgard(request, pk):
     if form.is_valid():
         ny = form.save(commit=False)
         ny.avvikelse = avvikelse
-        services.atgard_lagg_till(atgard=ny, av=request.user)
+        try:
+            services.atgard_lagg_till(atgard=ny, av=request.user)
+        except ValidationError as fel:
+            return _detalj(request, avvikelse, atgard=form, atgard_fel=" ".join(fel.messages))
         messages.success(request, "Åtgärden är tillagd.")
         return redirect("avvikelser:detalj", pk=pk)
     return _detalj(request, avvikelse, atgard=form)
+
+
+@require_POST
+def atgard_folj_upp(request, pk):
+    """Markerar en åtgärd genomförd med effektbedömning, eller stryker den med motivering."""
+    avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
+    form = AtgardUppfoljningForm(request.POST, auto_id="id_inskickad_%s")
+    if not form.is_valid():
+        return _detalj(
+            request, avvikelse, uppfoljning=form, atgard_fel="Kontrollera uppgifterna för åtgärden."
+        )
+    atgard = access.hamta(
+        request.user, Atgard, access.ANDRA, pk=form.cleaned_data["atgard"], avvikelse=avvikelse
+    )
+    data = {k: form.cleaned_data[k] for k in ("genomford", "effekt_bedomning", "effekt", "struken")}
+    try:
+        services.atgard_folj_upp(atgard=atgard, av=request.user, version=form.cleaned_data["version"], **data)
+    except Krock as krock:
+        form.efter_krock(krock, som_fel=False)
+        return _detalj(request, avvikelse, uppfoljning=form, atgard_fel=" ".join(krock.messages))
+    except ValidationError as fel:
+        return _detalj(request, avvikelse, uppfoljning=form, atgard_fel=" ".join(fel.messages))
+    messages.success(request, "Åtgärden är uppföljd.")
+    return redirect("avvikelser:detalj", pk=pk)
 
 
 @require_POST
@@ -213,7 +285,11 @@ def bilaga_ladda_upp(request, pk):
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
     form = BilagaForm(request.POST, request.FILES)
     if form.is_valid():
-        services.bilaga_lagg_till(avvikelse=avvikelse, fil=form.cleaned_data["fil"], av=request.user)
+        try:
+            services.bilaga_lagg_till(avvikelse=avvikelse, fil=form.cleaned_data["fil"], av=request.user)
+        except ValidationError as fel:
+            form.add_error(None, fel)
+            return _detalj(request, avvikelse, bilaga=form)
         messages.success(request, "Bilagan är sparad.")
         return redirect("avvikelser:detalj", pk=pk)
     return _detalj(request, avvikelse, bilaga=form)

@@ -113,24 +113,61 @@ def pagaende_insatser_att_valja(user, fraga: str, *, antal: int = MAX_TRAFFAR) -
     return _synliga_forst(user, traffar[:antal], brukare=lambda i: i.brukare)
 
 
+def _vag(nod: OrgNod) -> list[int]:
+    return [int(x) for x in nod.sokvag.strip("/").split("/") if x]
+
+
+def giltiga_tilldelningar(nod: OrgNod, roll, datum=None, *, och_under: bool = False) -> QuerySet:
+    """Rolltilldelningar med `roll` (en roll eller flera) på noden eller ovanför den som gäller `datum`
+    (standard i dag): inom giltig från/till, på en aktiv nod, för en aktiv användare. Med `och_under` även
+    i delträdet under noden. Den enda frågan om "vem har rollen här" som påminnelser, urval och rapporter
+    använder, så att en utgången roll aldrig får något."""
+    from django.utils import timezone
+
+    datum = datum or timezone.localdate()
+    roller = (roll,) if isinstance(roll, str) else tuple(roll)
+    noder = Q(nod_id__in=_vag(nod))
+    if och_under:
+        noder |= Q(nod__sokvag__startswith=nod.sokvag)
+    return Rolltilldelning.objects.filter(
+        noder,
+        Q(giltig_fran__isnull=True) | Q(giltig_fran__lte=datum),
+        Q(giltig_till__isnull=True) | Q(giltig_till__gte=datum),
+        roll__in=roller,
+        nod__aktiv=True,
+        anvandare__is_active=True,
+    )
+
+
+def ansvariga(nod: OrgNod, roll, datum=None) -> list:
+    """Användarna som har `roll` på noden eller ovanför den `datum` (standard i dag), närmast noden först
+    (sedan äldsta tilldelningen), var och en en gång. Mottagarna för påminnelser och eskaleringar."""
+    from django.db.models.functions import Length
+
+    rader = (
+        giltiga_tilldelningar(nod, roll, datum)
+        .select_related("anvandare")
+        .order_by(Length("nod__sokvag").desc(), "pk")
+    )
+    sedda: dict[int, object] = {}
+    for rt in rader:
+        sedda.setdefault(rt.anvandare_id, rt.anvandare)
+    return list(sedda.values())
+
+
+def ansvarig(nod: OrgNod, roll, datum=None):
+    """Den närmaste användaren med rollen (ansvariga()[0]), eller None."""
+    hittade = ansvariga(nod, roll, datum)
+    return hittade[0] if hittade else None
+
+
 def handlaggare_i_namnd(namnd: OrgNod) -> QuerySet:
     """Aktiva användare med en giltig handläggarroll på nämnden eller en nod ovanför den."""
     from django.contrib.auth import get_user_model
-    from django.utils import timezone
 
-    idag = timezone.localdate()
-    noder = [int(x) for x in namnd.sokvag.strip("/").split("/") if x]
-    # Ett enda filter(): villkoren ska gälla samma rolltilldelning.
     return (
         get_user_model()
-        .objects.filter(
-            Q(roller__giltig_fran__isnull=True) | Q(roller__giltig_fran__lte=idag),
-            Q(roller__giltig_till__isnull=True) | Q(roller__giltig_till__gte=idag),
-            is_active=True,
-            roller__roll=access.HANDLAGGARE,
-            roller__nod__in=noder,
-        )
-        .distinct()
+        .objects.filter(pk__in=giltiga_tilldelningar(namnd, access.HANDLAGGARE).values("anvandare_id"))
         .order_by("last_name", "first_name", "pk")
     )
 
@@ -147,24 +184,10 @@ ANSVARIG_ROLLER = (
 
 
 def _ansvariga_tilldelningar(nod: OrgNod, *, och_under: bool = False) -> QuerySet:
-    """Giltiga rolltilldelningar (i dag inom giltig från/till, på en aktiv nod) på noden och noderna
-    ovanför den upp till och med nämnden; med `och_under` även i delträdet under noden."""
-    from django.utils import timezone
-
-    idag = timezone.localdate()
-    vag = [int(x) for x in nod.sokvag.strip("/").split("/") if x]
+    """Giltiga rolltilldelningar för de roller som kan ansvara för en åtgärd, på noden och noderna ovanför
+    den upp till och med nämnden; med `och_under` även i delträdet under noden."""
     # Kommunen ligger ovanför nämnderna: en roll där gäller alla nämnder och ger ingen ansvarig i en.
-    noder = Q(nod__in=OrgNod.objects.filter(pk__in=vag).exclude(typ=NodTyp.KOMMUN))
-    if och_under:
-        noder |= Q(nod__sokvag__startswith=nod.sokvag)
-    return Rolltilldelning.objects.filter(
-        noder,
-        Q(giltig_fran__isnull=True) | Q(giltig_fran__lte=idag),
-        Q(giltig_till__isnull=True) | Q(giltig_till__gte=idag),
-        roll__in=ANSVARIG_ROLLER,
-        nod__aktiv=True,
-        anvandare__is_active=True,
-    )
+    return giltiga_tilldelningar(nod, ANSVARIG_ROLLER, och_under=och_under).exclude(nod__typ=NodTyp.KOMMUN)
 
 
 def mojliga_ansvariga(nod: OrgNod, *, och_under: bool = False) -> QuerySet:
@@ -242,3 +265,10 @@ def aktiva_insatser_per_manad(user, nod: OrgNod | None, manader: list[datetime.d
         for i, m in enumerate(manader)
         if r[f"m{i}"]
     ]
+
+
+def epost_direkt(user) -> bool:
+    """Har användaren valt e-post direkt för varje påminnelse (i stället för dagens sammandrag)?"""
+    from kvalitet.models import Epostval
+
+    return Epostval.objects.filter(anvandare_id=user.pk, direkt=True).exists()

@@ -11,6 +11,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -283,6 +284,7 @@ def bevakningar_svep(*, nu: datetime.datetime | None = None, batch: int = 500) -
                         rubrik=b.rubrik,
                         text=b.text,
                         lank=b.lank,
+                        sammandrag=True,
                     )
                     for b in forfallna
                 ],
@@ -296,14 +298,17 @@ def bevakningar_svep(*, nu: datetime.datetime | None = None, batch: int = 500) -
     return nya
 
 
-def utkorg_skicka(*, batch: int = 200, max_forsok: int = 5) -> int:
-    """Skickar e-post för notifikationer som väntar. Returnerar antalet skickade.
+def utkorg_skicka(*, batch: int = 200, max_forsok: int = 5, nu: datetime.datetime | None = None) -> int:
+    """Skickar e-post för notifikationer som väntar. Returnerar antalet skickade e-brev.
 
+    Påminnelser (`sammandrag`) går i mottagarens dagliga sammandrag (`sammandrag_skicka`), utom för den
+    som valt e-post direkt (Epostval); övriga notifikationer skickas var för sig.
     E-post är "minst en gång": kraschar processen mellan sändning och commit skickas den igen.
     Notifikationen i appen finns alltid exakt en gång.
     """
     from django.conf import settings
     from django.core.mail import send_mail
+    from django.db.models import Q
 
     skickade = 0
     while True:
@@ -311,12 +316,13 @@ def utkorg_skicka(*, batch: int = 200, max_forsok: int = 5) -> int:
             rader = list(
                 Notifikation.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(epost=True, epost_skickad__isnull=True, epost_forsok__lt=max_forsok)
+                .filter(Q(sammandrag=False) | Q(mottagare__epostval__direkt=True))
                 .select_related("mottagare")
                 .order_by("skapad")[:batch]
             )
             if not rader:
                 break
-            nu = timezone.now()
+            nu_ = timezone.now()
             for n in rader:
                 if not n.mottagare.email:
                     n.epost = False
@@ -328,10 +334,99 @@ def utkorg_skicka(*, batch: int = 200, max_forsok: int = 5) -> int:
                     logger.exception("E-post till %s kunde inte skickas", n.mottagare_id)
                     n.epost_forsok += 1
                 else:
-                    n.epost_skickad = nu
+                    n.epost_skickad = nu_
                     skickade += 1
             Notifikation.objects.bulk_update(rader, ["epost", "epost_skickad", "epost_forsok"])
+    return skickade + sammandrag_skicka(nu=nu, max_forsok=max_forsok)
+
+
+def _sammandrag_text(rader: list[Notifikation]) -> str:
+    from django.conf import settings
+
+    delar = [
+        f"Du har {len(rader)} {'påminnelse' if len(rader) == 1 else 'påminnelser'} om sådant som ska göras:"
+    ]
+    for n in rader:
+        rad = f"\n• {n.rubrik}"
+        if n.text:
+            rad += f"\n  {n.text}"
+        if n.lank:
+            rad += f"\n  {settings.KVALITET_BAS_URL}{n.lank}"
+        delar.append(rad)
+    delar.append(
+        "\nAlla notiser finns också i appen under Notiser. Vill du ha e-post direkt för varje påminnelse "
+        "kan du välja det där."
+    )
+    return "\n".join(delar)
+
+
+def sammandrag_skicka(*, nu: datetime.datetime | None = None, max_forsok: int = 5) -> int:
+    """Ett e-brev om dagen per person med de påminnelser som väntar (titel, text och länk), från klockan
+    KVALITET_SAMMANDRAG_TIMME. Säker att köra hur ofta och hur parallellt som helst: raderna låses med
+    SKIP LOCKED, varje påminnelse skickas en gång (epost_skickad) och `Sammandrag` är unikt per person
+    och dag. En påminnelse som förfaller efter dagens sammandrag kommer i morgondagens. Returnerar antalet
+    skickade sammandrag."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from kvalitet.models import Sammandrag
+
+    nu = nu or timezone.now()
+    lokal = timezone.localtime(nu)
+    if lokal.hour < getattr(settings, "KVALITET_SAMMANDRAG_TIMME", 7):
+        return 0
+    idag = lokal.date()
+    vantande = Notifikation.objects.filter(
+        epost=True, epost_skickad__isnull=True, sammandrag=True, epost_forsok__lt=max_forsok
+    ).exclude(mottagare__epostval__direkt=True)
+    mottagare = list(
+        vantande.exclude(mottagare__in=Sammandrag.objects.filter(datum=idag).values("mottagare"))
+        .values_list("mottagare_id", flat=True)
+        .distinct()
+    )
+    skickade = 0
+    for mottagare_id in mottagare:
+        misslyckade: list[int] = []
+        with transaction.atomic():
+            rader = list(
+                vantande.filter(mottagare_id=mottagare_id)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("mottagare")
+                .order_by("skapad", "pk")
+            )
+            if not rader:
+                continue
+            try:
+                with transaction.atomic():
+                    Sammandrag.objects.create(mottagare_id=mottagare_id, datum=idag, antal=len(rader))
+            except IntegrityError:
+                continue  # ett annat svep skickade dagens sammandrag under tiden
+            user = rader[0].mottagare
+            if not user.email:
+                for n in rader:
+                    n.epost = False
+                Notifikation.objects.bulk_update(rader, ["epost"])
+                continue
+            rubrik = f"Dina påminnelser {idag:%Y-%m-%d}: {len(rader)} att göra"
+            try:
+                send_mail(rubrik, _sammandrag_text(rader), None, [user.email])
+            except Exception:
+                logger.exception("Sammandraget till %s kunde inte skickas", mottagare_id)
+                # Inget sammandrag i dag ännu: nästa svep försöker igen (högst max_forsok gånger).
+                transaction.set_rollback(True)
+                misslyckade = [n.pk for n in rader]
+            else:
+                Notifikation.objects.filter(pk__in=[n.pk for n in rader]).update(epost_skickad=timezone.now())
+                skickade += 1
+        if misslyckade:
+            Notifikation.objects.filter(pk__in=misslyckade).update(epost_forsok=F("epost_forsok") + 1)
     return skickade
+
+
+def epostval_spara(*, anvandare, direkt: bool) -> None:
+    from kvalitet.models import Epostval
+
+    Epostval.objects.update_or_create(anvandare=anvandare, defaults={"direkt": direkt})
 
 
 def indikatorvarde_spara(*, indikator, ar: int, varde, version: int | None, av) -> Indikatorvarde:

@@ -287,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # Det `manage.py bevakningssvep` (och `make sweep`) kör, för drift utan beat: samma svep som beat kör.
+# Påminnelser e-postas som ett sammandrag om dagen per person, från den här timmen (lokal tid); den som valt
+# e-post direkt (Notiser) får varje påminnelse för sig. I testläge från midnatt, så att testerna inte beror på
+# klockslaget.
+KVALITET_SAMMANDRAG_TIMME = env.int("KVALITET_SAMMANDRAG_TIMME", default=0 if MILJO == "test" else 7)
+
 KVALITET_SVEP = [
     "kvalitet.tasks.bevakningssvep",
     "uppfoljning.tasks.uppfoljning_svep",

@@ -253,8 +253,22 @@ def loggkontroll(request):
 
 
 def notifikationer(request):
+    fel = ""
+    if request.method == "POST":
+        # Användarens eget val: påminnelser i ett dagligt sammandrag (standard) eller e-post direkt.
+        val = request.POST.get("direkt")
+        if val in ("ja", "nej"):
+            services.epostval_spara(anvandare=request.user, direkt=val == "ja")
+            messages.success(request, "Ditt val för e-post är sparat.")
+            return redirect("kvalitet:notifikationer")
+        fel = "Välj hur du vill få påminnelserna."
     sida = Paginator(queries.notifikationer(request.user), SIDSTORLEK).get_page(request.GET.get("sida"))
-    return render(request, "kvalitet/notifikationer.html", {"sida": sida})
+    return render(
+        request,
+        "kvalitet/notifikationer.html",
+        {"sida": sida, "direkt": queries.epost_direkt(request.user), "fel": fel},
+        status=400 if fel else 200,
+    )
 
 
 @require_POST

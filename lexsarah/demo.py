@@ -143,6 +143,7 @@ def seed(kontext) -> None:
                 text="Extra tillsyn införd direkt.",
                 uppfoljd=r.handelsetid.date() + datetime.timedelta(days=7) if klar or bedomd else None,
                 resultat="Genomförd." if klar or bedomd else "",
+                effekt_bedomning="ja" if klar or bedomd else "",
             )
             Atgard.objects.create(
                 rapport=r,
@@ -151,6 +152,7 @@ def seed(kontext) -> None:
                 klar_senast=(rapporterad + datetime.timedelta(days=45)).date(),
                 uppfoljd=(rapporterad + datetime.timedelta(days=50)).date() if klar else None,
                 resultat="Rutinen följs enligt stickprov." if klar else "",
+                effekt_bedomning="ja" if klar else "",
             )
         if status not in (Status.RAPPORT, Status.UTREDNING):
             Handelse.objects.create(

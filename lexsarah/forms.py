@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kvalitet import access
+from kvalitet.arende import EFFEKT_FRAGA, Effekt
 from kvalitet.bilagor import kontrollera_fil
 from kvalitet.enskildval import EnskildaVal, EnskildVal
 from kvalitet.forms import AnsvarigVal, RimligaDatum
@@ -213,6 +214,7 @@ class IvoForm(MedVersion, RimligaDatum, forms.ModelForm):
 
 class StatusForm(forms.Form):
     till = forms.ChoiceField(label="Ny status", choices=Status.choices)
+    motivering = forms.CharField(label="Motivering (krävs vid återöppning)", required=False, max_length=2000)
 
 
 class KommentarForm(forms.Form):
@@ -235,8 +237,22 @@ class UppfoljningForm(MedVersion, RimligaDatum, forms.Form):
     """Uppföljningen av en åtgärd; åtgärdens version följer med (kvalitet.samtidighet)."""
 
     atgard = forms.IntegerField(widget=forms.HiddenInput)
-    datum = forms.DateField(label="Uppföljd", widget=_DATUM)
-    resultat = forms.CharField(label="Resultat", widget=forms.Textarea(attrs={"rows": 2}))
+    datum = forms.DateField(label="Uppföljd", widget=_DATUM, required=False)
+    effekt_bedomning = forms.ChoiceField(label=EFFEKT_FRAGA, choices=Effekt.choices, required=False)
+    resultat = forms.CharField(label="Resultat", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    struken = forms.CharField(label="Eller: stryk åtgärden, med motivering", required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("struken") or "").strip():
+            for falt, fel in (
+                ("datum", "Ange när åtgärden följdes upp."),
+                ("effekt_bedomning", f"Svara på frågan: {EFFEKT_FRAGA}"),
+                ("resultat", "Beskriv resultatet av uppföljningen."),
+            ):
+                if not data.get(falt) and falt not in self.errors:
+                    self.add_error(falt, fel)
+        return data
 
 
 class RegisterForm(forms.Form):

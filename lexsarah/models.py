@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kvalitet.access import AtkomstQuerySet
+from kvalitet.arende import Atgardslage, Effekt
 from kvalitet.bilagor import privat_lagring, uppladdningsvag
 
 
@@ -126,6 +127,9 @@ class Rapport(models.Model):
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[ovriga_brukare])
 
+    # Ett avslutat ärende är skrivskyddat (kvalitet.arende.far_andras) tills det öppnas igen med motivering.
+    STANGDA_STATUSAR = ("avslutad",)
+
     class Meta:
         ordering = ["-rapporterad"]
         verbose_name = _("lex Sarah-rapport")
@@ -204,7 +208,11 @@ class Atgard(models.Model):
     )
     klar_senast = models.DateField(_("klar senast"), null=True, blank=True)
     uppfoljd = models.DateField(_("uppföljd"), null=True, blank=True)
+    effekt_bedomning = models.CharField(
+        _("fick åtgärden avsedd effekt?"), max_length=10, choices=Effekt.choices, blank=True
+    )
     resultat = models.TextField(_("resultat av uppföljningen"), blank=True)
+    struken = models.TextField(_("struken, motivering"), blank=True)
     # Optimistisk låsning (kvalitet.samtidighet): två utredare följer inte upp samma åtgärd över varandra.
     version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -218,6 +226,17 @@ class Atgard(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def lage(self) -> Atgardslage:
+        return Atgardslage(
+            text=self.text,
+            ansvarig_id=self.ansvarig_id,
+            klar_senast=self.klar_senast,
+            genomford=self.uppfoljd,
+            effekt=self.effekt_bedomning,
+            effekt_text=self.resultat,
+            struken=self.struken,
+        )
 
 
 class Bilaga(models.Model):

@@ -124,7 +124,7 @@ def mina_uppgifter(user) -> list[Uppgift]:
                 )
     for a in (
         access.scope(user, Atgard)
-        .filter(ansvarig_id=user.pk, uppfoljd__isnull=True)
+        .filter(ansvarig_id=user.pk, uppfoljd__isnull=True, struken="")
         .exclude(rapport__status=Status.AVSLUTAD)
         .select_related("rapport")
     ):

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from kvalitet import access, helgdagar
 from kvalitet.arbetsflode import kontrollera_overgang
+from kvalitet.arende import Effekt, hinder_for_avslut, kontrollera_oppet, kontrollera_uppfoljning
 from kvalitet.bilagor import filnamn_for, kontrollera_fil
-from kvalitet.models import Rolltilldelning
+from kvalitet.queries import ansvariga
 from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg, notifikation_skapa
 from lexsarah.models import Atgard, Beslut, Bilaga, Handelse, Rapport, Status
@@ -24,6 +25,8 @@ OVERGANGAR = {
     S.BEDOMD: {S.ANMALD_IVO, S.ATGARDER_UPPFOLJDA, S.UTREDNING},
     S.ANMALD_IVO: {S.ATGARDER_UPPFOLJDA},
     S.ATGARDER_UPPFOLJDA: {S.AVSLUTAD},
+    # Återöppning (med motivering): tillbaka till åtgärderna, som då kan läggas till och följas upp igen.
+    S.AVSLUTAD: {S.ATGARDER_UPPFOLJDA},
 }
 
 
@@ -42,28 +45,12 @@ def _lank(rapport) -> str:
 
 
 def _utredare(rapport) -> list:
-    """Kvalitetssamordnarna i rapportens nämnd (på nämnden eller ovanför)."""
-    nod_ids = [int(x) for x in rapport.enhet.sokvag.strip("/").split("/") if x]
-    return list(
-        {
-            rt.anvandare
-            for rt in Rolltilldelning.objects.filter(
-                nod_id__in=nod_ids, roll=access.KVALITETSSAMORDNARE, anvandare__is_active=True
-            ).select_related("anvandare")
-        }
-    )
+    """Kvalitetssamordnarna i rapportens nämnd (på nämnden eller ovanför) med en roll som gäller i dag."""
+    return ansvariga(rapport.enhet, access.KVALITETSSAMORDNARE)
 
 
 def _chefer(rapport) -> list:
-    nod_ids = [int(x) for x in rapport.enhet.sokvag.strip("/").split("/") if x]
-    return list(
-        {
-            rt.anvandare
-            for rt in Rolltilldelning.objects.filter(
-                nod_id__in=nod_ids, roll=access.ENHETSCHEF, anvandare__is_active=True
-            ).select_related("anvandare")
-        }
-    )
+    return ansvariga(rapport.enhet, access.ENHETSCHEF)
 
 
 def bedomning_frist(rapporterad: datetime.datetime) -> datetime.date:
@@ -224,8 +211,7 @@ def utredning_spara(*, rapport: Rapport, av, version: int | None, **falt) -> Rap
     """Sparar utredningens textfält mot `version` (krävs; en annans sparning däremellan ger `Krock`).
     En utredning påbörjas automatiskt när den först sparas."""
     rapport = _las_version(rapport, version, av, "Utredningen")
-    if rapport.status == S.AVSLUTAD:
-        raise ValidationError("Ett avslutat ärende ändras inte.")
+    kontrollera_oppet(rapport)
     tillatna = {
         "forlopp",
         "konsekvenser",
@@ -253,8 +239,7 @@ def berorda_spara(*, rapport: Rapport, av, brukare, ovriga_brukare, version: int
     """Vilka enskilda ärendet berör: den som främst berörs och övriga. Tidslinjen får antalet, inga namn
     (den läses av fler än de som får se en skyddad identitet). Sparas mot `version` (krävs)."""
     rapport = _las_version(rapport, version, av, "Ärendet")
-    if rapport.status == S.AVSLUTAD:
-        raise ValidationError("Ett avslutat ärende ändras inte.")
+    kontrollera_oppet(rapport)
     ovriga = list(ovriga_brukare or ())
     if ovriga and brukare is None:
         raise ValidationError("Välj den enskilde som främst berörs; övriga berörda anges utöver den.")
@@ -373,7 +358,9 @@ def markera_allvarligt_preliminart(*, rapport: Rapport, av, motivering: str) -> 
 
 @transaction.atomic
 def ivo_uppdatera(*, rapport: Rapport, av, version: int | None, **falt) -> Rapport:
-    """Diarienummer, komplettering, IVO:s beslut och information till den enskilde; mot `version`."""
+    """Diarienummer, komplettering, IVO:s beslut och information till den enskilde; mot `version`.
+
+    Undantaget från skrivskyddet för avslutade ärenden: IVO:s beslut kommer ofta efter avslutet."""
     rapport = _las_version(rapport, version, av, "Uppgifterna om anmälan")
     if not rapport.ivo_skickad:
         raise ValidationError("Ärendet är inte anmält till IVO.")
@@ -408,19 +395,22 @@ def _hinder_for_uppfoljda(rapport) -> list[str]:
         hinder.append("Utredningen har inte skickats till IVO som komplettering.")
     if rapport.ivo_skickad and not rapport.enskild_informerad and not rapport.enskild_informerad_hur.strip():
         hinder.append("Det saknas uppgift om att den enskilde informerats om anmälan (eller varför inte).")
-    if not rapport.atgarder.exists():
+    atgarder = list(rapport.atgarder.all())
+    if not atgarder:
         hinder.append("Det finns inga åtgärder.")
-    if rapport.atgarder.filter(uppfoljd__isnull=True).exists():
-        hinder.append("Alla åtgärder är inte uppföljda.")
-    return hinder
+    return hinder + hinder_for_avslut(a.lage() for a in atgarder)
 
 
 @transaction.atomic
-def byt_status(*, rapport: Rapport, till: str, av) -> Rapport:
-    """Statusbyte enligt OVERGANGAR med sina villkor. Skriver tidslinjen (vem, när)."""
+def byt_status(*, rapport: Rapport, till: str, av, motivering: str = "") -> Rapport:
+    """Statusbyte enligt OVERGANGAR med sina villkor. Skriver tidslinjen (vem, när). Återöppning av ett
+    avslutat ärende kräver en motivering (i tidslinjen och historiken)."""
     rapport = _las(rapport)
     fran = rapport.status
     kontrollera_overgang(OVERGANGAR, fran, till, S.choices)
+    motivering = (motivering or "").strip()
+    if fran == S.AVSLUTAD and not motivering:
+        raise ValidationError("Ange varför ärendet öppnas igen.", code="motivering")
     if till == S.BEDOMD and not rapport.utredning_klar:
         raise ValidationError("Gör bedömningen först.", code="bedomning")
     if till == S.ANMALD_IVO and (not rapport.allvarligt or not rapport.ivo_skickad):
@@ -437,8 +427,11 @@ def byt_status(*, rapport: Rapport, till: str, av) -> Rapport:
     rapport.status = till
     rapport.avslutad = timezone.now() if till == S.AVSLUTAD else None
     rapport._history_user = av
+    if motivering:
+        rapport._change_reason = motivering[:100]
     rapport.save()
-    _handelse(rapport, av, f"{S(fran).label} → {S(till).label}", fran=fran, till=till)
+    text = f"{S(fran).label} → {S(till).label}" + (f": {motivering}" if motivering else "")
+    _handelse(rapport, av, text, fran=fran, till=till)
     return rapport
 
 
@@ -447,13 +440,13 @@ def kommentera(*, rapport: Rapport, av, text: str) -> Handelse:
     text = (text or "").strip()
     if not text:
         raise ValidationError("Skriv en kommentar.")
+    kontrollera_oppet(_las(rapport))
     return _handelse(rapport, av, text, kommentar=True)
 
 
 @transaction.atomic
 def atgard_spara(*, atgard: Atgard, av) -> Atgard:
-    if atgard.rapport.status == S.AVSLUTAD:
-        raise ValidationError("Ett avslutat ärende ändras inte.")
+    kontrollera_oppet(_las(atgard.rapport))
     ny = atgard.pk is None
     atgard._history_user = av
     atgard.save()
@@ -471,12 +464,23 @@ def atgard_spara(*, atgard: Atgard, av) -> Atgard:
 
 @transaction.atomic
 def atgard_folj_upp(
-    *, atgard: Atgard, av, datum: datetime.date, resultat: str, version: int | None
+    *,
+    atgard: Atgard,
+    av,
+    datum: datetime.date | None,
+    resultat: str,
+    version: int | None,
+    effekt_bedomning: str = "",
+    struken: str = "",
 ) -> Atgard:
-    """Sparar uppföljningen mot den version av åtgärden formuläret visade (`Krock` annars). Krocken
-    namnger den som ändrade enligt ärendets regel: en lex Sarah-rapportör bara för utredarna."""
-    if not (resultat or "").strip():
+    """Sparar uppföljningen (genomförd med effektbedömning, eller struken med motivering, kvalitet.arende)
+    mot den version av åtgärden formuläret visade (`Krock` annars). Krocken namnger den som ändrade enligt
+    ärendets regel: en lex Sarah-rapportör bara för utredarna. Inte i ett avslutat ärende."""
+    kontrollera_oppet(_las(atgard.rapport))
+    struken = (struken or "").strip()
+    if not struken and not (resultat or "").strip():
         raise ValidationError("Beskriv resultatet av uppföljningen.")
+    kontrollera_uppfoljning(genomford=datum, effekt=effekt_bedomning, effekt_text=resultat, struken=struken)
     atgard = las_for_andring(
         Atgard.objects.select_related("rapport"),
         pk=atgard.pk,
@@ -485,18 +489,25 @@ def atgard_folj_upp(
         vad="Åtgärden",
         rapportpost=atgard.rapport,
     )
-    atgard.uppfoljd, atgard.resultat = datum, resultat.strip()
+    if struken:
+        atgard.struken, atgard.uppfoljd, atgard.effekt_bedomning = struken, None, ""
+        text = f"Åtgärd struken: {atgard.text[:200]} ({struken[:200]})"
+    else:
+        atgard.struken = ""
+        atgard.uppfoljd, atgard.resultat, atgard.effekt_bedomning = datum, resultat.strip(), effekt_bedomning
+        text = f"Åtgärd uppföljd: {atgard.text[:200]} (effekt: {Effekt(effekt_bedomning).label.lower()})"
     atgard._history_user = av
     ny_version(atgard)
     atgard.save()
     bevakning_avbryt(nyckel=f"lexsarah:atgard:{atgard.pk}:forfallen")
-    _handelse(atgard.rapport, av, f"Åtgärd uppföljd: {atgard.text[:200]}")
+    _handelse(atgard.rapport, av, text)
     return atgard
 
 
 @transaction.atomic
 def bilaga_lagg_till(*, rapport: Rapport, fil, av) -> Bilaga:
     """Sparar en bilaga (typ och storlek kontrolleras på innehållet) och skriver den i tidslinjen."""
+    kontrollera_oppet(_las(rapport))
     mime = kontrollera_fil(fil)
     filnamn = filnamn_for(fil.name, mime)
     bilaga = Bilaga(rapport=rapport, filnamn=filnamn, mime=mime, storlek=fil.size, uppladdad_av=av)

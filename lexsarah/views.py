@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kvalitet import access
+from kvalitet.arende import EFFEKT_FRAGA, Effekt, far_andras
 from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
 from kvalitet.export import excel_svar
@@ -114,6 +115,9 @@ def _detalj(request, rapport, **formular):
     }
     kontext = {
         "r": rapport,
+        "kan_skriva": far_andras(rapport),
+        "effekt_val": Effekt.choices,
+        "effekt_fraga": EFFEKT_FRAGA,
         "ovriga": [b for b in enskilda if b.pk != rapport.brukare_id],
         "utredare": utredare,
         "berorda_form": formular.get("berorda_form")
@@ -278,7 +282,12 @@ def byt_status(request, pk):
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.byt_status(rapport=rapport, till=form.cleaned_data["till"], av=request.user)
+            services.byt_status(
+                rapport=rapport,
+                till=form.cleaned_data["till"],
+                av=request.user,
+                motivering=form.cleaned_data["motivering"],
+            )
             messages.success(request, "Statusen är ändrad.")
             return redirect(rapport)
         except ValidationError as fel:
@@ -317,6 +326,8 @@ def uppfoljning(request, pk):
                 datum=form.cleaned_data["datum"],
                 resultat=form.cleaned_data["resultat"],
                 version=form.cleaned_data["version"],
+                effekt_bedomning=form.cleaned_data["effekt_bedomning"],
+                struken=form.cleaned_data["struken"],
             )
             messages.success(request, "Uppföljningen är sparad.")
             return redirect(rapport)
@@ -332,7 +343,12 @@ def uppfoljning(request, pk):
             )
         except ValidationError as fel:
             return _detalj(request, rapport, uppfoljning_form=form, fel=_fel(fel))
-    return _detalj(request, rapport, uppfoljning_form=form, fel="Ange datum och resultat för uppföljningen.")
+    return _detalj(
+        request,
+        rapport,
+        uppfoljning_form=form,
+        fel="Ange datum, effekt och resultat för uppföljningen, eller stryk åtgärden med en motivering.",
+    )
 
 
 @require_POST
@@ -340,7 +356,10 @@ def kommentar(request, pk):
     rapport = _hamta_innehall(request, pk)
     form = KommentarForm(request.POST)
     if form.is_valid():
-        services.kommentera(rapport=rapport, av=request.user, text=form.cleaned_data["text"])
+        try:
+            services.kommentera(rapport=rapport, av=request.user, text=form.cleaned_data["text"])
+        except ValidationError as fel:
+            return _detalj(request, rapport, kommentar_form=form, fel=_fel(fel))
         return redirect(rapport)
     return _detalj(request, rapport, kommentar_form=form)
 
@@ -404,7 +423,10 @@ def bilaga_ladda_upp(request, pk):
     rapport = _hamta_innehall(request, pk)
     form = BilagaForm(request.POST, request.FILES)
     if form.is_valid():
-        services.bilaga_lagg_till(rapport=rapport, fil=form.cleaned_data["fil"], av=request.user)
+        try:
+            services.bilaga_lagg_till(rapport=rapport, fil=form.cleaned_data["fil"], av=request.user)
+        except ValidationError as fel:
+            return _detalj(request, rapport, bilaga_form=form, fel=_fel(fel))
         messages.success(request, "Bilagan är sparad.")
         return redirect(rapport)
     return _detalj(request, rapport, bilaga_form=form)

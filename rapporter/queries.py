@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from avvikelser import queries as avvikelser_queries
 from kvalitet import access
-from kvalitet.models import NodTyp, OrgNod, Roll, Rolltilldelning
+from kvalitet.models import NodTyp, OrgNod, Roll
 from kvalitet.models.kvalitetsarbete import (
     Forbattringsatgard,
     Indikatorkalla,
@@ -24,6 +24,7 @@ from kvalitet.models.kvalitetsarbete import (
     Kontrollpunkt,
     Malindikator,
 )
+from kvalitet.queries import giltiga_tilldelningar
 from kvalitet.uppgifter import Uppgift
 from lexsarah import queries as lexsarah_queries
 from rapporter import samlad
@@ -175,14 +176,11 @@ def organisation(nod: OrgNod) -> dict:
     ]
     if nod.typ == NodTyp.VERKSAMHETSOMRADE and not omraden:
         omraden = [{"namn": nod.namn, "enheter": [e.namn for e in noder if e.forelder_id == nod.pk]}]
-    idag = timezone.localdate()
+    # Rollerna som gäller i dag (giltig från/till), på noden, ovanför den och under den.
     ansvar = (
-        Rolltilldelning.objects.filter(
-            Q(nod__in=[n.pk for n in noder]) | Q(nod__in=OrgNod.objects.filter(_ovanfor_och_under(nod))),
-            roll__in=(Roll.KVALITETSSAMORDNARE, Roll.VERKSAMHETSCHEF, Roll.ENHETSCHEF),
-            nod__aktiv=True,
+        giltiga_tilldelningar(
+            nod, (Roll.KVALITETSSAMORDNARE, Roll.VERKSAMHETSCHEF, Roll.ENHETSCHEF), och_under=True
         )
-        .filter(Q(giltig_till__isnull=True) | Q(giltig_till__gte=idag))
         .select_related("anvandare", "nod")
         .order_by("roll", "nod__sokvag", "anvandare__last_name")
     )

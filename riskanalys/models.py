@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from kvalitet import riskmatris
 from kvalitet.access import AtkomstQuerySet
+from kvalitet.arende import Atgardslage
 from kvalitet.bilagor import privat_lagring
 
 
@@ -183,6 +184,9 @@ class Atgard(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def lage(self) -> Atgardslage:
+        return Atgardslage(text=self.text, ansvarig_id=self.ansvarig_id, klar_senast=self.klar_senast)
 
 
 class Handelse(models.Model):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kvalitet.arbetsflode import kontrollera_overgang
+from kvalitet.arende import kontrollera_planering
 from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg
 from riskanalys.models import (
@@ -161,6 +162,10 @@ def analys_faststall(*, analys: Riskanalys, av) -> Riskanalys:
     kontrollera_overgang(OVERGANGAR, analys.status, S.FASTSTALLD, S.choices)
     if not analys.risker.exists():
         raise ValidationError("Lägg till minst en risk innan analysen fastställs.")
+    # Samma regel som i de andra ärendena (kvalitet.arende): en fastställd plan har ansvarig och datum.
+    kontrollera_planering(
+        a.lage() for a in Atgard.objects.filter(risk__analys=analys).order_by("risk_id", "pk")
+    )
     analys.status = S.FASTSTALLD
     analys.faststalld_av = av
     analys.faststalld = timezone.now()

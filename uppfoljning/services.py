@@ -16,7 +16,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from kvalitet import access
-from kvalitet.models import Brukare, Insats, Notifikation, OrgNod, Rolltilldelning
+from kvalitet.models import Brukare, Insats, Notifikation, OrgNod
+from kvalitet.queries import ansvarig
 from kvalitet.samtidighet import las_for_andring, ny_version
 from uppfoljning.models import (
     CITAT_MAX,
@@ -465,14 +466,10 @@ def rapportfonster(ar: int, kvartal: int) -> tuple[datetime.date, datetime.date]
 
 
 def _kvalitetssamordnare(namnd_id: int) -> int | None:
-    return (
-        Rolltilldelning.objects.filter(
-            nod_id=namnd_id, roll=access.KVALITETSSAMORDNARE, anvandare__is_active=True
-        )
-        .order_by("pk")
-        .values_list("anvandare_id", flat=True)
-        .first()
-    )
+    """Nämndens kvalitetssamordnare med en roll som gäller i dag (kvalitet.queries.ansvarig)."""
+    namnd = OrgNod.objects.filter(pk=namnd_id).first()
+    samordnare = ansvarig(namnd, access.KVALITETSSAMORDNARE) if namnd else None
+    return samordnare.pk if samordnare else None
 
 
 def _notiser(rader, batch: int = 2000) -> int:
@@ -490,6 +487,7 @@ def _notiser(rader, batch: int = 2000) -> int:
         buffert.clear()
 
     for n in rader:
+        n.sammandrag = True  # påminnelser går i mottagarens dagliga sammandrag (kvalitet.services)
         buffert.append(n)
         if len(buffert) >= batch:
             tom()

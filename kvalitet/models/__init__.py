@@ -3,7 +3,7 @@ from kvalitet.models.brukare import Brukare, Insats, Insatstyp, Kon, Lag, Verksa
 from kvalitet.models.inloggning import OidcIdentitet, Registreringskod
 from kvalitet.models.lagrum import Lagrum
 from kvalitet.models.logg import Atkomstlogg, LoggenArOforanderlig
-from kvalitet.models.notiser import Bevakning, BevakningStatus, Notifikation
+from kvalitet.models.notiser import Bevakning, BevakningStatus, Epostval, Notifikation, Sammandrag
 from kvalitet.models.organisation import FORALDER_TYP, NodTyp, OrgNod, Roll, Rolltilldelning
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Bevakning",
     "BevakningStatus",
     "Brukare",
+    "Epostval",
     "Insats",
     "Insatstyp",
     "Kon",
@@ -26,4 +27,5 @@ __all__ = [
     "Registreringskod",
     "Roll",
     "Rolltilldelning",
+    "Sammandrag",
 ]

@@ -26,6 +26,9 @@ class Notifikation(models.Model):
     epost = models.BooleanField(_("skicka e-post"), default=True)
     epost_skickad = models.DateTimeField(_("e-post skickad"), null=True, blank=True)
     epost_forsok = models.PositiveSmallIntegerField(default=0)
+    # En påminnelse (förfallet, försenat): e-posten går i mottagarens dagliga sammandrag, inte för sig,
+    # om hen inte valt e-post direkt (Epostval). Notisen i appen finns alltid direkt.
+    sammandrag = models.BooleanField(_("i dagens sammandrag"), default=False)
 
     class Meta:
         verbose_name = _("notifikation")
@@ -76,3 +79,40 @@ class Bevakning(models.Model):
 
     def __str__(self):
         return f"{self.rubrik} ({self.forfaller:%Y-%m-%d})"
+
+
+class Epostval(models.Model):
+    """En användares val för e-post om påminnelser: ett sammandrag om dagen (standard) eller en direkt."""
+
+    anvandare = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="epostval",
+        verbose_name=_("användare"),
+    )
+    direkt = models.BooleanField(_("e-post direkt för varje påminnelse"), default=False)
+
+    class Meta:
+        verbose_name = _("val för e-post")
+        verbose_name_plural = _("val för e-post")
+
+    def __str__(self):
+        return f"{self.anvandare_id}: {'direkt' if self.direkt else 'sammandrag'}"
+
+
+class Sammandrag(models.Model):
+    """Ett skickat dagligt sammandrag: högst ett per person och dag (unikt), så att ett omkört svep aldrig
+    skickar två. Påminnelserna i det får `epost_skickad` i samma transaktion."""
+
+    mottagare = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    datum = models.DateField(_("datum"))
+    antal = models.PositiveIntegerField(_("antal påminnelser"), default=0)
+    skickat = models.DateTimeField(_("skickat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sammandrag")
+        verbose_name_plural = _("sammandrag")
+        constraints = [models.UniqueConstraint(fields=["mottagare", "datum"], name="ett_sammandrag_per_dag")]
+
+    def __str__(self):
+        return f"{self.mottagare_id} {self.datum}"

@@ -79,13 +79,16 @@ def test_retired_category_is_not_offered_but_stays_on_old_records(org, cast, log
     assert gammal.kategori.namn == "Annat"
 
 
-def test_reporter_sees_only_status_of_own_report(org, cast, kategori, logga_in):
-    egen = _rapportera(cast.pia, org.e1, beskrivning="Hemlig detaljtext om händelsen")
+def test_reporter_sees_own_text_and_status_but_no_forms(org, cast, kategori, logga_in):
+    # Issue 18: rapportören läser sin egen text (återkopplingen kommer när avvikelsen är avslutad).
+    egen = _rapportera(cast.pia, org.e1, beskrivning="Egen detaljtext om händelsen")
     annans = _rapportera(cast.erik, org.e1)
     klient = logga_in(cast.pia)
     svar = klient.get(reverse("avvikelser:detalj", args=[egen.pk]))
-    assert svar.status_code == 200 and "Rapporterad" in svar.content.decode()
-    assert "Hemlig detaljtext" not in svar.content.decode()
+    html = svar.content.decode()
+    assert svar.status_code == 200 and "Rapporterad" in html
+    assert "Egen detaljtext" in html and "Du får en återkoppling här" in html
+    assert "<form" not in html.split("<main", 1)[1]
     assert klient.get(reverse("avvikelser:detalj", args=[annans.pk])).status_code == 404
     assert klient.get(reverse("avvikelser:index")).status_code == 302
 
@@ -158,7 +161,21 @@ def test_full_lifecycle_records_every_transition_with_who(org, cast, kategori, l
     )
     klient.post(reverse("avvikelser:atgard", args=[a.pk]), {"text": "Ny rutin för nyckelhantering"})
     klient.post(reverse("avvikelser:status", args=[a.pk]), {"till": S.ATGARDAD})
-    klient.post(reverse("avvikelser:status", args=[a.pk]), {"till": S.AVSLUTAD})
+    atgard = a.atgarder.get()
+    klient.post(
+        reverse("avvikelser:atgard_uppfoljning", args=[a.pk]),
+        {
+            "atgard": atgard.pk,
+            "version": "0",
+            "genomford": timezone.localdate().isoformat(),
+            "effekt_bedomning": "ja",
+            "effekt": "Inga fler borttappade nycklar.",
+        },
+    )
+    klient.post(
+        reverse("avvikelser:status", args=[a.pk]),
+        {"till": S.AVSLUTAD, "aterkoppling": "Tack, rutinen är ändrad."},
+    )
     a.refresh_from_db()
     assert a.status == S.AVSLUTAD and a.avslutad is not None
     assert a.riskvarde == 9 and a.riskniva.kod == "hog"
@@ -179,7 +196,7 @@ def test_full_lifecycle_records_every_transition_with_who(org, cast, kategori, l
 def test_reopening_requires_a_reason(org, cast, kategori):
     a = _rapportera(cast.pia, org.e1, slutsats="Klart")
     for till in (S.UNDER_UTREDNING, S.ATGARDAD, S.AVSLUTAD):
-        a = services.avvikelse_byt_status(avvikelse=a, till=till, av=cast.erik)
+        a = services.avvikelse_byt_status(avvikelse=a, till=till, av=cast.erik, aterkoppling="Tack")
     with pytest.raises(ValidationError):
         services.avvikelse_byt_status(avvikelse=a, till=S.UNDER_UTREDNING, av=cast.erik)
     a = services.avvikelse_byt_status(avvikelse=a, till=S.UNDER_UTREDNING, av=cast.erik, motivering="Ny info")

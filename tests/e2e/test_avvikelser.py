@@ -4,6 +4,7 @@ tangentbordsanvändning och tillgänglighet."""
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from avvikelser.models import Avvikelse
@@ -66,6 +67,15 @@ def test_manager_investigates_adds_action_and_closes_with_timeline(ny_sida, serv
     sida.get_by_role("button", name="Lägg till åtgärden").click()
     sida.get_by_text("Åtgärden är tillagd.").wait_for()
     byt_status("Åtgärdad")
+    # Issue 18: avslut kräver att åtgärden är genomförd och effektbedömd, och en återkoppling.
+    kort = sida.locator("#atgarder > li").first
+    kort.locator("summary", has_text="Följ upp åtgärden").click()
+    kort.locator("[name=genomford]").fill(timezone.localdate().isoformat())
+    kort.get_by_label("Ja").check()
+    kort.locator("[name=effekt]").fill("Inga uteblivna besök sedan ringlistan infördes.")
+    kort.get_by_role("button", name="Spara uppföljningen").click()
+    sida.get_by_text("Åtgärden är uppföljd.").wait_for()
+    sida.locator("#id_aterkoppling").fill("Tack! Nu finns en ringlista för ersättare.")
     byt_status("Avslutad")
     tidslinje = sida.locator("ol li").all_inner_texts()
     assert any("rapporterades" in t for t in tidslinje)

@@ -198,7 +198,7 @@ def test_closed_case_keeps_its_individuals(cast, org, brukare, logga_in):
         reverse("lexsarah:berorda", args=[rapport.pk]),
         {"brukare": brukare.b1.pk, "ovriga_brukare": [], "version": "0"},
     )
-    assert svar.status_code == 400 and "Ett avslutat ärende ändras inte." in svar.content.decode()
+    assert svar.status_code == 400 and "Ärendet är avslutat och kan inte ändras" in svar.content.decode()
     assert rapport.ovriga_brukare.count() == 2
 
 

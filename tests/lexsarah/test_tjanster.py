@@ -52,7 +52,12 @@ def utred_och_bedom(rapport, cast, *, beslut=Beslut.MISSFORHALLANDE, allvarligt=
 def folj_upp_allt(rapport, cast):
     for a in rapport.atgarder.all():
         services.atgard_folj_upp(
-            atgard=a, av=cast.kim, datum=timezone.localdate(), resultat="Rutinen följs.", version=a.version
+            atgard=a,
+            av=cast.kim,
+            datum=timezone.localdate(),
+            resultat="Rutinen följs.",
+            version=a.version,
+            effekt_bedomning="ja",
         )
 
 
@@ -104,7 +109,7 @@ def test_full_workflow_for_a_serious_case_records_every_transition(cast, org):
     )
     assert rapport.status == Status.ANMALD_IVO and not rapport.ivo_fore_utredning
     AtgardFactory(rapport=rapport)
-    with pytest.raises(ValidationError, match="åtgärder är inte uppföljda"):
+    with pytest.raises(ValidationError, match="”Ny rutin för nattillsyn” är inte genomförd"):
         services.byt_status(rapport=rapport, till=Status.ATGARDER_UPPFOLJDA, av=cast.kim)
     folj_upp_allt(rapport, cast)
     with pytest.raises(ValidationError, match="informerats"):
@@ -315,7 +320,12 @@ def test_action_with_owner_and_deadline_gets_a_reminder_cancelled_by_follow_up(c
     bevakning = Bevakning.objects.get(nyckel=f"lexsarah:atgard:{atgard.pk}:forfallen")
     assert bevakning.mottagare == cast.erik and bevakning.status == "vantar"
     services.atgard_folj_upp(
-        atgard=atgard, av=cast.kim, datum=timezone.localdate(), resultat="Genomförd utbildning.", version=0
+        atgard=atgard,
+        av=cast.kim,
+        datum=timezone.localdate(),
+        resultat="Genomförd utbildning.",
+        version=0,
+        effekt_bedomning="delvis",
     )
     bevakning.refresh_from_db()
     assert bevakning.status == "avbruten"
@@ -346,7 +356,7 @@ def test_cannot_close_when_an_action_is_added_after_follow_up_and_left_open(cast
     folj_upp_allt(rapport, cast)
     rapport = services.byt_status(rapport=rapport, till=Status.ATGARDER_UPPFOLJDA, av=cast.kim)
     AtgardFactory(rapport=rapport, text="Ny åtgärd efter uppföljningen")
-    with pytest.raises(ValidationError, match="Alla åtgärder är inte uppföljda"):
+    with pytest.raises(ValidationError, match="”Ny åtgärd efter uppföljningen” är inte genomförd"):
         services.byt_status(rapport=rapport, till=Status.AVSLUTAD, av=cast.kim)
     rapport.refresh_from_db()
     assert rapport.status == Status.ATGARDER_UPPFOLJDA and rapport.avslutad is None

@@ -57,10 +57,26 @@ def test_stale_follow_up_after_another_investigators_is_refused_and_keeps_the_ty
     assert v_kim == v_karin == "0"
     dag = timezone.localdate().isoformat()
 
-    svar = kim.post(url, {"atgard": atgard.pk, "datum": dag, "resultat": "Kims resultat", "version": v_kim})
+    svar = kim.post(
+        url,
+        {
+            "atgard": atgard.pk,
+            "datum": dag,
+            "resultat": "Kims resultat",
+            "effekt_bedomning": "ja",
+            "version": v_kim,
+        },
+    )
     assert svar.status_code == 302
     svar = karins.post(
-        url, {"atgard": atgard.pk, "datum": dag, "resultat": "Karins resultat", "version": v_karin}
+        url,
+        {
+            "atgard": atgard.pk,
+            "datum": dag,
+            "resultat": "Karins resultat",
+            "effekt_bedomning": "ja",
+            "version": v_karin,
+        },
     )
     html = svar.content.decode()
     assert svar.status_code == 400
@@ -72,7 +88,14 @@ def test_stale_follow_up_after_another_investigators_is_refused_and_keeps_the_ty
     # Formuläret bär nu den sparade versionen, så ett nytt spara är ett medvetet val.
     assert _uppfoljningens_version(html, atgard.pk) == "1"
     svar = karins.post(
-        url, {"atgard": atgard.pk, "datum": dag, "resultat": "Karins resultat", "version": "1"}
+        url,
+        {
+            "atgard": atgard.pk,
+            "datum": dag,
+            "resultat": "Karins resultat",
+            "effekt_bedomning": "ja",
+            "version": "1",
+        },
     )
     assert svar.status_code == 302
     atgard.refresh_from_db()
@@ -82,7 +105,12 @@ def test_stale_follow_up_after_another_investigators_is_refused_and_keeps_the_ty
 def test_follow_up_without_version_saves_nothing(cast, atgard):
     svar = _klient(cast.kim).post(
         reverse("lexsarah:uppfoljning", args=[atgard.rapport_id]),
-        {"atgard": atgard.pk, "datum": timezone.localdate().isoformat(), "resultat": "Utan version"},
+        {
+            "atgard": atgard.pk,
+            "datum": timezone.localdate().isoformat(),
+            "resultat": "Utan version",
+            "effekt_bedomning": "ja",
+        },
     )
     html = svar.content.decode()
     assert svar.status_code == 400 and MEDDELANDE in html and 'value="Utan version"' in html
@@ -93,7 +121,13 @@ def test_follow_up_without_version_saves_nothing(cast, atgard):
 def test_fresh_follow_up_is_saved(cast, atgard):
     svar = _klient(cast.kim).post(
         reverse("lexsarah:uppfoljning", args=[atgard.rapport_id]),
-        {"atgard": atgard.pk, "datum": timezone.localdate().isoformat(), "resultat": "Klart", "version": "0"},
+        {
+            "atgard": atgard.pk,
+            "datum": timezone.localdate().isoformat(),
+            "resultat": "Klart",
+            "version": "0",
+            "effekt_bedomning": "ja",
+        },
     )
     assert svar.status_code == 302
     atgard.refresh_from_db()
@@ -105,12 +139,28 @@ def test_conflict_message_does_not_name_the_reporter_to_someone_who_may_not_see_
     inte namnet i krocken, utan regelns text (tjänsten prövas direkt: bara utredare når vyn)."""
     rapport = services.rapport_lamna(rapport=RapportFactory.build(enhet=org.e1), av=cast.vera)
     a = services.atgard_spara(atgard=Atgard(rapport=rapport, text="Rutin"), av=cast.kim)
-    services.atgard_folj_upp(atgard=a, av=cast.vera, datum=datetime.date.today(), resultat="Veras", version=0)
+    services.atgard_folj_upp(
+        atgard=a,
+        av=cast.vera,
+        datum=datetime.date.today(),
+        resultat="Veras",
+        version=0,
+        effekt_bedomning="ja",
+    )
     with pytest.raises(Krock) as krock:
-        services.atgard_folj_upp(atgard=a, av=cast.erik, datum=datetime.date.today(), resultat="x", version=0)
+        services.atgard_folj_upp(
+            atgard=a,
+            av=cast.erik,
+            datum=datetime.date.today(),
+            resultat="x",
+            version=0,
+            effekt_bedomning="ja",
+        )
     text = krock.value.message
     assert "Vera" not in text and access.DOLD_RAPPORTOR in text
     # Utredaren får se rapportören, också i krocken.
     with pytest.raises(Krock) as krock:
-        services.atgard_folj_upp(atgard=a, av=cast.kim, datum=datetime.date.today(), resultat="x", version=0)
+        services.atgard_folj_upp(
+            atgard=a, av=cast.kim, datum=datetime.date.today(), resultat="x", version=0, effekt_bedomning="ja"
+        )
     assert "av Vera" in krock.value.message

@@ -78,7 +78,10 @@ def test_investigator_runs_the_workflow_through_the_pages(cast, org, logga_in):
     # kan inte stänga med öppna åtgärder: svensk text, ingen ändring
     AtgardFactory(rapport=rapport)
     svar = klient.post(reverse("lexsarah:status", args=[rapport.pk]), {"till": Status.ATGARDER_UPPFOLJDA})
-    assert svar.status_code == 400 and "Alla åtgärder är inte uppföljda" in svar.content.decode()
+    assert (
+        svar.status_code == 400
+        and "är inte genomförd: markera den som genomförd med effektbedömning" in svar.content.decode()
+    )
     svar = klient.post(
         reverse("lexsarah:ivo_anmal", args=[rapport.pk]),
         {"skickad": timezone.localdate().isoformat(), "diarienummer": "3.1-99"},

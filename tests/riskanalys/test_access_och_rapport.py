@@ -129,8 +129,15 @@ def test_unowned_action_shows_in_my_tasks_for_the_one_who_approved(org, cast):
     from tests.riskanalys.factories import AtgardFactory
 
     analys = RiskanalysFactory(nod=org.e1)
-    AtgardFactory(risk=RiskFactory(analys=analys), klar_senast=datetime.date(2026, 1, 1), text="Utan ägare")
+    atgard = AtgardFactory(
+        risk=RiskFactory(analys=analys),
+        klar_senast=datetime.date(2026, 1, 1),
+        text="Utan ägare",
+        ansvarig=cast.erik,
+    )
     services.analys_faststall(analys=analys, av=cast.vera)
+    # En äldre fastställd analys (före kravet på ansvarig, issue 18) kan ha en åtgärd utan ägare.
+    type(atgard).objects.filter(pk=atgard.pk).update(ansvarig=None)
     assert [u.rubrik for u in queries.mina_uppgifter(cast.vera)] == ["Genomför åtgärd: Utan ägare"]
     assert queries.mina_uppgifter(cast.erik) == []
 

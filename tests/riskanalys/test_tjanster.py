@@ -93,7 +93,9 @@ def test_new_version_copies_risks_and_actions_and_keeps_old_readable(org, cast, 
     analys = RiskanalysFactory(nod=org.e1, skapad_av=cast.erik)
     analys.brukare.set([brukare.b1])
     risk = RiskFactory(analys=analys, beskrivning="Fall i trappan")
-    AtgardFactory(risk=risk, text="Sätt upp ledstång", ansvarig=cast.erik)
+    AtgardFactory(
+        risk=risk, text="Sätt upp ledstång", ansvarig=cast.erik, klar_senast=datetime.date(2030, 6, 1)
+    )
     services.analys_faststall(analys=analys, av=cast.erik)
 
     ny = services.analys_ny_version(analys=analys, av=cast.erik)
@@ -209,7 +211,12 @@ def test_template_removes_names_and_personal_numbers_written_in_free_text(org, c
 
 def test_approved_action_is_followed_up_but_its_plan_changes_only_in_a_new_version(org, cast):
     analys = RiskanalysFactory(nod=org.e1)
-    atgard = AtgardFactory(risk=RiskFactory(analys=analys), ansvarig=cast.pia, text="Ny rutin")
+    atgard = AtgardFactory(
+        risk=RiskFactory(analys=analys),
+        ansvarig=cast.pia,
+        text="Ny rutin",
+        klar_senast=datetime.date(2029, 1, 1),
+    )
     services.analys_faststall(analys=analys, av=cast.erik)
     atgard.refresh_from_db()
     atgard.klar_senast = datetime.date(2030, 1, 1)
@@ -222,7 +229,7 @@ def test_approved_action_is_followed_up_but_its_plan_changes_only_in_a_new_versi
     assert (atgard.status, atgard.resultat, atgard.klar_senast) == (
         AtgardStatus.KLAR,
         "Rutinen används",
-        None,
+        datetime.date(2029, 1, 1),
     )
 
 
@@ -239,7 +246,43 @@ def test_action_without_owner_reminds_the_approver_once(org, cast):
     # Påminnelsen går kl. 07 dagen efter sista dag; två dagar bakåt är den förfallen vid varje klockslag.
     passerad = timezone.localdate() - datetime.timedelta(days=2)
     analys = RiskanalysFactory(nod=org.e1, skapad_av=cast.erik)
-    AtgardFactory(risk=RiskFactory(analys=analys), klar_senast=passerad, text="Ingen ansvarig")
+    atgard = AtgardFactory(
+        risk=RiskFactory(analys=analys), klar_senast=passerad, text="Ingen ansvarig", ansvarig=cast.erik
+    )
     services.analys_faststall(analys=analys, av=cast.vera)
+    # En äldre fastställd analys (före kravet på ansvarig, issue 18): bevakningen läggs om utan ägare.
+    type(atgard).objects.filter(pk=atgard.pk).update(ansvarig=None)
+    atgard.refresh_from_db()
+    services._bevaka_atgard(atgard)
     assert bevakningar_svep() == 1 and bevakningar_svep() == 0
     assert Notifikation.objects.get().mottagare == cast.vera
+
+
+def test_faststalla_vagras_nar_en_atgard_saknar_ansvarig_eller_klar_senast(org, cast):
+    """Issue 18: varje åtgärd i en fastställd plan har ansvarig och klar senast (kvalitet.arende)."""
+    analys = RiskanalysFactory(nod=org.e1)
+    risk = RiskFactory(analys=analys)
+    AtgardFactory(risk=risk, text="Ledstång", ansvarig=cast.erik, klar_senast=datetime.date(2030, 1, 1))
+    utan = AtgardFactory(risk=risk, text="Nattrond", ansvarig=None, klar_senast=None)
+    with pytest.raises(ValidationError) as fel:
+        services.analys_faststall(analys=analys, av=cast.erik)
+    assert fel.value.messages == ["Åtgärden ”Nattrond” saknar ansvarig och klar senast."]
+    analys.refresh_from_db()
+    assert (
+        analys.status == AnalysStatus.UTKAST
+        and not analys.handelser.filter(till_status="faststalld").exists()
+    )
+    utan.ansvarig, utan.klar_senast = cast.pia, datetime.date(2030, 2, 1)
+    utan.save()
+    assert services.analys_faststall(analys=analys, av=cast.erik).status == AnalysStatus.FASTSTALLD
+
+
+def test_faststall_sidan_visar_vad_som_saknas(org, cast, logga_in):
+    from django.urls import reverse
+
+    analys = RiskanalysFactory(nod=org.e1)
+    AtgardFactory(risk=RiskFactory(analys=analys), text="Nattrond", ansvarig=cast.erik, klar_senast=None)
+    svar = logga_in(cast.erik).post(reverse("riskanalys:faststall", args=[analys.pk]), follow=True)
+    assert "Åtgärden ”Nattrond” saknar klar senast." in svar.content.decode()
+    analys.refresh_from_db()
+    assert analys.status == AnalysStatus.UTKAST

@@ -1,3 +1,4 @@
+import datetime
 import subprocess
 
 import pytest
@@ -279,7 +280,12 @@ def test_detail_page_shows_a_message_once(org, cast, logga_in):
 
 def test_approved_action_page_offers_only_status_and_result(org, cast, logga_in):
     analys = RiskanalysFactory(nod=org.e1)
-    atgard = AtgardFactory(risk=RiskFactory(analys=analys), text="Ny rutin")
+    atgard = AtgardFactory(
+        risk=RiskFactory(analys=analys),
+        text="Ny rutin",
+        ansvarig=cast.erik,
+        klar_senast=datetime.date(2030, 1, 1),
+    )
     c = logga_in(cast.erik)
     c.post(reverse("riskanalys:faststall", args=[analys.pk]))
     url = reverse("riskanalys:atgard", args=[atgard.pk])

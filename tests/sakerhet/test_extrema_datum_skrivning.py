@@ -248,7 +248,13 @@ def lexsarah_uppfoljning(org, cast, brukare):
     return Fall(
         cast.kim,
         f"/lexsarah/{rapport.pk}/uppfoljning/",
-        {"atgard": atgard.pk, "version": "0", "datum": _idag(), "resultat": "Rutinen fungerar"},
+        {
+            "atgard": atgard.pk,
+            "version": "0",
+            "datum": _idag(),
+            "effekt_bedomning": "ja",
+            "resultat": "Rutinen fungerar",
+        },
         datum=["datum"],
         objekt=atgard,
         # Ett litet formulär per åtgärd i tabellen: efter ett fel fylls just den åtgärdens fält i igen.

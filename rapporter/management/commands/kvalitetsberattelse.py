@@ -8,7 +8,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from kvalitet.models import OrgNod, Roll, Rolltilldelning
+from kvalitet.models import OrgNod, Roll
+from kvalitet.queries import ansvarig
 from rapporter import pdf as rapport_pdf
 from rapporter import queries
 from rapporter.models import Kvalitetsberattelse
@@ -33,15 +34,7 @@ class Command(BaseCommand):
         if anvandare:
             user = User.objects.filter(username=anvandare, is_active=True).first()
         else:
-            ovan = [int(x) for x in nod.sokvag.strip("/").split("/") if x]
-            rt = (
-                Rolltilldelning.objects.filter(
-                    roll=Roll.KVALITETSSAMORDNARE, nod__in=ovan, anvandare__is_active=True
-                )
-                .select_related("anvandare")
-                .first()
-            )
-            user = rt.anvandare if rt else None
+            user = ansvarig(nod, Roll.KVALITETSSAMORDNARE)
         if user is None:
             raise CommandError("Hittade ingen kvalitetssamordnare för noden; ange --anvandare.")
         b = Kvalitetsberattelse.objects.filter(nod=nod, ar=ar).first() or Kvalitetsberattelse(
