@@ -403,6 +403,14 @@ def antal_per_enhet_och_manad(
     return rader
 
 
+def styrdiagram_for_noder(user, nod: OrgNod, slut: datetime.date) -> list:
+    """Styrdiagrammen för noden och varje nod under den som användaren räknar statistik för (till `slut`),
+    med signalerna: den samlade analysen läser dem här (andra appar går genom queries)."""
+    from avvikelser import styrdiagram
+
+    return styrdiagram.for_noder(user, nod, slut)
+
+
 def styrdiagram_for_ar(user, nod: OrgNod, ar: int) -> dict | None:
     """Nodens styrdiagram för de 24 månaderna som slutar med årets december (eller förra månaden), som JSON-bara värden (för
     kvalitetsberättelsen, som fryser dem vid publicering). None om användaren inte räknar statistik för noden

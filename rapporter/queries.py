@@ -310,6 +310,8 @@ def samla(user, nod: OrgNod, ar: int, *, kommunkod: str | None = None) -> dict:
         "klagomal": klagomal_sammanstallning(user, nod, ar),
         "lexsarah": lexsarah_queries.register(user, nod, ar),
         "uppfoljning": uppfoljning_queries.tackning(user, nod, fran, till),
+        # Den enskildes röst: andelar per fråga och nämnd, och citat samordnaren valt (inga namn).
+        "enskildas_rost": uppfoljning_queries.enskildas_rost(user, nod, fran, till),
         "ej_verkstallda": uppfoljning_queries.ej_verkstallda_per_lag_och_typ(user, nod, ar),
         # Som Herrljunga redovisar dem (område → insatstyp, personer); äldre frysta versioner har bara raden ovan.
         "ej_verkstallda_omrade": uppfoljning_queries.ej_verkstallda_per_omrade(user, nod, ar),

@@ -57,7 +57,7 @@ def _andel(del_: int, helhet: int) -> float | None:
 
 def _avvikelser(user, nod, fran, till) -> dict:
     from avvikelser.queries import periodstatistik
-    from uppfoljning.queries import aktiva_insatser_per_manad
+    from kvalitet.queries import aktiva_insatser_per_manad
 
     stat = periodstatistik(user, nod, fran, till)
     antal = stat.totalt
@@ -102,10 +102,10 @@ def _uppfoljning(user, nod, fran, till) -> tuple[dict | None, dict | None]:
 def _styrdiagram(user, nod, fran, till) -> tuple[dict | None, list[dict]]:
     """Nodens eget styrdiagram (24 månader som slutar med periodens sista hela månad) och signalerna i
     periodens månader i varje diagram under noden. Tre frågor oavsett antal noder."""
-    from avvikelser import styrdiagram as spc
+    from avvikelser.queries import styrdiagram_for_noder
 
     slut = min((till + datetime.timedelta(days=1)), timezone.localdate())
-    diagrammen = spc.for_noder(user, nod, slut)
+    diagrammen = styrdiagram_for_noder(user, nod, slut)
     egen, signaler = None, []
     for s in diagrammen:
         if s.nod.pk == nod.pk:
