@@ -391,7 +391,12 @@ def enskildas_rost(user, nod: OrgNod, fran: datetime.date | None = None, till: d
             {"nod_id": pk, "namn": namn, **_andelar(_summera(mina))}
         )
     valda = citat_att_valja(user, nod, fran, till).filter(citat_valt=True)
-    citat = [{"text": k.citat, "fran": str(k.get_med_vem_display())} for k in valda]
+    # Samma ord från flera kontakter visas en gång: berättelsen citerar röster, den räknar dem inte.
+    citat, sedda = [], set()
+    for k in valda:
+        if k.citat.strip().casefold() not in sedda:
+            sedda.add(k.citat.strip().casefold())
+            citat.append({"text": k.citat, "fran": str(k.get_med_vem_display())})
     return {**_andelar(_summera(rader)), "per_namnd": per_namnd, "per_omrade": per_omrade, "citat": citat}
 
 
