@@ -36,6 +36,7 @@ FORVANTAT = {
     "kvalitetsarbete.andra": {"kim"},
     "kvalitetsarbete.kolada": {"kim", "ada"},
     "rapporter.lasa": {"kim", "lars"},
+    "rapporter.samlad_analys": {"erik", "vera", "kim", "lars", "ada"},
     "kvalitet.administration": {"ada"},
 }
 

@@ -144,7 +144,7 @@ def test_sections_render_real_figures_with_last_year_in_parentheses(org, cast, r
     assert 'Uppföljda</td><td class="tal">1 (1)' in html
     assert 'Hemtjänst</td><td class="tal">3 (1)' in html
     assert 'Bostad med särskild service för vuxna</td><td class="tal">0 (1)' in html
-    assert 'Kontaktade</td><td class="tal">2' in html
+    assert 'Kontaktade direkt (den enskilde, närstående eller företrädare)</td><td class="tal">2' in html
     assert 'Berörda enskilda</td><td class="tal">3' in html
 
 
