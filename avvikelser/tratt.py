@@ -450,34 +450,7 @@ def namndtabell(rader: list[dict]) -> tuple[list[str], list[list]]:
 
 
 def excel_bok(request, filnamn: str, blad: list[tuple[str, list[str], list[list]]], *, vad: str):
-    """En arbetsbok med ett blad per tabell, skriven strömmande (openpyxl write_only, till en temporär fil)
-    och skickad som FileResponse. Cellerna skyddas som i `kvalitet.export` (formler blir text). Tabellerna
-    är sammanställningar utan enskilda, så ingen post i åtkomstloggen (som gäller enskilda); exporten loggas
-    i applikationsloggen med användare och sökväg."""
-    import logging
-    import tempfile
+    """Analystabellerna som arbetsbok (`kvalitet.export.excel_bok`), loggad under avvikelsernas analys."""
+    from kvalitet.export import excel_bok as bok
 
-    from django.http import FileResponse
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    from kvalitet.audit import loggad_sokvag
-    from kvalitet.export import XLSX, ofarlig_cell
-
-    def cell(v):
-        v = ofarlig_cell(v)
-        return ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
-
-    bok = Workbook(write_only=True)
-    for namn, rubriker, rader in blad:
-        ark = bok.create_sheet(title=namn[:31])
-        ark.append([cell(r) for r in rubriker])
-        for rad in rader:
-            ark.append([cell(v) for v in rad])
-    fil = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse stänger den)
-    bok.save(fil)
-    fil.seek(0)
-    logging.getLogger("avvikelser.analys").info(
-        "Export till Excel: %s (användare %s, %s)", vad, request.user.pk, loggad_sokvag(request)
-    )
-    return FileResponse(fil, as_attachment=True, filename=filnamn, content_type=XLSX)
+    return bok(request, filnamn, blad, vad=vad, logg="avvikelser.analys")

@@ -230,3 +230,58 @@ def diagram(d: dict | None, *, styrdiagram: bool = True) -> dict:
 
         ut["styrdiagram"] = bygg_styrdiagram(d["styrdiagram"])
     return ut
+
+
+def excel_blad(d: dict) -> list[tuple[str, list[str], list[list]]]:
+    """Sidans tabeller som blad för Excel (samma siffror som sidan; bara antal, inga enskilda)."""
+    a, k, ls = d["avvikelser"], d["klagomal"], d["lexsarah"]
+    nyckeltal = [
+        ["Avvikelser", a["antal"]],
+        ["Avvikelser per 100 pågående insatser och månad", a["per_100"]],
+        ["Klagomål och synpunkter", k["antal"]],
+        ["Lex Sarah: rapporterade", ls["rapporterade"]],
+        ["Lex Sarah: bedömda", ls["bedomda"]],
+        ["Lex Sarah: anmälda till IVO", ls["anmalda_ivo"]],
+    ]
+    if d["ej_verkstallda"] is not None:
+        nyckeltal.append(["Ej verkställda beslut", d["ej_verkstallda"]["antal"]])
+    blad = [
+        (f"Samlad bild {d['fran']}–{d['till']}", ["Mått", "Antal"], nyckeltal),
+        (
+            "Avvikelser per kategori",
+            ["Kategori", "Antal", "Andel (%)"],
+            [[r["kategori"], r["antal"], r["andel"]] for r in a["per_kategori"]],
+        ),
+        ("Avvikelser per månad", ["Månad", "Antal"], [[r["manad"][:7], r["antal"]] for r in a["per_manad"]]),
+        (
+            "Klagomål per tema",
+            ["Tema", "Antal", "Andel (%)"],
+            [[r["tema"], r["antal"], r["andel"]] for r in k["per_tema"]],
+        ),
+    ]
+    if d["ej_verkstallda"] is not None:
+        blad.append(
+            (
+                "Ej verkställda beslut",
+                ["Lag", "Insatstyp", "Antal"],
+                [[r["lag"], r["insatstyp"], r["antal"]] for r in d["ej_verkstallda"]["per_lag_och_typ"]],
+            )
+        )
+    if d["uppfoljning"] is not None:
+        u = d["uppfoljning"]
+        blad.append(
+            (
+                "Uppföljning",
+                ["Steg", "Antal", "Andel av berörda (%)"],
+                [["Berörda enskilda", u["berorda"], None]]
+                + [[rubrik, u[nyckel], u["andelar"][nyckel]] for nyckel, rubrik in TACKNING_STEG],
+            )
+        )
+    blad.append(
+        (
+            "Signaler",
+            ["Organisation", "Signal", "Månader"],
+            [[s["nod"], ", ".join(s["regler"]), ", ".join(s["manader"])] for s in d["signaler"]],
+        )
+    )
+    return blad

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kvalitet import access
+from kvalitet import access, export
 from kvalitet.samtidighet import Krock
 from rapporter import pdf as rapport_pdf
 from rapporter import queries, samlad, services
@@ -251,6 +251,14 @@ def samlad_analys(request):
     if not noder:
         return render(request, "403.html", status=403)
     ctx = _samlad_kontext(request, noder, bara_text, request.GET)
+    if request.GET.get("format") == "xlsx" and ctx["giltig"] and ctx["d"] is not None:
+        return export.excel_bok(
+            request,
+            f"samlad-analys-{ctx['fran']:%Y%m%d}-{ctx['till']:%Y%m%d}.xlsx",
+            samlad.excel_blad(ctx["d"]),
+            vad="samlad analys",
+            logg="rapporter.samlad_analys",
+        )
     return render(request, "rapporter/samlad_analys.html", ctx, status=200 if ctx["giltig"] else 400)
 
 

@@ -305,3 +305,36 @@ def test_only_the_committees_coordinator_writes_the_text(org, cast, logga_in):
     # Admin rättar texten.
     assert _spara(logga_in(cast.ada), org.n1, "<p>Rättad</p>", 1).status_code == 302
     assert SamladAnalys.objects.get(nod=org.n1, ar=AR).text == "<p>Rättad</p>"
+
+
+def _blad(svar) -> dict[str, list[list]]:
+    import io
+
+    from openpyxl import load_workbook
+
+    bok = load_workbook(io.BytesIO(b"".join(svar.streaming_content)), read_only=True)
+    return {ark.title: [list(r) for r in ark.iter_rows(values_only=True)] for ark in bok.worksheets}
+
+
+def test_the_tables_go_to_excel_with_the_pages_numbers(org, cast, data, logga_in):
+    klient = logga_in(cast.kim)
+    sida = klient.get(URL, {"nod": org.n1.pk, "ar": AR})
+    assert 'id="samlad-excel"' in sida.content.decode()
+    d = sida.context["d"]
+    svar = klient.get(URL, {"nod": org.n1.pk, "ar": AR, "format": "xlsx"})
+    assert svar.status_code == 200 and svar["Content-Type"].startswith("application/vnd.openxmlformats")
+    blad = _blad(svar)
+    bild = next(v for k, v in blad.items() if k.startswith("Samlad bild"))
+    assert dict(bild[1:])["Avvikelser"] == d["avvikelser"]["antal"] == 5
+    assert dict(bild[1:])["Lex Sarah: anmälda till IVO"] == 1
+    assert {r[0]: r[1] for r in blad["Avvikelser per kategori"][1:]} == {
+        r["kategori"]: r["antal"] for r in d["avvikelser"]["per_kategori"]
+    }
+    assert {r[0]: r[1] for r in blad["Uppföljning"][1:]}["Kontaktade"] == d["uppfoljning"]["kontaktade"]
+    # Chefen får sina enheters tabeller men inga blad för uppföljningen (inte hens ansvar).
+    chef = _blad(logga_in(cast.erik).get(URL, {"format": "xlsx"}))
+    assert "Uppföljning" not in chef and "Ej verkställda beslut" not in chef
+    # Den som inte får sidan får ingen fil, och ett ogiltigt urval ger sidan med felet, ingen fil.
+    assert logga_in(cast.pia).get(URL, {"format": "xlsx"}).status_code == 403
+    fel = logga_in(cast.kim).get(URL, {"nod": org.n2.pk, "ar": AR, "format": "xlsx"})
+    assert fel.status_code == 400 and "Välj en del av organisationen i listan." in fel.content.decode()
