@@ -137,6 +137,32 @@ def _mat_sql(parametrar: dict, varv: int) -> dict:
     return {"median": median, "p95": p95, "fragor": len(SQL)}
 
 
+def _mat_aterspelad(anrop, varv: int) -> dict:
+    """Golvet för startsidan: sidans egna SELECT-frågor (fångade en gång, med parametrarna insatta av
+    PostgreSQL-drivrutinen) körda som rå SQL i följd, utan ORM, åtkomstkod, diagram och mall."""
+    with CaptureQueriesContext(connection) as fangst:
+        anrop()
+    fragor = [
+        q["sql"] for q in fangst.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+
+    def en_gang():
+        with connection.cursor() as c:
+            for sql in fragor:
+                c.execute(sql)
+                c.fetchall()
+
+    for _ in range(3):
+        en_gang()
+    tider = []
+    for _ in range(varv):
+        start = time.perf_counter()
+        en_gang()
+        tider.append((time.perf_counter() - start) * 1000)
+    median, p95 = _percentiler(tider)
+    return {"median": median, "p95": p95, "fragor": len(fragor)}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--varv", type=int, default=30)
@@ -187,6 +213,22 @@ def main():
             f"rå SQL median {sql['median']:6.1f} ms p95 {sql['p95']:6.1f} ms; {r['kvot']:.2f}× SQL",
             flush=True,
         )
+    # Startsidan (rollens översikt) för samordnaren och chefen; golvet är sidans egna frågor som rå SQL.
+    start_url = reverse("kvalitet:start")
+    for namn, anvandare in (
+        ("startsida: kvalitetssamordnare", "kvalitetssamordnare"),
+        ("startsida: enhetschef", "enhetschef"),
+    ):
+        klient = _klient(anvandare)
+        sql = _mat_aterspelad(lambda klient=klient: klient.get(start_url), args.varv)
+        r = _mat_sida(lambda klient=klient: klient.get(start_url), args.varv)
+        r.update(namn=namn, sql=sql, kvot=r["median"] / sql["median"])
+        resultat.append(r)
+        print(
+            f"{namn:<40} sida median {r['median']:7.1f} ms p95 {r['p95']:7.1f} ms ({r['fragor']} frågor); "
+            f"sidans SQL median {sql['median']:6.1f} ms p95 {sql['p95']:6.1f} ms; {r['kvot']:.2f}× SQL",
+            flush=True,
+        )
     efter = os.getloadavg()
     rader = [
         "### Samlad analys, "
@@ -199,7 +241,7 @@ def main():
         "Maskin: 2 kärnor, PostgreSQL lokalt, testklient i processen (ingen webbserver). "
         f"Load average före/efter: {belastning[0]:.1f} / {efter[0]:.1f}.",
         "",
-        "| Samlad analys, användare (nod, år) | sida median (ms) | sida p95 (ms) | SQL-frågor | "
+        "| Sida, användare (nod, år) | sida median (ms) | sida p95 (ms) | SQL-frågor | "
         "rå SQL median (ms) | rå SQL p95 (ms) | sida / rå SQL (median) |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
