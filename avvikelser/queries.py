@@ -178,18 +178,16 @@ def mina_uppgifter(user) -> list[Uppgift]:
 
 
 def styrsignaler(user) -> list[Uppgift]:
-    """Aktuella signaler i styrdiagrammen vid chefens noder, som uppgifter på startsidan."""
-    from avvikelser import styrdiagram
-
+    """Aktuella signaler i styrdiagrammen vid chefens noder, som uppgifter på startsidan (sparas en timme:
+    pandas-beräkningen för varje nod var det mesta av chefens startsida, BENCHMARKS.md)."""
     return [
         Uppgift(
-            rubrik=f"Undersök signalen i styrdiagrammet: {s.nod.namn}",
-            lank=f"{reverse('avvikelser:styrdiagram')}?nod={s.nod.pk}",
+            rubrik=f"Undersök signalen i styrdiagrammet: {namn}",
+            lank=f"{reverse('avvikelser:styrdiagram')}?nod={pk}",
             kalla="avvikelser",
-            detalj=", ".join(s.aktuella),
+            detalj=", ".join(regler),
         )
-        for s in styrdiagram.for_noder(user, None)
-        if s.aktuella
+        for pk, namn, regler in _aktuella_signaler_cachade(user, timezone.localdate(), "styrsignaler")
     ]
 
 
@@ -579,10 +577,11 @@ def _startsida_trend(user, idag: datetime.date):
     )
 
 
-def _startsida_signaler(user, idag: datetime.date) -> list[tuple[int, str, list[str]]]:
-    """(nod, namn, regler) för kvalitetssamordnarens noder med en aktuell signal. Styrdiagrammen bygger på
-    hela månader, så de ändras sällan under en dag: resultatet sparas en timme per användare, dag och
-    rolltilldelningar (en ändrad roll ger en ny nyckel). Utan cache (Redis nere) räknas det om."""
+def _aktuella_signaler_cachade(user, idag: datetime.date, namn: str, roll: str | None = None):
+    """(nod, namn, regler) för användarens noder med en aktuell signal (med `roll`: bara noder där hen har
+    den rollen). Styrdiagrammen bygger på hela månader, så de ändras sällan under en dag: resultatet sparas
+    en timme per användare, dag och rolltilldelningar (en ändrad roll ger en ny nyckel). Utan cache (Redis
+    nere) räknas det om."""
     import hashlib
     import logging
 
@@ -591,26 +590,31 @@ def _startsida_signaler(user, idag: datetime.date) -> list[tuple[int, str, list[
     from avvikelser import styrdiagram
 
     roller = repr(sorted(access.behorighet(user).tilldelningar)).encode()
-    nyckel = f"startsida:signaler:{user.pk}:{idag.isoformat()}:{hashlib.sha256(roller).hexdigest()[:16]}"
+    nyckel = f"{namn}:{user.pk}:{idag.isoformat()}:{hashlib.sha256(roller).hexdigest()[:16]}"
     logg = logging.getLogger(__name__)
     try:
         sparat = cache.get(nyckel)
     except Exception as fel:  # noqa: BLE001 - cachen är en genväg, aldrig ett krav
-        logg.warning("Startsidans signaler: cachen svarar inte (%s)", fel)
+        logg.warning("Signalerna: cachen svarar inte (%s)", fel)
         sparat = None
     if sparat is not None:
         return sparat
-    egna = access.noder(user, access.KVALITETSSAMORDNARE)
+    egna = access.noder(user, roll) if roll else None
     signaler = [
         (s.nod.pk, s.nod.namn, s.aktuella)
         for s in styrdiagram.for_noder(user, None, idag)
-        if s.aktuella and s.nod.pk in egna
+        if s.aktuella and (egna is None or s.nod.pk in egna)
     ]
     try:
         cache.set(nyckel, signaler, 3600)
     except Exception as fel:  # noqa: BLE001
-        logg.warning("Startsidans signaler: cachen svarar inte (%s)", fel)
+        logg.warning("Signalerna: cachen svarar inte (%s)", fel)
     return signaler
+
+
+def _startsida_signaler(user, idag: datetime.date) -> list[tuple[int, str, list[str]]]:
+    """Kvalitetssamordnarens noder med en aktuell signal (sparas en timme, se ovan)."""
+    return _aktuella_signaler_cachade(user, idag, "startsida:signaler", access.KVALITETSSAMORDNARE)
 
 
 def startsida(user):
