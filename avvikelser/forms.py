@@ -244,7 +244,11 @@ class KlagomalOppetForm(forms.ModelForm):
     class Meta:
         model = Klagomal
         fields = ["enhet", "typ", "avsandartyp", "anonym", "namn", "kontakt", "beskrivning"]
-        widgets = {"beskrivning": forms.Textarea(attrs={"rows": 4})}
+        # WCAG 1.3.5: namnet fylls i av webbläsaren; kontakten kan vara telefon eller e-post, så inget syfte där.
+        widgets = {
+            "beskrivning": forms.Textarea(attrs={"rows": 4}),
+            "namn": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from kvalitet import services, services_inloggning
 from kvalitet.models import Insatstyp, Lagrum, OrgNod, Registreringskod, Rolltilldelning
 
+# Admin på svenska, med produktens namn i stället för "Django-administration".
+admin.site.site_header = "Kvalitet – administration"
+admin.site.site_title = "Kvalitet"
+admin.site.index_title = "Organisation, roller och grunddata"
+
 
 @admin.register(OrgNod)
 class OrgNodAdmin(SimpleHistoryAdmin):

@@ -559,3 +559,7 @@ def test_public_form_honeypot_is_hidden_from_sight_and_screen_readers(org, clien
     assert 'tabindex="-1"' in falla.group(0)
     # Inget annat fält ligger i det dolda blocket.
     assert 'name="beskrivning"' not in falla.group(0)
+    # Namnfältet har sitt syfte angivet (WCAG 1.3.5), så att webbläsaren kan fylla i det.
+    assert re.search(
+        r'<input[^>]*name="namn"[^>]*autocomplete="name"|<input[^>]*autocomplete="name"[^>]*name="namn"', html
+    )

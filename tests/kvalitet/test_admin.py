@@ -43,3 +43,12 @@ def test_access_log_is_not_in_the_admin_even_for_a_superuser(cast, brukare, clie
         client.get(f"/admin/kvalitet/atkomstlogg/{Atkomstlogg.objects.get().pk}/change/").status_code == 404
     )
     assert "tkomstlogg" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_admin_speaks_swedish_with_the_products_name(cast, client):
+    cast.ada.is_superuser = True
+    cast.ada.save()
+    client.force_login(cast.ada)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "Kvalitet – administration" in html and "Organisation, roller och grunddata" in html
+    assert "Django administration" not in html and "Django-administration" not in html
