@@ -431,6 +431,24 @@ def _pareto_blad(namn: str, kolumn: str, rader: list[dict], falt: str) -> tuple:
     )
 
 
+def _paretodiagram(per_kategori, per_orsak, fran, till) -> dict:
+    """Pareto över kategorier och orsaker för perioden (statistiksidan och trattsidan visar samma)."""
+    return {
+        "kategoridiagram": diagram.pareto(
+            f"Avvikelser per kategori {fran:%Y-%m-%d}–{till:%Y-%m-%d} (Pareto)",
+            [r["kategori__namn"] for r in per_kategori],
+            [r["antal"] for r in per_kategori],
+            kolumnrubrik="Kategori",
+        ),
+        "orsaksdiagram": diagram.pareto(
+            f"Orsaker i utredningarna {fran:%Y-%m-%d}–{till:%Y-%m-%d} (Pareto)",
+            [r["orsak"] for r in per_orsak],
+            [r["antal"] for r in per_orsak],
+            kolumnrubrik="Orsak",
+        ),
+    }
+
+
 def statistik(request):
     """Statistik för vald nod och period, inom användarens scope (samma frågor som årsrapporten), och de
     aktuella signalerna i styrdiagrammen under noden. `?format=xlsx`: sidans tabeller som Excel."""
@@ -458,18 +476,7 @@ def statistik(request):
             per_omrade=per_omrade,
             avslut=queries.tid_till_avslut(request.user, nod, fran, till),
             per_manad=per_manad,
-            kategoridiagram=diagram.pareto(
-                f"Avvikelser per kategori {fran:%Y-%m-%d}–{till:%Y-%m-%d} (Pareto)",
-                [r["kategori__namn"] for r in per_kategori],
-                [r["antal"] for r in per_kategori],
-                kolumnrubrik="Kategori",
-            ),
-            orsaksdiagram=diagram.pareto(
-                f"Orsaker i utredningarna {fran:%Y-%m-%d}–{till:%Y-%m-%d} (Pareto)",
-                [r["orsak"] for r in per_orsak],
-                [r["antal"] for r in per_orsak],
-                kolumnrubrik="Orsak",
-            ),
+            **_paretodiagram(per_kategori, per_orsak, fran, till),
             manadsdiagram=diagram.staplar(
                 f"Avvikelser per månad {fran:%Y-%m-%d}–{till:%Y-%m-%d}",
                 [manadsetikett(r["manad"]) for r in per_manad],
@@ -629,18 +636,7 @@ def tratt(request):
     sammanhang.update(
         tratt=resultat,
         trattdiagram=resultat.diagram(),
-        kategoridiagram=diagram.pareto(
-            f"Avvikelser per kategori {fran:%Y-%m-%d}–{till:%Y-%m-%d} (Pareto)",
-            [r["kategori__namn"] for r in per_kategori],
-            [r["antal"] for r in per_kategori],
-            kolumnrubrik="Kategori",
-        ),
-        orsaksdiagram=diagram.pareto(
-            f"Orsaker i utredningarna {fran:%Y-%m-%d}–{till:%Y-%m-%d} (Pareto)",
-            [r["orsak"] for r in per_orsak],
-            [r["antal"] for r in per_orsak],
-            kolumnrubrik="Orsak",
-        ),
+        **_paretodiagram(per_kategori, per_orsak, fran, till),
         niva_over=trattmodul.OVER,
         niva_tyst=trattmodul.TYST,
     )
