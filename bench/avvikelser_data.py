@@ -43,7 +43,7 @@ WITH enheter AS (
 INSERT INTO avvikelser_avvikelse (
     referensnummer, enhet_id, brukare_id, rapporterad_av_id, anonym, rapporterad, handelsetid, lag,
     kategori_id, beskrivning, atgard_direkt, konsekvens_for_brukaren, status, konsekvens, sannolikhet,
-    slutsats, paborjad, avslutad, version
+    slutsats, aterkoppling, paborjad, avslutad, version
 )
 SELECT
     'B-' || lpad(g::text, 9, '0'),
@@ -59,7 +59,7 @@ SELECT
     '', '',
     CASE WHEN t.tid < now() - interval '60 days' THEN 'avslutad'
          WHEN g %% 3 = 0 THEN 'rapporterad' WHEN g %% 3 = 1 THEN 'under_utredning' ELSE 'atgardad' END,
-    1 + g %% 4, 1 + (g / 4) %% 4, '',
+    1 + g %% 4, 1 + (g / 4) %% 4, '', '',
     CASE WHEN t.tid < now() - interval '60 days' THEN t.tid + interval '2 days' END,
     CASE WHEN t.tid < now() - interval '60 days' THEN t.tid + ((5 + g %% 36) || ' days')::interval END,
     1
