@@ -86,6 +86,7 @@ class Behorighet:
     anvandar_id: int
     tilldelningar: list[tuple[str, int, str]]  # (roll, nod_id, nodens sökväg)
     _noder: dict[tuple[str, ...], frozenset[int]] = dataclasses.field(default_factory=dict)
+    _alla: list[tuple[int, str]] | None = None
 
     @property
     def roller(self) -> frozenset[str]:
@@ -101,15 +102,29 @@ class Behorighet:
         """Alla noder (id) i delträden under användarens noder för rollerna, inklusive noderna själva."""
         nyckel = tuple(sorted(roller))
         if nyckel not in self._noder:
+            vagar = tuple({vag for r, _, vag in self.tilldelningar if r in roller})
+            self._noder[nyckel] = frozenset(
+                nod_id for nod_id, sokvag in self._deltrad() if vagar and sokvag.startswith(vagar)
+            )
+        return self._noder[nyckel]
+
+    def _deltrad(self) -> list[tuple[int, str]]:
+        """(id, sökväg) för varje nod under någon av användarens tilldelningar, oavsett roll: EN fråga per
+        begäran, och varje rolluppsättning filtreras sedan ur den (en sida frågar om tre, fyra sådana)."""
+        if self._alla is None:
             from kvalitet.models import OrgNod
 
-            vagar = sorted({vag for r, _, vag in self.tilldelningar if r in roller})
-            if not vagar:
-                self._noder[nyckel] = frozenset()
-            else:
-                villkor = reduce(or_, (Q(sokvag__startswith=v) for v in vagar))
-                self._noder[nyckel] = frozenset(OrgNod.objects.filter(villkor).values_list("id", flat=True))
-        return self._noder[nyckel]
+            vagar = sorted({vag for _, _, vag in self.tilldelningar})
+            self._alla = (
+                list(
+                    OrgNod.objects.filter(reduce(or_, (Q(sokvag__startswith=v) for v in vagar))).values_list(
+                        "id", "sokvag"
+                    )
+                )
+                if vagar
+                else []
+            )
+        return self._alla
 
 
 def behorighet(user) -> Behorighet:

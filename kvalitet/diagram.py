@@ -11,10 +11,12 @@ Kärnan importerar ingen app; apparna anropar funktionerna här och skickar resu
 """
 
 import dataclasses
+import html
 import itertools
 import math
 from collections.abc import Sequence
 
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 BREDD = 640
@@ -26,6 +28,14 @@ AXELFARG = "#555"
 RUTNAT = "#ddd"
 
 _raknare = itertools.count(1)
+
+
+def _e(v) -> str:
+    """Ett värde i SVG/HTML: escapat, None som tomt (som i en mall); tal utan lokalisering."""
+    if v is None:
+        return ""
+    # Som Djangos escape (html.escape), utan dess lata omslag: ett diagram har tusen värden.
+    return v.__html__() if hasattr(v, "__html__") else html.escape(str(v))
 
 
 def _k(x: float) -> str:
@@ -84,6 +94,93 @@ class Diagram:
     def __post_init__(self):
         if not self.id:
             self.id = f"diagram-{slugify(self.titel)[:40] or 'x'}-{next(_raknare)}"
+
+    def html(self) -> SafeString:
+        """SVG:n och tabellen med siffrorna, som `kvalitet/diagram.html` visar. Skrivs här i stället för i en
+        mall: ett diagram är hundratals element, och Djangos mallmotor tog mer tid för dem än resten av sidan
+        (mätt i bench/samlad_bench.py). Varje värde escapas; koordinaterna är redan strängar med punkt."""
+        e = _e
+        d = self
+        delar = [
+            f'<div class="diagram-block"><figure class="diagram" id="{e(d.id)}" tabindex="0">\n'
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{e(d.bredd)}" height="{e(d.hojd)}" '
+            f'viewBox="0 0 {e(d.bredd)} {e(d.hojd)}" role="img" aria-labelledby="{e(d.id)}-titel {e(d.id)}-besk" '
+            'class="diagram-svg" font-family="Rapport, DejaVu Sans, sans-serif">\n'
+            f'<title id="{e(d.id)}-titel">{e(d.titel)}</title>\n'
+            f'<desc id="{e(d.id)}-besk">{e(d.beskrivning)}</desc>\n'
+        ]
+        for r in d.rektanglar:
+            delar.append(
+                f'<rect x="{e(r["x"])}" y="{e(r["y"])}" width="{e(r["b"])}" height="{e(r["h"])}" '
+                f'fill="{e(r["farg"])}"><title>{e(r.get("titel", ""))}</title></rect>\n'
+            )
+        for li in d.linjer:
+            streck = f' stroke-dasharray="{e(li["streck"])}"' if li.get("streck") else ""
+            delar.append(
+                f'<line x1="{e(li["x1"])}" y1="{e(li["y1"])}" x2="{e(li["x2"])}" y2="{e(li["y2"])}" '
+                f'stroke="{e(li["farg"])}" stroke-width="1"{streck}/>\n'
+            )
+        for k in d.kurvor:
+            streck = f' stroke-dasharray="{e(k["streck"])}"' if k.get("streck") else ""
+            delar.append(
+                f'<polyline points="{e(k["punkter"])}" fill="none" stroke="{e(k["farg"])}" '
+                f'stroke-width="{"1.2" if k.get("streck") else "2"}"{streck}/>\n'
+            )
+        for pk in d.punkter:
+            fyllning = (
+                f'fill="none" stroke="{e(pk["farg"])}" stroke-width="2"'
+                if pk.get("ring")
+                else f'fill="{e(pk["farg"])}"'
+            )
+            delar.append(
+                f'<circle cx="{e(pk["x"])}" cy="{e(pk["y"])}" r="{e(pk["r"])}" {fyllning}>'
+                f"<title>{e(pk.get('titel', ''))}</title></circle>\n"
+            )
+        for t in d.texter:
+            fet = ' font-weight="bold"' if t.fet else ""
+            rotera = f' transform="rotate(-90 {e(t.rotera)})"' if t.rotera else ""
+            delar.append(
+                f'<text x="{e(t.x)}" y="{e(t.y)}" font-size="{e(t.storlek)}" text-anchor="{e(t.ankare)}" '
+                f'dominant-baseline="middle" fill="{e(t.farg)}"{fet}{rotera}>{e(t.text)}</text>\n'
+            )
+        for f in d.forklaring:
+            g = f.get
+            if g("form") == "ruta":
+                symbol = f'<rect x="{e(g("x", ""))}" y="{e(g("y", ""))}" width="16" height="8" fill="{e(g("farg", ""))}"/>'
+            elif g("form") == "ring":
+                symbol = (
+                    f'<circle cx="{e(g("cx", ""))}" cy="{e(g("ty", ""))}" r="5" fill="none" '
+                    f'stroke="{e(g("farg", ""))}" stroke-width="2"/>'
+                )
+            else:
+                streck = f' stroke-dasharray="{e(g("streck") or "5 3")}"' if g("form") == "streckad" else ""
+                symbol = (
+                    f'<line x1="{e(g("x", ""))}" y1="{e(g("ty", ""))}" x2="{e(g("x2", ""))}" y2="{e(g("ty", ""))}" '
+                    f'stroke="{e(g("farg", ""))}" stroke-width="2"{streck}/>'
+                )
+            delar.append(
+                f'{symbol}<text x="{e(g("tx", ""))}" y="{e(g("ty", ""))}" font-size="9" '
+                f'dominant-baseline="middle" fill="#222">{e(g("namn", ""))}</text>\n'
+            )
+        delar.append(
+            f"</svg>\n<figcaption>{e(d.titel)}</figcaption>\n</figure>\n"
+            f'<div class="diagramtabell-ruta" tabindex="0" role="region" aria-label="{e(d.titel)}: siffrorna">'
+            f'<table class="tabell table table-sm diagramtabell" id="{e(d.id)}-tabell">\n'
+            f"<caption>{e(d.titel)}: siffrorna i diagrammet</caption>\n"
+            "<thead><tr>"
+            + "".join(f'<th scope="col">{e(k)}</th>' for k in d.kolumner)
+            + "</tr></thead>\n<tbody>"
+        )
+        for rad in d.rader:
+            celler = [
+                f'<th scope="row">{e(c)}</th>' if i == 0 else f'<td class="tal">{e(c)}</td>'
+                for i, c in enumerate(rad)
+            ]
+            delar.append("<tr>" + "".join(celler) + "</tr>")
+        if not d.rader:
+            delar.append(f'<tr><td colspan="{len(d.kolumner)}">Inga värden.</td></tr>')
+        delar.append("</tbody>\n</table></div></div>")
+        return mark_safe("".join(delar))  # noqa: S308  # nosec: varje värde ovan går genom _e (escape)
 
 
 def skala(storst: float, steg_max: int = 5) -> tuple[float, float]:

@@ -1,9 +1,12 @@
 """Läsningar i kärnan. Varje funktion börjar i kvalitet.access."""
 
+import bisect
 import datetime
+import itertools
 import re
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear
 
 from kvalitet import access
 from kvalitet.models import (
@@ -241,29 +244,42 @@ def aktiva_insatser_per_manad(user, nod: OrgNod | None, manader: list[datetime.d
     """Volymen för styrdiagrammen: antal insatser som var verkställda någon dag under månaden (start senast
     månadens sista dag, inte avslutade före dess första), per utförande enhet under noden (utan nod: alla användarens):
     [{"enhet_id", "manad", "antal"}], bara antal > 0. Enheter där användaren räknar statistik
-    (`access.volymscope`); inga personuppgifter lämnar frågan. EN fråga: grupperad på enhet med en villkorad
-    räkning per månad (fungerar likadant i PostgreSQL och SQLite-demon)."""
+    (`access.volymscope`); inga personuppgifter lämnar frågan. EN fråga, grupperad på enhet och insatsens
+    start- och slutmånad (några hundra rader oavsett antal insatser); månaderna räknas sedan här: en insats
+    pågår under månaden m om startmånaden <= m och slutmånaden saknas eller >= m, vilket är samma villkor
+    som "start senast sista dagen, slut tidigast första dagen". Fungerar likadant i PostgreSQL och SQLite."""
     if not manader:
         return []
-    kolumner = {}
-    for i, m in enumerate(manader):
-        slut = (m + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-        pagar = Q(startdatum__lte=slut) & (Q(slutdatum__isnull=True) | Q(slutdatum__gte=m))
-        kolumner[f"m{i}"] = Count("pk", filter=pagar)
     under = {"enhet__sokvag__startswith": nod.sokvag} if nod else {}
     rader = (
         access.volymscope(user, Insats.objects.all())
         .filter(**under, startdatum__lte=manader[-1] + datetime.timedelta(days=31))
         .filter(Q(slutdatum__isnull=True) | Q(slutdatum__gte=manader[0]))
-        .values("enhet_id")
-        .annotate(**kolumner)
+        # Månaden som heltal (år·12 + månad): inga datumomvandlingar per rad i Python.
+        .annotate(
+            startmanad=ExtractYear("startdatum") * 12 + ExtractMonth("startdatum"),
+            slutmanad=ExtractYear("slutdatum") * 12 + ExtractMonth("slutdatum"),
+        )
+        .values_list("enhet_id", "startmanad", "slutmanad")
+        .annotate(antal=Count("pk"))
         .order_by()
     )
+    # Insatsen pågår månaderna manader[forsta..sista]: en differenslista per enhet, summerad i en gång.
+    nummer = [m.year * 12 + m.month for m in manader]
+    skillnad: dict[int, list[int]] = {}
+    for enhet_id, startmanad, slutmanad, antal in rader:
+        forsta = bisect.bisect_left(nummer, startmanad)
+        sista = len(manader) - 1 if slutmanad is None else bisect.bisect_right(nummer, slutmanad) - 1
+        if forsta <= sista:
+            lista = skillnad.setdefault(enhet_id, [0] * (len(manader) + 1))
+            lista[forsta] += antal
+            lista[sista + 1] -= antal
+    per_enhet = {enhet_id: list(itertools.accumulate(lista[:-1])) for enhet_id, lista in skillnad.items()}
     return [
-        {"enhet_id": r["enhet_id"], "manad": m, "antal": r[f"m{i}"]}
-        for r in rader
+        {"enhet_id": enhet_id, "manad": m, "antal": summor[i]}
+        for enhet_id, summor in per_enhet.items()
         for i, m in enumerate(manader)
-        if r[f"m{i}"]
+        if summor[i]
     ]
 
 
