@@ -6,6 +6,7 @@ beroendeordningen), som Djangos admin.autodiscover. En app utan undermodulen del
 en app som har den syns (inget `except ImportError`).
 """
 
+import functools
 import importlib
 from pathlib import Path
 from types import ModuleType
@@ -26,8 +27,15 @@ def projektappar() -> list[AppConfig]:
 
 def undermoduler(namn: str) -> list[ModuleType]:
     """`<app>.<namn>` för varje projektapp som har den."""
-    return [
+    return list(_undermoduler(namn))
+
+
+# Apparna ändras inte efter start, och startsidan frågar flera gånger per begäran (sökvägarna på disk kostade
+# mer än sidans minsta frågor).
+@functools.cache
+def _undermoduler(namn: str) -> tuple[ModuleType, ...]:
+    return tuple(
         importlib.import_module(f"{cfg.name}.{namn}")
         for cfg in projektappar()
         if module_has_submodule(cfg.module, namn)
-    ]
+    )

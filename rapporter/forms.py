@@ -6,7 +6,6 @@ from django import forms
 from django.utils import timezone
 
 from kvalitet.forms import RimligaDatum
-from kvalitet.models import OrgNod
 from kvalitet.samtidighet import MedVersion
 from rapporter import queries
 
@@ -60,7 +59,9 @@ class JamforForm(forms.Form):
 class SamladAnalysForm(RimligaDatum, forms.Form):
     """Urvalet på sidan Samlad analys: nod och år, eller en egen period inom året (från och till)."""
 
-    nod = forms.ModelChoiceField(label="Organisation", queryset=None, empty_label=None)
+    # Valen ur noderna vyn redan har hämtat (samma lista som sidan nekar på): ingen fråga för att validera
+    # eller rita listan, som en ModelChoiceField gör två gånger.
+    nod = forms.TypedChoiceField(label="Organisation")
     ar = forms.IntegerField(label="År", min_value=2000, max_value=2100)
     fran = forms.DateField(
         label="Från (valfritt)", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -71,7 +72,9 @@ class SamladAnalysForm(RimligaDatum, forms.Form):
 
     def __init__(self, *args, noder, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nod"].queryset = OrgNod.objects.filter(pk__in=[n.pk for n in noder]).order_by("sokvag")
+        per_id = {str(n.pk): n for n in noder}
+        self.fields["nod"].choices = [(pk, str(n)) for pk, n in per_id.items()]
+        self.fields["nod"].coerce = per_id.__getitem__
         self.fields["nod"].error_messages["invalid_choice"] = "Välj en del av organisationen i listan."
         self.fields["ar"].error_messages.update(
             invalid="Ange året med fyra siffror.",
