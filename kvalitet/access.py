@@ -86,7 +86,7 @@ class Behorighet:
     anvandar_id: int
     tilldelningar: list[tuple[str, int, str]]  # (roll, nod_id, nodens sökväg)
     _noder: dict[tuple[str, ...], frozenset[int]] = dataclasses.field(default_factory=dict)
-    _alla: list[tuple[int, str]] | None = None
+    _alla: list[tuple[int, str, str, bool]] | None = None
 
     @property
     def roller(self) -> frozenset[str]:
@@ -104,12 +104,16 @@ class Behorighet:
         if nyckel not in self._noder:
             vagar = tuple({vag for r, _, vag in self.tilldelningar if r in roller})
             self._noder[nyckel] = frozenset(
-                nod_id for nod_id, sokvag in self._deltrad() if vagar and sokvag.startswith(vagar)
+                nod_id for nod_id, sokvag, _, _ in self._deltrad() if vagar and sokvag.startswith(vagar)
             )
         return self._noder[nyckel]
 
-    def _deltrad(self) -> list[tuple[int, str]]:
-        """(id, sökväg) för varje nod under någon av användarens tilldelningar, oavsett roll: EN fråga per
+    def har_aktiv_nod(self, typ: str) -> bool:
+        """Finns en aktiv nod av typen under någon av användarens tilldelningar (vilken roll som helst)?"""
+        return any(t == typ and aktiv for _, _, t, aktiv in self._deltrad())
+
+    def _deltrad(self) -> list[tuple[int, str, str, bool]]:
+        """(id, sökväg, typ, aktiv) för varje nod under någon av användarens tilldelningar, oavsett roll: EN fråga per
         begäran, och varje rolluppsättning filtreras sedan ur den (en sida frågar om tre, fyra sådana)."""
         if self._alla is None:
             from kvalitet.models import OrgNod
@@ -118,7 +122,7 @@ class Behorighet:
             self._alla = (
                 list(
                     OrgNod.objects.filter(reduce(or_, (Q(sokvag__startswith=v) for v in vagar))).values_list(
-                        "id", "sokvag"
+                        "id", "sokvag", "typ", "aktiv"
                     )
                 )
                 if vagar

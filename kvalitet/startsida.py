@@ -144,14 +144,10 @@ def _cache(user) -> dict:
 def har_enhet(user) -> bool:
     """Finns en enhet att rapportera för? Samma urval som rapportformulären (aktiva enheter under någon av
     användarens roller); utan enhet kan formulären inte skickas, så knapparna visas inte."""
-    from kvalitet.models import NodTyp, OrgNod
+    from kvalitet.models import NodTyp
 
-    cache = _cache(user)
-    if "har_enhet" not in cache:
-        cache["har_enhet"] = OrgNod.objects.filter(
-            pk__in=access.noder(user, *access.ALLA_ROLLER), typ=NodTyp.ENHET, aktiv=True
-        ).exists()
-    return cache["har_enhet"]
+    # Alla roller = hela delträdet under användarens tilldelningar, som access redan har hämtat.
+    return access.behorighet(user).har_aktiv_nod(NodTyp.ENHET)
 
 
 def namnd_for_enheter(user, enhet_ids) -> dict[int, int]:
