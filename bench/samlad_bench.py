@@ -24,6 +24,8 @@ ROT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kvalitet.settings")
 os.environ.setdefault("KVALITET_MILJO", "test")
+# Som i drift: utan DEBUG (som annars loggar varje fråga i minnet och ritar mallarna med felsökningsinfo).
+os.environ.setdefault("DEBUG", "false")
 
 import django  # noqa: E402
 
