@@ -26,6 +26,7 @@ from avvikelser.forms import (
     StatusForm,
     StyrdiagramForm,
     UtredningForm,
+    enhet_ur_lank,
 )
 from avvikelser.models import Atgard, Avvikelse, Bilaga, Klagomal, OppenInlamning
 from kvalitet import access, diagram
@@ -37,6 +38,7 @@ from kvalitet.export import excel_svar
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock
+from kvalitet.session import rensa_utkast
 from lexsarah import queries as lexsarah_queries
 
 
@@ -67,20 +69,32 @@ def mina(request):
 
 
 def rapportera(request):
-    form = AvvikelseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    """Rapportformuläret. `?enhet=<id>` (QR-affischen) väljer enheten om användaren får rapportera för
+    den; annars ett svenskt meddelande och formuläret som vanligt. Ett foto eller dokument kan bifogas."""
+    enhet, lankfel = enhet_ur_lank(request.user, request.GET.get("enhet"))
+    post = request.method == "POST"
+    form = AvvikelseForm(
+        request.POST if post else None, request.FILES if post else None, user=request.user, enhet=enhet
+    )
+    if post and form.is_valid():
         try:
             avvikelse = services.avvikelse_rapportera(
                 avvikelse=form.save(commit=False),
                 av=request.user,
                 inlamningsnyckel=form.cleaned_data.get("inlamningsnyckel"),
+                fil=form.cleaned_data.get("fil"),
             )
         except ValidationError as fel:
             form.add_error(None, fel)
         else:
+            rensa_utkast(request, "avvikelse-rapport")
             messages.success(request, f"Tack! Avvikelsen har referensnummer {avvikelse.referensnummer}.")
             return redirect("avvikelser:mina")
-    return render(request, "avvikelser/rapportera.html", {"form": form})
+    return render(
+        request,
+        "avvikelser/rapportera.html",
+        {"form": form, "lankfel": "" if post else lankfel, "fil_igen": form.fil_maste_valjas_igen()},
+    )
 
 
 def detalj(request, pk):
