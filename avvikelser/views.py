@@ -7,11 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from avvikelser import queries, services
+from avvikelser import affisch, queries, services
 from avvikelser.forms import (
     AtgardForm,
     AtgardUppfoljningForm,
@@ -95,6 +97,30 @@ def rapportera(request):
         "avvikelser/rapportera.html",
         {"form": form, "lankfel": "" if post else lankfel, "fil_igen": form.fil_maste_valjas_igen()},
     )
+
+
+def kort_rapport(request, pk):
+    """QR-affischens adress: till formuläret med enheten vald (formuläret prövar att hen får välja den)."""
+    return redirect(f"{reverse('avvikelser:rapportera')}?enhet={pk}")
+
+
+@access.sida("avvikelser.affisch")
+def affischer(request):
+    """Enheterna användaren får skriva ut en QR-affisch för, med länk till var och ens PDF."""
+    enheter = [(e, affisch.kort_adress(e)) for e in queries.affischenheter(request.user)]
+    return render(request, "avvikelser/affischer.html", {"enheter": enheter})
+
+
+@access.sida("avvikelser.affisch")
+def affisch_pdf(request, pk):
+    """A4-affischen för en enhet; en enhet utanför användarens ger 404 (som en post utanför scope)."""
+    enhet = queries.affischenheter(request.user).filter(pk=pk).first()
+    if enhet is None:
+        raise Http404("Enheten finns inte bland dina.")
+    svar = HttpResponse(affisch.pdf(enhet), content_type="application/pdf")
+    svar["Content-Disposition"] = f'attachment; filename="qr-affisch-{enhet.pk}.pdf"'
+    svar["Cache-Control"] = "private, no-store"
+    return svar
 
 
 def detalj(request, pk):

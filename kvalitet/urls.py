@@ -48,6 +48,8 @@ urlpatterns = [
     path("uppfoljning/", include("uppfoljning.urls")),
     path("rapporter/", include("rapporter.urls")),
     path("oppen/avvikelser/", include("avvikelser.urls_oppen")),
+    # QR-affischens korta adress; kräver inloggning som allt annat (kvalitet.middleware).
+    path("r/", include("avvikelser.urls_kort")),
     path("kvalitetsarbete/", include("kvalitet.urls_kvalitetsarbete")),
     path("api/", include("kvalitet.api_urls")),
 ]
