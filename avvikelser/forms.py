@@ -143,11 +143,6 @@ class AvvikelseForm(RimligaDatum, forms.ModelForm):
             if forvald in lagar:
                 self.initial.setdefault("lag", lagar[forvald])
         self.helper = FormHelper()
-        # Utkastet sparas i fliken medan rapportören skriver (static/js/session.js), aldrig filen.
-        self.helper.attrs = {
-            "data-utkast": "avvikelse-rapport",
-            "data-utkast-lage": "igen" if self.is_bound else "ny",
-        }
         self.helper.add_input(Submit("spara", "Skicka avvikelsen"))
 
     def clean_fil(self):

@@ -101,9 +101,10 @@
   }
 
   function utkast(anvandare) {
-    document.querySelectorAll("form[data-utkast]").forEach(function (form) {
-      if (!flik) return;
-      var nyckel = utkastNyckel(anvandare, form.dataset.utkast);
+    document.querySelectorAll("[data-utkast]").forEach(function (ram) {
+      var form = ram.tagName === "FORM" ? ram : ram.querySelector("form");
+      if (!flik || !form) return;
+      var nyckel = utkastNyckel(anvandare, ram.dataset.utkast);
       var spara = function () {
         var data = lasFormular(form);
         data.tid = Date.now();
@@ -111,13 +112,13 @@
       };
       var sparat = null;
       try { sparat = JSON.parse(flik.getItem(nyckel) || "null"); } catch (e) { sparat = null; }
-      if (form.dataset.utkastLage === "ny" && sparat) {
+      if (ram.dataset.utkastLage === "ny" && sparat) {
         // Formuläret visas tomt (t.ex. efter en ny inloggning): det som skrevs i fliken fylls i igen.
         var andrat = fyllI(form, sparat);
         var text = andrat ? "Det du skrev tidigare har fyllts i igen." : "";
         if (sparat.fil) text += (text ? " " : "") + "Välj filen igen (" + sparat.fil + "): filer kan inte sparas i utkastet.";
         if (text) meddela(form, text);
-      } else if (form.dataset.utkastLage === "igen") {
+      } else if (ram.dataset.utkastLage === "igen") {
         spara(); // visat igen med fel: det servern fick tillbaka är det senaste
       }
       form.addEventListener("input", spara);
