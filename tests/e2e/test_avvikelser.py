@@ -97,13 +97,13 @@ def test_report_form_and_queue_work_with_keyboard_only(ny_sida, server, cast, li
     sida.goto(f"{server}/avvikelser/rapportera/")
     sida.locator("#id_enhet").focus()
     # Framåt med Tab till kategori och beskrivning, skriv, och skicka med Enter på knappen.
-    # Lag och kategori är radioknappar: Tab till gruppen, piltangenten väljer.
+    # Lag och kategori är radioknappar: Tab till gruppen, mellanslag väljer den med fokus.
     for falt in ("id_lag_", "id_kategori_"):
         for _ in range(20):
             sida.keyboard.press("Tab")
             if sida.evaluate("document.activeElement.id").startswith(falt):
                 break
-        sida.keyboard.press("ArrowDown")
+        sida.keyboard.press("Space")
     for _ in range(5):
         sida.keyboard.press("Tab")
         if sida.evaluate("document.activeElement.id") == "id_beskrivning":
