@@ -244,6 +244,10 @@
     });
     // Varje htmx-begäran förnyar sessionen på servern (SESSION_SAVE_EVERY_REQUEST).
     document.body.addEventListener("htmx:afterRequest", kontakt);
+    // En flik i bakgrunden får sina timers fördröjda: räkna om när den visas igen.
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden) kontrollera();
+    });
     kontakt();
     kontrollera();
     window.kvSession = { kontrollera: kontrollera, visa: visa };
