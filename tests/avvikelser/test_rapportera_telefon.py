@@ -218,3 +218,14 @@ def test_staff_of_every_role_with_a_unit_gets_both_report_buttons(cast, logga_in
         html = logga_in(user).get(reverse("kvalitet:start")).content.decode()
         assert "Rapportera avvikelse" in html, user
         assert "Rapportera missförhållande – lex Sarah" in html, user
+
+
+def test_lex_sarah_draft_is_kept_in_the_tab_and_cleared_after_the_report_is_saved(org, cast, logga_in):
+    from tests.lexsarah.test_berorda import _rapportdata
+
+    klient = logga_in(cast.pia)
+    html = klient.get(reverse("lexsarah:rapportera")).content.decode()
+    assert 'data-utkast="lexsarah-rapport"' in html and 'data-utkast-lage="ny"' in html
+    svar = klient.post(reverse("lexsarah:rapportera"), _rapportdata(org), follow=True)
+    assert "Tack! Rapporten har referensnummer" in svar.content.decode()
+    assert 'data-rensa="[&quot;lexsarah-rapport&quot;]"' in svar.content.decode()
