@@ -370,6 +370,8 @@ class AvvikelseHistorikForm(AvvikelseForm):
     """Rapportformuläret (samma regler och meddelanden) plus det en historisk post behöver: när den
     rapporterades och, för en avslutad post, när den avslutades och med vilken slutsats (API:t)."""
 
+    # API:t tar inga filer i rapporten (bilagor har egna anrop).
+    fil = None
     rapporterad = forms.DateTimeField(required=False, label="Rapporterad")
     avslutad = forms.DateTimeField(required=False, label="Avslutad")
     slutsats = forms.CharField(required=False, label="Slutsats", max_length=10000)
