@@ -1,5 +1,6 @@
 """Formulär för avvikelser och klagomål. Ogiltig inmatning ger svenska fel och behåller värdena."""
 
+import json
 import uuid
 
 from crispy_forms.helper import FormHelper
@@ -12,10 +13,11 @@ from django.utils import timezone
 from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Kategori, Klagomal, Orsak
 from kvalitet import access
 from kvalitet.arende import EFFEKT_FRAGA, Effekt
+from kvalitet.bilagor import TILLATNA_TEXT, kontrollera_fil
 from kvalitet.enskildval import EnskildVal
 from kvalitet.forms import AnsvarigVal, Datumfalt, RimligaDatum
 from kvalitet.models import NodTyp, OrgNod
-from kvalitet.queries import brukare_sok
+from kvalitet.queries import brukare_sok, lag_per_enhet
 from kvalitet.riskmatris import SKALA_VAL
 from kvalitet.samtidighet import MedVersion
 
@@ -24,6 +26,29 @@ def _enheter_for(user):
     """Enheter användaren har en roll på (eller under); först i listan är den förvalda."""
     ids = access.noder(user, *access.ALLA_ROLLER)
     return OrgNod.objects.filter(pk__in=ids, typ=NodTyp.ENHET, aktiv=True).order_by("namn")
+
+
+ENHET_I_LANKEN_FEL = (
+    "Enheten i länken finns inte bland de enheter du kan rapportera för. Välj enhet i listan nedan."
+)
+
+
+def enhet_ur_lank(user, varde: str | None):
+    """Enheten i en länk (`?enhet=<id>`, QR-affischen) om användaren får rapportera för den.
+
+    Returnerar (enhet, fel): utan värde (None, ""), med ett okänt, felskrivet eller främmande id
+    (None, svenskt meddelande). Samma svar för en enhet som inte finns och en som är någon annans, så
+    att länken inte röjer vilka enheter som finns."""
+    if not varde:
+        return None, ""
+    try:
+        pk = int(str(varde).strip())
+    except ValueError:
+        return None, ENHET_I_LANKEN_FEL
+    if not 0 < pk < 2**31:
+        return None, ENHET_I_LANKEN_FEL
+    enhet = _enheter_for(user).filter(pk=pk).first()
+    return (enhet, "") if enhet is not None else (None, ENHET_I_LANKEN_FEL)
 
 
 def kan_rapportera(user) -> bool:
@@ -70,13 +95,32 @@ class AvvikelseForm(RimligaDatum, forms.ModelForm):
             "konsekvens_for_brukaren": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    # Ett foto eller dokument redan när avvikelsen rapporteras (samma kontroller som bilagorna sedan:
+    # kvalitet.bilagor). `capture` låter telefonen erbjuda kameran.
+    fil = forms.FileField(
+        label="Foto eller dokument (valfritt)",
+        required=False,
+        help_text=f"Ta ett foto eller välj en fil: {TILLATNA_TEXT}. Högst {settings.BILAGA_MAX_MB} MB.",
+        widget=forms.FileInput(attrs={"accept": "image/*,application/pdf", "capture": "environment"}),
+    )
+
+    def __init__(self, *args, user, enhet=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         enheter = _enheter_for(user)
         self.fields["enhet"].queryset = enheter
         self.fields["enhet"].empty_label = None
+        # Lagen som enheten entydigt arbetar under (kvalitet.queries.lag_per_enhet) fylls i, och skriptet
+        # byter den när rapportören väljer en annan enhet (så länge hen inte själv valt lag).
+        lagar = lag_per_enhet(enheter.values_list("pk", flat=True))
+        self.fields["enhet"].widget.attrs["data-lag-per-enhet"] = json.dumps(
+            {str(k): v for k, v in lagar.items()}
+        )
+        # Knappar i stället för rullistor: ett tryck på en telefon, inget att fälla ut.
+        self.fields["lag"].widget = forms.RadioSelect(choices=[c for c in self.fields["lag"].choices if c[0]])
         self.fields["kategori"].queryset = Kategori.objects.filter(aktiv=True)
+        self.fields["kategori"].widget = forms.RadioSelect(choices=self.fields["kategori"].choices)
+        self.fields["kategori"].empty_label = None
         # Sökfält: inga namn visas förrän användaren söker, och träffarna loggas (kvalitet.enskildval).
         self.fields["brukare"] = EnskildVal(
             queryset=brukare_sok(user, "", access.VALJA),
@@ -93,8 +137,23 @@ class AvvikelseForm(RimligaDatum, forms.ModelForm):
         if not self.is_bound:
             self.initial.setdefault("handelsetid", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
             self.initial.setdefault("inlamningsnyckel", uuid.uuid4())
+            if enhet is not None:
+                self.initial["enhet"] = enhet.pk
+            forvald = self.initial.get("enhet") or next(iter(enheter.values_list("pk", flat=True)[:1]), None)
+            if forvald in lagar:
+                self.initial.setdefault("lag", lagar[forvald])
         self.helper = FormHelper()
         self.helper.add_input(Submit("spara", "Skicka avvikelsen"))
+
+    def clean_fil(self):
+        fil = self.cleaned_data.get("fil")
+        if fil:
+            kontrollera_fil(fil)
+        return fil
+
+    def fil_maste_valjas_igen(self) -> bool:
+        """En fil valdes men formuläret visas igen med fel: webbläsaren kan inte behålla filen."""
+        return self.is_bound and bool(self.errors) and bool(self.files.get(self.add_prefix("fil")))
 
     def clean_handelsetid(self):
         return _inte_i_framtiden(self.cleaned_data["handelsetid"])
@@ -311,6 +370,8 @@ class AvvikelseHistorikForm(AvvikelseForm):
     """Rapportformuläret (samma regler och meddelanden) plus det en historisk post behöver: när den
     rapporterades och, för en avslutad post, när den avslutades och med vilken slutsats (API:t)."""
 
+    # API:t tar inga filer i rapporten (bilagor har egna anrop).
+    fil = None
     rapporterad = forms.DateTimeField(required=False, label="Rapporterad")
     avslutad = forms.DateTimeField(required=False, label="Avslutad")
     slutsats = forms.CharField(required=False, label="Slutsats", max_length=10000)

@@ -69,6 +69,17 @@ def ko(
     return qs.order_by(sortera, "-pk")
 
 
+def affischenheter(user) -> QuerySet:
+    """Aktiva enheter användaren får skriva ut QR-affischen för: enheterna under hens roller i sidan
+    `avvikelser.affisch` (enhetschefen sina, verksamhetschefen områdets, samordnaren nämndens)."""
+    from kvalitet.models import NodTyp
+
+    roller = access.SIDOR["avvikelser.affisch"].roller
+    return OrgNod.objects.filter(pk__in=access.noder(user, *roller), typ=NodTyp.ENHET, aktiv=True).order_by(
+        "namn"
+    )
+
+
 def mina_rapporterade(user) -> QuerySet:
     """Det användaren själv rapporterat (referensnummer och status), nyast först."""
     return (
@@ -628,6 +639,8 @@ def startsida(user):
     # Samma urval av enheter som formuläret (forms.kan_rapportera), en fråga för båda knapparna.
     if har_enhet(user):
         b.knappar.append(Knapp("Rapportera avvikelse", reverse("avvikelser:rapportera")))
+    if access.kan_sida(user, "avvikelser.affisch"):
+        b.knappar.append(Knapp("QR-affisch för rapportering", reverse("avvikelser:affischer"), liten=True))
     idag = timezone.localdate()
     koroller = access.har_roll(user, *access.CHEFER, access.KVALITETSSAMORDNARE)
     if koroller:

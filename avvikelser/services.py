@@ -103,11 +103,13 @@ def _spara_ny(avvikelse: Avvikelse, av, nyckel) -> Avvikelse | None:
 
 
 @transaction.atomic
-def avvikelse_rapportera(*, avvikelse: Avvikelse, av, inlamningsnyckel=None) -> Avvikelse:
+def avvikelse_rapportera(*, avvikelse: Avvikelse, av, inlamningsnyckel=None, fil=None) -> Avvikelse:
     """Sparar en ny avvikelse, ger den ett referensnummer och lägger påminnelserna.
 
     Med `inlamningsnyckel` (formulärets engångsnyckel) ger samma nyckel igen den redan sparade
-    avvikelsen, inte en till: ett dubbelklick på Skicka skapar en avvikelse."""
+    avvikelsen, inte en till: ett dubbelklick på Skicka skapar en avvikelse (och filen sparas inte två
+    gånger). `fil` (ett foto eller dokument från formuläret) sparas som bilaga i samma transaktion, med
+    samma kontroller som en bilaga som läggs till senare (`bilaga_lagg_till`)."""
     befintlig = _redan_inlamnad(inlamningsnyckel, av)
     if befintlig is not None:
         return befintlig
@@ -120,6 +122,8 @@ def avvikelse_rapportera(*, avvikelse: Avvikelse, av, inlamningsnyckel=None) -> 
     avvikelse.referensnummer = _referensnummer("AV", Avvikelse, avvikelse.pk)
     avvikelse.save(update_fields=["referensnummer"])
     _handelse(avvikelse, av, "Avvikelsen rapporterades.", till=S.RAPPORTERAD)
+    if fil:
+        bilaga_lagg_till(avvikelse=avvikelse, fil=fil, av=av)
     _lagg_paminnelser(avvikelse)
     return avvikelse
 

@@ -7,11 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from avvikelser import queries, services
+from avvikelser import affisch, queries, services
 from avvikelser.forms import (
     AtgardForm,
     AtgardUppfoljningForm,
@@ -26,6 +28,7 @@ from avvikelser.forms import (
     StatusForm,
     StyrdiagramForm,
     UtredningForm,
+    enhet_ur_lank,
 )
 from avvikelser.models import Atgard, Avvikelse, Bilaga, Klagomal, OppenInlamning
 from kvalitet import access, diagram
@@ -37,6 +40,7 @@ from kvalitet.export import excel_svar
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock
+from kvalitet.session import rensa_utkast
 from lexsarah import queries as lexsarah_queries
 
 
@@ -67,20 +71,56 @@ def mina(request):
 
 
 def rapportera(request):
-    form = AvvikelseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    """Rapportformuläret. `?enhet=<id>` (QR-affischen) väljer enheten om användaren får rapportera för
+    den; annars ett svenskt meddelande och formuläret som vanligt. Ett foto eller dokument kan bifogas."""
+    enhet, lankfel = enhet_ur_lank(request.user, request.GET.get("enhet"))
+    post = request.method == "POST"
+    form = AvvikelseForm(
+        request.POST if post else None, request.FILES if post else None, user=request.user, enhet=enhet
+    )
+    if post and form.is_valid():
         try:
             avvikelse = services.avvikelse_rapportera(
                 avvikelse=form.save(commit=False),
                 av=request.user,
                 inlamningsnyckel=form.cleaned_data.get("inlamningsnyckel"),
+                fil=form.cleaned_data.get("fil"),
             )
         except ValidationError as fel:
             form.add_error(None, fel)
         else:
+            rensa_utkast(request, "avvikelse-rapport")
             messages.success(request, f"Tack! Avvikelsen har referensnummer {avvikelse.referensnummer}.")
             return redirect("avvikelser:mina")
-    return render(request, "avvikelser/rapportera.html", {"form": form})
+    return render(
+        request,
+        "avvikelser/rapportera.html",
+        {"form": form, "lankfel": "" if post else lankfel, "fil_igen": form.fil_maste_valjas_igen()},
+    )
+
+
+def kort_rapport(request, pk):
+    """QR-affischens adress: till formuläret med enheten vald (formuläret prövar att hen får välja den)."""
+    return redirect(f"{reverse('avvikelser:rapportera')}?enhet={pk}")
+
+
+@access.sida("avvikelser.affisch")
+def affischer(request):
+    """Enheterna användaren får skriva ut en QR-affisch för, med länk till var och ens PDF."""
+    enheter = [(e, affisch.kort_adress(e)) for e in queries.affischenheter(request.user)]
+    return render(request, "avvikelser/affischer.html", {"enheter": enheter})
+
+
+@access.sida("avvikelser.affisch")
+def affisch_pdf(request, pk):
+    """A4-affischen för en enhet; en enhet utanför användarens ger 404 (som en post utanför scope)."""
+    enhet = queries.affischenheter(request.user).filter(pk=pk).first()
+    if enhet is None:
+        raise Http404("Enheten finns inte bland dina.")
+    svar = HttpResponse(affisch.pdf(enhet), content_type="application/pdf")
+    svar["Content-Disposition"] = f'attachment; filename="qr-affisch-{enhet.pk}.pdf"'
+    svar["Cache-Control"] = "private, no-store"
+    return svar
 
 
 def detalj(request, pk):

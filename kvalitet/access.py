@@ -186,6 +186,8 @@ SIDOR: dict[str, Sida] = {
         (PERSONAL, *CHEFER, KVALITETSSAMORDNARE), "rapportera avvikelse, klagomål och lex Sarah (menyn)"
     ),
     "avvikelser.statistik": Sida(STATISTIK_ROLLER, "avvikelsestatistik och styrdiagram"),
+    # Enhetens chef och uppåt (verksamhetschefen, nämndens kvalitetssamordnare), för sina egna enheter.
+    "avvikelser.affisch": Sida((*CHEFER, KVALITETSSAMORDNARE), "QR-affisch för rapportering vid enheten"),
     "lexsarah.arenden": Sida((*CHEFER, KVALITETSSAMORDNARE), "lex Sarah-ärendena (övriga ser sina egna)"),
     "lexsarah.register": Sida((*CHEFER, KVALITETSSAMORDNARE, LEDNING), "lex Sarah-registret och statistiken"),
     "riskanalys.anvanda": Sida((*CHEFER, KVALITETSSAMORDNARE), "riskanalyser, mallar och alla risker"),

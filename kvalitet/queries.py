@@ -220,6 +220,29 @@ def ansvarigas_roller(nod: OrgNod, *, och_under: bool = False) -> dict[int, list
     return roller
 
 
+def lag_per_enhet(enhet_ids) -> dict[int, str]:
+    """Lagen (SoL eller LSS) som varje enhet entydigt arbetar under, för att fylla i rapportformulären.
+
+    Regeln: enhetens pågående insatser (utan slutdatum eller med slutdatum i dag eller senare, också
+    beslutade som inte börjat) är alla beslutade enligt samma lag → den lagen. Har enheten insatser enligt
+    båda lagarna, eller inga, finns ingen lag att föreslå och rapportören väljer själv. Svaret är en lag per
+    enhet (inga personuppgifter), så det läses utan scope; anroparen frågar bara om enheter hen får välja.
+    En fråga för alla enheterna."""
+    from django.utils import timezone
+
+    idag = timezone.localdate()
+    lagar: dict[int, set[str]] = {}
+    rader = (
+        Insats.objects.filter(enhet_id__in=list(enhet_ids))
+        .filter(Q(slutdatum__isnull=True) | Q(slutdatum__gte=idag))
+        .values_list("enhet_id", "lag")
+        .distinct()
+    )
+    for enhet_id, lag in rader:
+        lagar.setdefault(enhet_id, set()).add(lag)
+    return {e: next(iter(varden)) for e, varden in lagar.items() if len(varden) == 1}
+
+
 def organisationstrad() -> list[OrgNod]:
     """Hela trädet i sökvägsordning (ett anrop); `djup` ger indraget."""
     return list(OrgNod.objects.filter(aktiv=True).order_by("sokvag"))

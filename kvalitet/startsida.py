@@ -33,6 +33,7 @@ class Ruta:
 class Knapp:
     text: str
     lank: str
+    liten: bool = False  # ett verktyg (t.ex. QR-affischen), efter rapportknapparna och mindre
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +92,8 @@ def startsida(user) -> Startsida:
     bidrag = [m.startsida(user) for m in _moduler() if hasattr(m, "startsida")]
     nyckeltal = [n for b in bidrag for n in b.nyckeltal]
     return Startsida(
-        knappar=[k for b in bidrag for k in b.knappar],
+        # Rapportknapparna först (från alla appar), verktygen sist: ordningen inom varje grupp står kvar.
+        knappar=sorted((k for b in bidrag for k in b.knappar), key=lambda k: k.liten),
         rutor=[r for b in bidrag for r in b.rutor],
         signaler=[s for b in bidrag for s in b.signaler],
         diagram=[d for b in bidrag for d in b.diagram],

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kvalitet import health, metrik, tvafaktor, views
+from kvalitet import health, metrik, session, tvafaktor, views
 
 app_urls = (
     [
@@ -21,6 +21,7 @@ app_urls = (
         path("loggkontroll/", views.loggkontroll, name="loggkontroll"),
         path("notifikationer/", views.notifikationer, name="notifikationer"),
         path("notifikationer/<int:pk>/last/", views.notifikation_last, name="notifikation_last"),
+        path("sessionen/fortsatt/", session.fortsatt, name="session_fortsatt"),
     ],
     "kvalitet",
 )
@@ -47,6 +48,8 @@ urlpatterns = [
     path("uppfoljning/", include("uppfoljning.urls")),
     path("rapporter/", include("rapporter.urls")),
     path("oppen/avvikelser/", include("avvikelser.urls_oppen")),
+    # QR-affischens korta adress; kräver inloggning som allt annat (kvalitet.middleware).
+    path("r/", include("avvikelser.urls_kort")),
     path("kvalitetsarbete/", include("kvalitet.urls_kvalitetsarbete")),
     path("api/", include("kvalitet.api_urls")),
 ]

@@ -16,6 +16,7 @@ from kvalitet.bilagor import bilagesvar
 from kvalitet.export import excel_svar
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock, sparat_nu
+from kvalitet.session import rensa_utkast
 from lexsarah import queries, services
 from lexsarah.forms import (
     AtgardForm,
@@ -85,6 +86,7 @@ def rapportera(request):
         except ValidationError as fel:
             form.add_error(None, fel)
         else:
+            rensa_utkast(request, "lexsarah-rapport")
             messages.success(
                 request,
                 f"Tack! Rapporten har referensnummer {rapport.referensnummer}. "

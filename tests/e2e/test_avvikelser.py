@@ -30,8 +30,9 @@ def test_care_worker_on_phone_reports_with_live_search_and_sees_reference_number
     assert not sida.get_by_text("Greta Gran").count()
     sida.get_by_label("Enskild (valfritt)", exact=True).fill("Greta")
     sida.get_by_label(re.compile("^Greta Gran")).check()
-    sida.get_by_label("Lag").select_option("SoL")
-    sida.get_by_label("Kategori").select_option(label="Utebliven insats")
+    # Lag och kategori är knappar (ett tryck var på telefonen); Gretas enhet har bara SoL-insatser.
+    expect(sida.get_by_label("SoL", exact=True)).to_be_checked()
+    sida.get_by_label("Utebliven insats").check()
     sida.get_by_label("Vad hände").fill("Kvällsbesöket blev inte av; ingen ringde.")
     sida.get_by_label("Vad gjordes direkt").fill("Ringde in extrapersonal.")
     sida.get_by_role("button", name="Skicka avvikelsen").click()
@@ -96,12 +97,13 @@ def test_report_form_and_queue_work_with_keyboard_only(ny_sida, server, cast, li
     sida.goto(f"{server}/avvikelser/rapportera/")
     sida.locator("#id_enhet").focus()
     # Framåt med Tab till kategori och beskrivning, skriv, och skicka med Enter på knappen.
-    for falt in ("id_lag", "id_kategori"):
+    # Lag och kategori är radioknappar: Tab till gruppen, mellanslag väljer den med fokus.
+    for falt in ("id_lag_", "id_kategori_"):
         for _ in range(20):
             sida.keyboard.press("Tab")
-            if sida.evaluate("document.activeElement.id") == falt:
+            if sida.evaluate("document.activeElement.id").startswith(falt):
                 break
-        sida.keyboard.press("ArrowDown")
+        sida.keyboard.press("Space")
     for _ in range(5):
         sida.keyboard.press("Tab")
         if sida.evaluate("document.activeElement.id") == "id_beskrivning":

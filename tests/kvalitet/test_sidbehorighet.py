@@ -19,6 +19,7 @@ FORVANTAT = {
     "avvikelser.ko": {"erik", "vera", "kim"},
     "avvikelser.rapportera": {"pia", "erik", "vera", "kim"},
     "avvikelser.statistik": {"erik", "vera", "kim", "lars"},
+    "avvikelser.affisch": {"erik", "vera", "kim"},
     "lexsarah.arenden": {"erik", "vera", "kim"},
     "lexsarah.register": {"erik", "vera", "kim", "lars"},
     "riskanalys.anvanda": {"erik", "vera", "kim"},
