@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kvalitet import health, metrik, tvafaktor, views
+from kvalitet import health, metrik, tvafaktor, views, views_atgardsregister
 
 app_urls = (
     [
@@ -21,6 +21,7 @@ app_urls = (
         path("loggkontroll/", views.loggkontroll, name="loggkontroll"),
         path("notifikationer/", views.notifikationer, name="notifikationer"),
         path("notifikationer/<int:pk>/last/", views.notifikation_last, name="notifikation_last"),
+        path("atgarder/", views_atgardsregister.atgardsregister_lista, name="atgardsregister"),
     ],
     "kvalitet",
 )
