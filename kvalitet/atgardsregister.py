@@ -1,9 +1,11 @@
 """Åtgärdsregistret: alla modulers åtgärder på ett ställe (issue 18, "Close the loop").
 
-Varje app bidrar med `<app>.queries.atgardsregister(anvandare, filter) -> Iterable[Atgardsrad]`, hittad
-genom `kvalitet.appar` som "Mina uppgifter" och startsidan; kärnan importerar ingen app. Kärnans egna
-källor (egenkontroll och förbättringsplan) står i `kvalitet.queries.atgardsregister`. En ny källa (t.ex.
-klagomålens åtgärder) är alltså en funktion till i appens queries.py, som gör sitt urval med `filtrera`.
+Varje app bidrar med `<app>.queries.atgardsregister(anvandare, filter) -> Iterable[Atgardsrad]` (och
+`atgardsregister_<källa>` när appen har fler källor), hittad genom `kvalitet.appar` som "Mina uppgifter"
+och startsidan; kärnan importerar ingen app. Kärnans egna källor (egenkontroll och förbättringsplan) står i
+`kvalitet.queries.atgardsregister`. En ny källa (t.ex. klagomålens åtgärder:
+`avvikelser.queries.atgardsregister_klagomal`) är alltså en funktion till i appens queries.py, som gör
+sitt urval med `filtrera` och ger rader med en nyckel ur `KALLOR`.
 
 Det som garanteras:
 - varje källa börjar i `kvalitet.access.scope` (en användare ser bara åtgärder på poster hen får läsa);
@@ -222,11 +224,20 @@ def _till(dag: datetime.date, *, klar_senast, ar) -> Q:
 # --- registret -------------------------------------------------------------------------------------
 
 
-def _kallor():
+def kallor() -> list[Callable]:
+    """Källfunktionerna: i kärnans och varje apps `queries` varje funktion som heter `atgardsregister`
+    eller `atgardsregister_<något>` (en app med flera källor, t.ex. avvikelser och klagomål, har en
+    funktion per källa). I modulernas ordning (INSTALLED_APPS) och sedan namnets."""
     from kvalitet import queries as karnan
 
-    moduler = [karnan, *(m for m in appar.undermoduler("queries") if hasattr(m, "atgardsregister"))]
-    return moduler
+    funktioner = []
+    for modul in [karnan, *appar.undermoduler("queries")]:
+        for namn in sorted(vars(modul)):
+            if namn == "atgardsregister" or namn.startswith("atgardsregister_"):
+                fn = getattr(modul, namn)
+                if callable(fn) and getattr(fn, "__module__", "") == modul.__name__:
+                    funktioner.append(fn)
+    return funktioner
 
 
 def _ordning(rad: Atgardsrad):
@@ -242,8 +253,8 @@ def register(anvandare, f: Filter | None = None) -> list[Atgardsrad]:
     if not anvandare.is_authenticated:
         return []
     rader: list[Atgardsrad] = []
-    for modul in _kallor():
-        rader.extend(modul.atgardsregister(anvandare, f))
+    for kalla in kallor():
+        rader.extend(kalla(anvandare, f))
     return sorted(rader, key=_ordning)
 
 

@@ -356,3 +356,16 @@ def test_en_bevakning_som_redan_pamint_ger_ingen_paminnelse_till_ur_registret(da
     assert Notifikation.objects.filter(mottagare=cast.erik).count() == 1
     assert atgardsregister.paminnelser_svep() == 2  # avvikelsen (Erik) och uppföljningen (Hanna)
     assert Notifikation.objects.filter(mottagare=cast.erik).count() == 2
+
+
+def test_kallorna_hittas_i_karnans_och_apparnas_queries():
+    namn = {f"{fn.__module__}.{fn.__name__}" for fn in atgardsregister.kallor()}
+    assert {
+        "kvalitet.queries.atgardsregister",
+        "avvikelser.queries.atgardsregister",
+        "lexsarah.queries.atgardsregister",
+        "riskanalys.queries.atgardsregister",
+        "uppfoljning.queries.atgardsregister",
+    } <= namn
+    # Bara funktioner som modulen själv definierar (inte en importerad hjälp med samma prefix).
+    assert all(fn.__module__.endswith(".queries") for fn in atgardsregister.kallor())
