@@ -369,3 +369,10 @@ def test_kallorna_hittas_i_karnans_och_apparnas_queries():
     } <= namn
     # Bara funktioner som modulen själv definierar (inte en importerad hjälp med samma prefix).
     assert all(fn.__module__.endswith(".queries") for fn in atgardsregister.kallor())
+
+
+def test_verksamhetschefen_ser_omradet_och_handlaggaren_i_en_annan_namnd_ingenting(data, cast):
+    vera = _nycklar(cast.vera)
+    assert ("avvikelser", data.forsenad.pk) in vera and ("avvikelser", data.e3.pk) not in vera
+    assert _nycklar(cast.hugo) == set()
+    assert _nycklar(cast.utan) == set()
