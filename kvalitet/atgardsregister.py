@@ -248,7 +248,7 @@ def _ordning(rad: Atgardsrad):
 
 def register(anvandare, f: Filter | None = None) -> list[Atgardsrad]:
     """Åtgärderna användaren får läsa, filtrerade och sorterade (försenade först, sedan efter
-    förfallodag). En fråga per källa, oavsett antalet rader."""
+    förfallodag). Ett fast antal frågor per källa (en eller två), oavsett antalet rader."""
     f = f or Filter()
     if not anvandare.is_authenticated:
         return []
