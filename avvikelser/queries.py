@@ -730,3 +730,55 @@ def startsida(user):
         )
         b.nyckeltal.append(Nyckeltal("Öppna klagomål och synpunkter", summera_per_namnd(user, klagomal)))
     return b
+
+
+# --- åtgärdsregistret (kvalitet.atgardsregister) ---------------------------------------------------
+
+
+def atgardsregister(user, f) -> list:
+    """Avvikelsernas åtgärder som användaren får läsa (chefer vid enheten, nämndens kvalitetssamordnare).
+    Raden visar avvikelsens referensnummer, kategori och enhet, aldrig rapportören."""
+    from avvikelser.models import Atgard
+    from kvalitet.arende import Effekt
+    from kvalitet.atgardsregister import Atgardsrad, filtrera, personnamn, status_for
+
+    if not f.tar_med("avvikelser"):
+        return []
+    qs = filtrera(
+        access.scope(user, Atgard),
+        f,
+        nod="avvikelse__enhet",
+        klar=Q(klar=True) | Q(genomford__isnull=False),
+        struken=~Q(struken=""),
+        klar_senast="klar_senast",
+    ).select_related("avvikelse__enhet", "avvikelse__kategori", "ansvarig")
+    rader = []
+    for a in qs:
+        effekt = Effekt(a.effekt_bedomning).label if a.effekt_bedomning in Effekt.values else ""
+        rader.append(
+            Atgardsrad(
+                kalla="avvikelser",
+                pk=a.pk,
+                referens=a.avvikelse.referensnummer,
+                rubrik=a.avvikelse.kategori.namn,
+                lank=reverse("avvikelser:detalj", args=[a.avvikelse_id]),
+                text=a.text,
+                nod_namn=a.avvikelse.enhet.namn,
+                status=status_for(
+                    klar=a.klar or a.genomford is not None,
+                    struken=bool(a.struken),
+                    klar_senast=a.klar_senast,
+                    idag=f.dag,
+                ),
+                ansvarig_id=a.ansvarig_id,
+                ansvarig_namn=personnamn(a.ansvarig),
+                klar_senast=a.klar_senast,
+                genomford=a.genomford,
+                effekt=": ".join(x for x in (effekt, a.effekt or a.struken) if x),
+                brukare_ids=(a.avvikelse.brukare_id,) if a.avvikelse.brukare_id else (),
+                paminnelse_nyckel=f"atgardsregister:avvikelser:atgard:{a.pk}:forsenad"
+                if a.ansvarig_id
+                else "",
+            )
+        )
+    return rader

@@ -204,6 +204,9 @@ SIDOR: dict[str, Sida] = {
     "kvalitet.brukare": Sida((HANDLAGGARE, KVALITETSSAMORDNARE, *CHEFER), "brukarlistan (menyn)"),
     "kvalitet.ny_brukare": Sida((HANDLAGGARE, KVALITETSSAMORDNARE), "ny brukare"),
     "kvalitet.loggkontroll": Sida((KVALITETSSAMORDNARE,), "loggkontroll"),
+    # De som har åtgärder att hålla ordning på; raderna är ändå bara de poster rollen läser (scope).
+    # Personalen ser sina egna åtgärder i "Mina uppgifter", ledningen bara sammanställningar.
+    "kvalitet.atgardsregister": Sida((*CHEFER, KVALITETSSAMORDNARE, HANDLAGGARE), "åtgärdsregistret"),
     "kvalitetsarbete.andra": Sida((KVALITETSSAMORDNARE,), "nytt mål, kontrollplan och förbättring"),
     "kvalitetsarbete.kolada": Sida((KVALITETSSAMORDNARE, ADMIN), "import av jämförelsevärden från Kolada"),
     "rapporter.lasa": Sida((KVALITETSSAMORDNARE, LEDNING), "kvalitetsberättelsen (menyn)"),

@@ -28,6 +28,11 @@ FILTERPARAMETRAR = frozenset(
         "kategori",
         "lag",
         "typ",
+        # åtgärdsregistret: en användares id, modulen och valen
+        "ansvarig",
+        "kalla",
+        "forsenade",
+        "format",
     }
     | {"fran", "till", "ar"}
 )

@@ -262,3 +262,68 @@ class SokForm(forms.Form):
 class LoggkontrollForm(forms.Form):
     brukare = forms.IntegerField(label="Brukare (nr)", required=False, min_value=1)
     q = forms.CharField(label="Sök brukare", required=False, max_length=100)
+
+
+INDRAG = "\u00a0\u00a0"  # nodens djup i listan (hårda mellanslag: vanliga slås ihop i en <option>)
+
+
+class AtgardsregisterForm(forms.Form):
+    """Filtret på åtgärdsregistret. Noderna och de ansvariga är de användaren själv når (inga andra
+    nämnders namn i listan); ett värde utanför ger ett svenskt fel och registret visas ofiltrerat på den
+    punkten, med det övriga som skrivits kvar i formuläret."""
+
+    nod = forms.ModelChoiceField(queryset=OrgNod.objects.none(), required=False, label="Enhet eller nod")
+    ansvarig = forms.ModelChoiceField(queryset=None, required=False, label="Ansvarig")
+    status = forms.ChoiceField(required=False, label="Status")
+    kalla = forms.ChoiceField(required=False, label="Modul")
+    fran = Datumfalt(required=False, label="Klar senast från")
+    till = Datumfalt(required=False, label="Klar senast till")
+    forsenade = forms.BooleanField(required=False, label="Bara försenade")
+
+    def __init__(self, *args, user, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from kvalitet import atgardsregister, queries
+
+        super().__init__(*args, **kwargs)
+        roller = access.SIDOR[atgardsregister.SIDA].roller
+        self.fields["nod"].queryset = OrgNod.objects.filter(
+            pk__in=access.noder(user, *roller), aktiv=True
+        ).order_by("sokvag")
+        self.fields["nod"].label_from_instance = lambda n: INDRAG * max(n.djup - 1, 0) + n.namn
+        ansvariga = get_user_model().objects.filter(pk=user.pk)
+        for nod in OrgNod.objects.filter(pk__in=access.behorighet(user).tilldelade_noder(*roller)):
+            ansvariga = ansvariga | queries.mojliga_ansvariga(nod, och_under=True)
+        self.fields["ansvarig"].queryset = ansvariga.distinct().order_by("last_name", "first_name", "pk")
+        self.fields["ansvarig"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["status"].choices = [("", "Alla"), *atgardsregister.STATUSVAL]
+        self.fields["kalla"].choices = [("", "Alla"), *atgardsregister.KALLOR.items()]
+        self.fields["nod"].empty_label = self.fields["ansvarig"].empty_label = "Alla"
+        for namn, falt in self.fields.items():
+            klass = {"forsenade": "form-check-input", "fran": "form-control form-control-sm"}.get(namn)
+            klass = klass or (
+                "form-control form-control-sm" if namn == "till" else "form-select form-select-sm"
+            )
+            falt.widget.attrs["class"] = klass
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fran") and data.get("till") and data["fran"] > data["till"]:
+            self.add_error("till", "Slutdatumet ligger före startdatumet.")
+        return data
+
+    def filter(self):
+        """Filtret av de fält som gick att tolka (ett felaktigt fält filtrerar inte)."""
+        from kvalitet.atgardsregister import Filter
+
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return Filter(
+            nod=data.get("nod"),
+            ansvarig_id=data["ansvarig"].pk if data.get("ansvarig") else None,
+            status=data.get("status") or "",
+            forsenade=bool(data.get("forsenade")),
+            kalla=data.get("kalla") or "",
+            fran=data.get("fran"),
+            till=data.get("till") if "till" not in self.errors else None,
+        )

@@ -20,7 +20,7 @@ from kvalitet import access
 
 logger = logging.getLogger(__name__)
 
-SVEP = ("bevakningssvep", "uppfoljning", "pdf", "riskanalys_pdf")
+SVEP = ("bevakningssvep", "atgardssvep", "uppfoljning", "pdf", "riskanalys_pdf")
 
 
 def _nyckel(namn: str) -> str:

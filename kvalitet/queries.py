@@ -311,3 +311,74 @@ def epost_direkt(user) -> bool:
     from kvalitet.models import Epostval
 
     return Epostval.objects.filter(anvandare_id=user.pk, direkt=True).exists()
+
+
+# --- åtgärdsregistret: kärnans källor (egenkontroll och förbättringsplan) ------------------------------
+
+
+def atgardsregister(user, f):
+    """Kontrollpunkter och förbättringsåtgärder i registret (kvalitet.atgardsregister). Ansvarig är fritext
+    i båda (en funktion eller ett namn), så filtret på ansvarig ger inga rader och ingen påminnelse; de
+    förfaller årets sista dag (kontrollpunktens "när" är fritext som "mars" eller "varje kvartal")."""
+    from django.urls import reverse
+
+    from kvalitet.atgardsregister import Atgardsrad, filtrera, status_for
+    from kvalitet.models.kvalitetsarbete import Forbattringsatgard, Kontrollpunkt
+
+    rader = []
+    idag = f.dag
+    if f.tar_med("egenkontroll"):
+        punkter = filtrera(
+            access.scope(user, Kontrollpunkt),
+            f,
+            nod="plan__nod",
+            klar=Q(genomford=True),
+            ar="plan__ar",
+            ansvarig=None,
+        ).select_related("plan__nod")
+        for p in punkter:
+            slut = datetime.date(p.plan.ar, 12, 31)
+            rader.append(
+                Atgardsrad(
+                    kalla="egenkontroll",
+                    pk=p.pk,
+                    referens=f"{p.plan.ar}",
+                    rubrik=p.plan.rubrik,
+                    lank=reverse("kvalitetsarbete:kontrollplan", args=[p.plan_id]),
+                    text=p.aktivitet + (f" ({p.nar})" if p.nar else ""),
+                    nod_namn=p.plan.nod.namn,
+                    status=status_for(klar=p.genomford, struken=False, klar_senast=slut, idag=idag),
+                    ansvarig_namn=p.ansvarig,
+                    klar_senast=slut,
+                    effekt=p.iakttagelser,
+                )
+            )
+    if f.tar_med("forbattringsplan"):
+        atgarder = filtrera(
+            access.scope(user, Forbattringsatgard), f, nod="nod", klar=Q(klar=True), ar="ar", ansvarig=None
+        ).select_related("nod")
+        # Förbättringen ändras bara av nämndens kvalitetssamordnare; chefer som läser den når planen.
+        andringsbara = (
+            set(access.scope(user, Forbattringsatgard, access.ANDRA).values_list("pk", flat=True))
+            if atgarder
+            else set()
+        )
+        for a in atgarder:
+            slut = datetime.date(a.ar, 12, 31)
+            rader.append(
+                Atgardsrad(
+                    kalla="forbattringsplan",
+                    pk=a.pk,
+                    referens=f"{a.ar}",
+                    rubrik=a.omrade,
+                    lank=reverse("kvalitetsarbete:forbattring", args=[a.pk])
+                    if a.pk in andringsbara
+                    else reverse("kvalitetsarbete:index"),
+                    text=a.atgard,
+                    nod_namn=a.nod.namn,
+                    status=status_for(klar=a.klar, struken=False, klar_senast=slut, idag=idag),
+                    ansvarig_namn=a.ansvarig,
+                    klar_senast=slut,
+                )
+            )
+    return rader

@@ -277,6 +277,9 @@ BEVAKNING_SVEP_SEKUNDER = env.int("BEVAKNING_SVEP_SEKUNDER", default=60)
 # DatabaseScheduler (django-celery-beat) lägger in schemat i databasen när beat startar.
 CELERY_BEAT_SCHEDULE = {
     "bevakningssvep": {"task": "kvalitet.tasks.bevakningssvep", "schedule": float(BEVAKNING_SVEP_SEKUNDER)},
+    # Åtgärdsregistrets påminnelser: en fråga per källa och användare med roll, så en gång i timmen räcker
+    # (försenat räknas i dagar); före dagens sammandrag (KVALITET_SAMMANDRAG_TIMME) hinner det flera gånger.
+    "atgardssvep": {"task": "kvalitet.tasks.atgardssvep", "schedule": crontab(minute=5)},
     "pdf_svep": {"task": "rapporter.tasks.pdf_svep", "schedule": float(BEVAKNING_SVEP_SEKUNDER)},
     "riskanalys_pdf_svep": {"task": "riskanalys.tasks.pdf_svep", "schedule": float(BEVAKNING_SVEP_SEKUNDER)},
     # Städning en gång per natt: utgångna sessioner och gamla rader för det öppna formulärets gräns.
@@ -294,6 +297,7 @@ KVALITET_SAMMANDRAG_TIMME = env.int("KVALITET_SAMMANDRAG_TIMME", default=0 if MI
 
 KVALITET_SVEP = [
     "kvalitet.tasks.bevakningssvep",
+    "kvalitet.tasks.atgardssvep",
     "uppfoljning.tasks.uppfoljning_svep",
     "rapporter.tasks.pdf_svep",
     "riskanalys.tasks.pdf_svep",

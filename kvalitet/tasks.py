@@ -66,3 +66,18 @@ def sakerhetskopia() -> list[str]:
     from kvalitet import backup
 
     return [str(f) for f in backup.sakerhetskopia_skapa()]
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5
+)
+def atgardssvep() -> dict:
+    """Försenade åtgärder ur åtgärdsregistret blir påminnelser (en gång var, unik nyckel), sedan töms
+    utkorgen. Säker att köra hur ofta som helst; beat kör det en gång i timmen."""
+    from kvalitet import atgardsregister
+    from kvalitet.metrik import svep_matning
+
+    with svep_matning("atgardssvep"):
+        nya = atgardsregister.paminnelser_svep()
+        skickade = services.utkorg_skicka()
+    return {"paminnelser": nya, "epost": skickade}

@@ -22,8 +22,11 @@ class Uppgift:
 
 
 def mina_uppgifter(user) -> list[Uppgift]:
-    """Alla appars uppgifter för användaren, förfallna först."""
-    uppgifter: list[Uppgift] = []
+    """Alla appars uppgifter för användaren och hens egna öppna åtgärder ur åtgärdsregistret (ansvarig =
+    användaren), förfallna först."""
+    from kvalitet import atgardsregister
+
+    uppgifter: list[Uppgift] = atgardsregister.som_uppgifter(atgardsregister.mina_atgarder(user))
     for modul in appar.undermoduler("queries"):
         uppgifter.extend(modul.mina_uppgifter(user))
     return sorted(uppgifter, key=lambda u: (u.forfaller is None, u.forfaller or datetime.date.max, u.rubrik))

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kvalitet import health, metrik, session, tvafaktor, views
+from kvalitet import health, metrik, session, tvafaktor, views, views_atgardsregister
 
 app_urls = (
     [
@@ -22,6 +22,7 @@ app_urls = (
         path("notifikationer/", views.notifikationer, name="notifikationer"),
         path("notifikationer/<int:pk>/last/", views.notifikation_last, name="notifikation_last"),
         path("sessionen/fortsatt/", session.fortsatt, name="session_fortsatt"),
+        path("atgarder/", views_atgardsregister.atgardsregister_lista, name="atgardsregister"),
     ],
     "kvalitet",
 )

@@ -90,7 +90,7 @@ def statistik(user, nod, ar: int) -> dict:
 
 
 def mina_uppgifter(user) -> list[Uppgift]:
-    """Utredarna: ärenden som väntar på bedömning, anmälan till IVO eller uppföljning; ansvariga: åtgärder."""
+    """Utredarna: ärenden som väntar på bedömning, anmälan till IVO eller uppföljning."""
     uppgifter = []
     if access.har_roll(user, access.KVALITETSSAMORDNARE):
         qs = access.scope(user, Rapport, access.ANDRA).filter(status__in=OPPNA)
@@ -122,21 +122,7 @@ def mina_uppgifter(user) -> list[Uppgift]:
                         kalla="lexsarah",
                     )
                 )
-    for a in (
-        access.scope(user, Atgard)
-        .filter(ansvarig_id=user.pk, uppfoljd__isnull=True, struken="")
-        .exclude(rapport__status=Status.AVSLUTAD)
-        .select_related("rapport")
-    ):
-        uppgifter.append(
-            Uppgift(
-                rubrik=f"Lex Sarah-åtgärd: {a.text[:60]}",
-                lank=reverse("lexsarah:detalj", args=[a.rapport_id]),
-                kalla="lexsarah",
-                forfaller=a.klar_senast,
-                detalj=a.rapport.referensnummer,
-            )
-        )
+    # Åtgärderna den ansvariga ska göra kommer ur åtgärdsregistret (kvalitet.uppgifter), inte härifrån.
     return uppgifter
 
 
@@ -287,3 +273,54 @@ def antal_for_period(user, nod, fran, till) -> dict:
         bedomda=Count("pk", filter=Q(beslutad__isnull=False)),
         anmalda_ivo=Count("pk", filter=Q(ivo_skickad__isnull=False)),
     )
+
+
+# --- åtgärdsregistret (kvalitet.atgardsregister) ---------------------------------------------------
+
+
+def atgardsregister(user, f) -> list:
+    """Lex Sarah-åtgärderna för dem som får läsa ärendets innehåll (chefer vid enheten, nämndens
+    kvalitetssamordnare; access-regeln för lexsarah.atgard). Raden visar referensnummer och enhet, aldrig
+    rapportören eller den enskilde; rubriken är ärendets sammanfattning, som registret redan visar."""
+    from kvalitet.arende import Effekt
+    from kvalitet.atgardsregister import Atgardsrad, filtrera, personnamn, status_for
+
+    if not f.tar_med("lexsarah"):
+        return []
+    qs = filtrera(
+        access.scope(user, Atgard, access.LEXSARAH_INNEHALL),
+        f,
+        nod="rapport__enhet",
+        klar=Q(uppfoljd__isnull=False),
+        struken=~Q(struken=""),
+        klar_senast="klar_senast",
+    ).select_related("rapport__enhet", "ansvarig")
+    rader = []
+    for a in qs:
+        effekt = Effekt(a.effekt_bedomning).label if a.effekt_bedomning in Effekt.values else ""
+        rader.append(
+            Atgardsrad(
+                kalla="lexsarah",
+                pk=a.pk,
+                referens=a.rapport.referensnummer,
+                rubrik=a.rapport.sammanfattning,
+                lank=reverse("lexsarah:detalj", args=[a.rapport_id]),
+                text=a.text,
+                nod_namn=a.rapport.enhet.namn,
+                status=status_for(
+                    klar=a.uppfoljd is not None,
+                    struken=bool(a.struken),
+                    klar_senast=a.klar_senast,
+                    idag=f.dag,
+                ),
+                ansvarig_id=a.ansvarig_id,
+                ansvarig_namn=personnamn(a.ansvarig),
+                klar_senast=a.klar_senast,
+                genomford=a.uppfoljd,
+                effekt=": ".join(x for x in (effekt, a.resultat or a.struken) if x),
+                brukare_ids=(a.rapport.brukare_id,) if a.rapport.brukare_id else (),
+                # Samma nyckel som lexsarah.services.atgard_spara:s bevakning: påminnelsen finns en gång.
+                paminnelse_nyckel=f"bevakning:lexsarah:atgard:{a.pk}:forfallen" if a.ansvarig_id else "",
+            )
+        )
+    return rader

@@ -165,32 +165,10 @@ def arssammanstallning(user, nod: OrgNod, ar: int) -> dict:
 
 
 def mina_uppgifter(user) -> list[Uppgift]:
-    """Åtgärder användaren ansvarar för som inte är klara, och analyser att följa upp (högst 20 var).
-
-    En åtgärd utan ansvarig hamnar hos den som fastställde analysen, samma person som påminns om den."""
+    """Analyser att följa upp (högst 20). Åtgärderna användaren ansvarar för kommer ur åtgärdsregistret
+    (kvalitet.uppgifter; en åtgärd utan ansvarig hos den som fastställde analysen, som förut)."""
     idag = timezone.localdate()
     uppgifter = []
-    atgarder = (
-        Atgard.objects.filter(
-            Q(ansvarig_id=user.pk) | Q(ansvarig__isnull=True, risk__analys__faststalld_av_id=user.pk),
-            risk__analys__aktuell=True,
-            risk__analys__status=AnalysStatus.FASTSTALLD,
-            klar_senast__isnull=False,
-        )
-        .exclude(status=AtgardStatus.KLAR)
-        .select_related("risk__analys")
-        .order_by("klar_senast", "pk")[:20]
-    )
-    for a in atgarder:
-        uppgifter.append(
-            Uppgift(
-                rubrik=f"Genomför åtgärd: {a.text[:60]}",
-                lank=reverse("riskanalys:detalj", args=[a.risk.analys_id]),
-                kalla="riskanalys",
-                forfaller=a.klar_senast,
-                detalj=a.risk.analys.titel,
-            )
-        )
     if access.har_roll(user, *access.CHEFER, access.KVALITETSSAMORDNARE):
         grans = idag + datetime.timedelta(days=UPPFOLJNING_FORVARNING_DAGAR)
         analyser = (
@@ -243,3 +221,59 @@ def arets_analyser(user, nod: OrgNod, ar: int) -> list[dict]:
             }
         )
     return svar
+
+
+# --- åtgärdsregistret (kvalitet.atgardsregister) ---------------------------------------------------
+
+
+def atgardsregister(user, f) -> list:
+    """Åtgärderna i de fastställda och uppföljda analyserna (aktuell version; ett utkast har inga
+    åtaganden än) som användaren får läsa: chefer och kvalitetssamordnare under analysens nod, och den
+    ansvariga sin egen åtgärd. En åtgärd utan ansvarig räknas till den som fastställde analysen, samma
+    person som bevakningen påminner (riskanalys.services._bevaka_atgard)."""
+    from kvalitet.atgardsregister import Atgardsrad, filtrera, personnamn, status_for
+
+    if not f.tar_med("riskanalys"):
+        return []
+
+    def ansvarig(pk):
+        return Q(ansvarig_id=pk) | Q(ansvarig__isnull=True, risk__analys__faststalld_av_id=pk)
+
+    qs = filtrera(
+        access.scope(user, Atgard).filter(
+            risk__analys__aktuell=True,
+            risk__analys__status__in=(AnalysStatus.FASTSTALLD, AnalysStatus.UPPFOLJD),
+        ),
+        f,
+        nod="risk__analys__nod",
+        klar=Q(status=AtgardStatus.KLAR),
+        klar_senast="klar_senast",
+        ansvarig=ansvarig,
+    ).select_related("risk__analys__nod", "risk__analys__faststalld_av", "ansvarig")
+    rader = []
+    for a in qs:
+        analys = a.risk.analys
+        ersattare = analys.faststalld_av if a.ansvarig_id is None else None
+        klar = a.status == AtgardStatus.KLAR
+        rader.append(
+            Atgardsrad(
+                kalla="riskanalys",
+                pk=a.pk,
+                referens=f"RA-{analys.pk}",
+                rubrik=analys.titel,
+                lank=reverse("riskanalys:detalj", args=[analys.pk]),
+                text=a.text,
+                nod_namn=analys.nod.namn,
+                status=status_for(klar=klar, struken=False, klar_senast=a.klar_senast, idag=f.dag),
+                ansvarig_id=a.ansvarig_id or (ersattare.pk if ersattare else None),
+                ansvarig_namn=personnamn(a.ansvarig)
+                or (f"{personnamn(ersattare)} (fastställde analysen)" if ersattare else ""),
+                klar_senast=a.klar_senast,
+                effekt=a.resultat,
+                # Samma nyckel som riskanalys.services._bevaka_atgard: påminnelsen finns en gång.
+                paminnelse_nyckel=f"bevakning:riskanalys:atgard:{a.pk}:forsenad"
+                if (a.ansvarig_id or ersattare)
+                else "",
+            )
+        )
+    return rader

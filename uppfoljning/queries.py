@@ -768,3 +768,54 @@ def ej_verkstallda_for_period(user, nod: OrgNod, fran: datetime.date, till: date
         qs.values("lag", "insats__typ__namn").annotate(antal=Count("pk")).order_by("lag", "insats__typ__namn")
     )
     return [{"lag": r["lag"], "insatstyp": r["insats__typ__namn"], "antal": r["antal"]} for r in rader]
+
+
+# --- åtgärdsregistret (kvalitet.atgardsregister) ---------------------------------------------------
+
+
+def atgardsregister(user, f) -> list:
+    """De beslutade åtgärderna i uppföljningsärendena (ärenden där åtgärder behövs och är beskrivna), för
+    dem som får läsa ärendet (handläggaren, nämndens handläggare och kvalitetssamordnare). Åtgärden följs
+    upp i ärendets uppföljning: förfaller den planerade dagen, är klar när uppföljningen är gjord med
+    utfall, och effekten är om behoven blev tillgodosedda. Raden visar ärendets nummer och förändringens
+    rubrik, aldrig den enskildes namn (skyddad identitet)."""
+    from kvalitet.atgardsregister import Atgardsrad, filtrera, personnamn, status_for
+
+    if not f.tar_med("uppfoljning"):
+        return []
+    qs = filtrera(
+        access.scope(user, Uppfoljningsarende).filter(atgarder_behovs=True).exclude(atgarder=""),
+        f,
+        nod="nod",
+        klar=Q(uppfoljning_gjord__isnull=False) & ~Q(utfall=""),
+        klar_senast="uppfoljning_planerad",
+        ansvarig="handlaggare",
+    ).select_related("nod", "forandring", "handlaggare")
+    rader = []
+    for a in qs:
+        utfall = a.get_utfall_display() if a.utfall else ""
+        rader.append(
+            Atgardsrad(
+                kalla="uppfoljning",
+                pk=a.pk,
+                referens=f"Uppföljning {a.pk}",
+                rubrik=a.forandring.rubrik if a.forandring_id else a.get_egen_typ_display(),
+                lank=reverse("uppfoljning:arende", args=[a.pk]),
+                text=a.atgarder,
+                nod_namn=a.nod.namn,
+                status=status_for(
+                    klar=a.uppfoljd, struken=False, klar_senast=a.uppfoljning_planerad, idag=f.dag
+                ),
+                ansvarig_id=a.handlaggare_id,
+                ansvarig_namn=personnamn(a.handlaggare),
+                klar_senast=a.uppfoljning_planerad,
+                genomford=a.uppfoljning_gjord,
+                effekt=f"Behoven tillgodosedda: {utfall}" if utfall else "",
+                brukare_ids=(a.brukare_id,),
+                # Samma nyckel som uppfoljning.services.svep:s påminnelse om förfallen uppföljning.
+                paminnelse_nyckel=f"uppfoljning:{a.pk}:uppfoljning:{a.uppfoljning_planerad:%Y%m%d}"
+                if a.handlaggare_id and a.uppfoljning_planerad
+                else "",
+            )
+        )
+    return rader

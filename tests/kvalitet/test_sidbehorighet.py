@@ -34,6 +34,7 @@ FORVANTAT = {
     "kvalitet.brukare": {"erik", "vera", "hanna", "kim"},
     "kvalitet.ny_brukare": {"hanna", "kim"},
     "kvalitet.loggkontroll": {"kim"},
+    "kvalitet.atgardsregister": {"erik", "vera", "hanna", "kim"},
     "kvalitetsarbete.andra": {"kim"},
     "kvalitetsarbete.kolada": {"kim", "ada"},
     "rapporter.lasa": {"kim", "lars"},

@@ -470,6 +470,10 @@ def test_no_email_contains_a_marker_the_recipient_may_not_see(data, settings):
     nu = timezone.now() + datetime.timedelta(days=400)
     uppfoljning_services.svep(nu=nu)
     services.bevakningar_svep(nu=nu)
+    # Åtgärdsregistrets påminnelser (försenade åtgärder, med åtgärdens text) prövas på samma sätt.
+    from kvalitet import atgardsregister
+
+    atgardsregister.paminnelser_svep(idag=timezone.localdate(nu))
     services.utkorg_skicka()
     epost = {p.email.lower(): namn for namn, p in personer.items() if p.email}
     assert mail.outbox, "ingen e-post skickades, så inget prövades"
