@@ -41,8 +41,8 @@ MENY: tuple[Post | Grupp, ...] = (
             Post("Missförhållande – lex Sarah", "lexsarah:rapportera", "lexsarah.rapportera"),
             Post("Klagomål eller synpunkt", "avvikelser:klagomal_ny", "avvikelser.rapportera"),
             AVDELARE,
-            Post("Mina avvikelserapporter", "avvikelser:mina", "avvikelser.rapportera"),
-            Post("Mina lex Sarah-rapporter", "lexsarah:mina", "lexsarah.rapportera"),
+            Post("Mina rapporter – avvikelser", "avvikelser:mina", "avvikelser.rapportera"),
+            Post("Mina rapporter – lex Sarah", "lexsarah:mina", "lexsarah.rapportera"),
         ),
     ),
     Grupp(

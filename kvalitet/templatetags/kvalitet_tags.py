@@ -2,7 +2,6 @@ from django import template
 from django.forms import BaseForm, BaseFormSet
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from kvalitet import access, meny
 
@@ -108,7 +107,7 @@ class _Tabellruta(template.Node):
             '<div class="table-responsive{}" role="region" aria-label="{}" tabindex="0">{}</div>',
             f" {klass}" if klass else "",
             etikett,
-            mark_safe(self.nodelist.render(context)),  # noqa: S308 - mallens egen, redan escapade, utdata
+            self.nodelist.render(context),  # redan escapad (SafeString)
         )
 
 
