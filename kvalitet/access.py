@@ -188,6 +188,12 @@ SIDOR: dict[str, Sida] = {
     "avvikelser.statistik": Sida(STATISTIK_ROLLER, "avvikelsestatistik och styrdiagram"),
     # Enhetens chef och uppåt (verksamhetschefen, nämndens kvalitetssamordnare), för sina egna enheter.
     "avvikelser.affisch": Sida((*CHEFER, KVALITETSSAMORDNARE), "QR-affisch för rapportering vid enheten"),
+    # Alla anställda ska kunna rapportera ett missförhållande (SoL 14 kap.), också handläggarna (menyn).
+    "lexsarah.rapportera": Sida(
+        (PERSONAL, *CHEFER, HANDLAGGARE, KVALITETSSAMORDNARE),
+        "rapportera missförhållande – lex Sarah (menyn)",
+    ),
+    "avvikelser.namnder": Sida((KVALITETSSAMORDNARE, LEDNING), "nämnderna sida vid sida (menyn)"),
     "lexsarah.arenden": Sida((*CHEFER, KVALITETSSAMORDNARE), "lex Sarah-ärendena (övriga ser sina egna)"),
     "lexsarah.register": Sida((*CHEFER, KVALITETSSAMORDNARE, LEDNING), "lex Sarah-registret och statistiken"),
     "riskanalys.anvanda": Sida((*CHEFER, KVALITETSSAMORDNARE), "riskanalyser, mallar och alla risker"),

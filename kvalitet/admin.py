@@ -18,6 +18,42 @@ admin.site.site_header = "Kvalitet – administration"
 admin.site.site_title = "Kvalitet"
 admin.site.index_title = "Organisation, roller och grunddata"
 
+# Biblioteken i admin saknar svenska översättningar: apparnas och modellernas namn sätts här, bara för
+# visningen (migreringarna läser Meta, inte _meta, så inget ändras i databasen).
+SVENSKA_APPNAMN = {
+    "django_celery_beat": "Schemalagda uppgifter",
+    "axes": "Inloggningsförsök",
+    "knox": "API-nycklar",
+    "otp_totp": "Tvåfaktor med app",
+    "otp_static": "Tvåfaktor med reservkoder",
+}
+SVENSKA_MODELLNAMN = {
+    "django_celery_beat.periodictask": ("schemalagd uppgift", "schemalagda uppgifter"),
+    "django_celery_beat.clockedschedule": ("tidpunkt", "tidpunkter"),
+    "django_celery_beat.crontabschedule": ("crontab-schema", "crontab-scheman"),
+    "django_celery_beat.solarschedule": ("solhändelse", "solhändelser"),
+    "django_celery_beat.intervalschedule": ("intervall", "intervall"),
+    "axes.accessattempt": ("misslyckat inloggningsförsök", "misslyckade inloggningsförsök"),
+    "axes.accesslog": ("inloggning", "inloggningar"),
+    "axes.accessfailurelog": ("misslyckad inloggning", "misslyckade inloggningar"),
+    "knox.authtoken": ("API-nyckel", "API-nycklar"),
+    "otp_totp.totpdevice": ("TOTP-enhet", "TOTP-enheter"),
+    "otp_static.staticdevice": ("reservkodslista", "reservkodslistor"),
+}
+
+
+def _svenska_namn() -> None:
+    from django.apps import apps
+
+    for etikett, namn in SVENSKA_APPNAMN.items():
+        apps.get_app_config(etikett).verbose_name = namn
+    for etikett, (ental, flertal) in SVENSKA_MODELLNAMN.items():
+        meta = apps.get_model(etikett)._meta
+        meta.verbose_name, meta.verbose_name_plural = ental, flertal
+
+
+_svenska_namn()
+
 
 @admin.register(OrgNod)
 class OrgNodAdmin(SimpleHistoryAdmin):

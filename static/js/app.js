@@ -30,3 +30,21 @@ document.addEventListener("change", function (e) {
   rad.setAttribute("data-fran-sok", "");
   valda.appendChild(rad);
 });
+
+// Felsammanfattningen (templates/bootstrap5/errors.html) får fokus när sidan laddas efter ett fel, så att
+// tangentbordet och skärmläsaren börjar vid felen i stället för överst på sidan.
+document.addEventListener("DOMContentLoaded", function () {
+  var fel = document.querySelector("[data-felsammanfattning]");
+  if (fel) {
+    fel.focus();
+  }
+});
+document.addEventListener("click", function (e) {
+  var lank = e.target.closest("[data-felsammanfattning] a[href^='#']");
+  var falt = lank && document.getElementById(lank.getAttribute("href").slice(1));
+  if (falt) {
+    e.preventDefault();
+    falt.focus();
+    falt.scrollIntoView({block: "center"});
+  }
+});

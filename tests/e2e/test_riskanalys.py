@@ -87,7 +87,15 @@ def test_manager_builds_analysis_in_htmx_editor_without_reload_and_approves_it(n
     sida.locator("[name='risk-beskrivning']").fill("Ofullständig risk")
     sida.locator("[name='risk-konsekvens_efter']").select_option("2")
     sida.get_by_role("button", name="Lägg till risk").click()
-    sida.locator("#risker").get_by_text("Ange både konsekvens och sannolikhet efter åtgärder").wait_for()
+    # Felet står både vid fältet och som länk i felsammanfattningen överst i formuläret (issue 19).
+    sida.locator("#risker .invalid-feedback").get_by_text(
+        "Ange både konsekvens och sannolikhet efter åtgärder"
+    ).wait_for()
+    felruta = sida.locator("#risker [data-felsammanfattning]")
+    assert felruta.get_attribute("role") == "alert"
+    assert felruta.get_by_role("link", name=re.compile("Ange både konsekvens")).get_attribute("href") == (
+        "#id_risk-sannolikhet_efter"
+    )
     assert sida.evaluate(MARKOR) is True
     assert sida.locator("[name='risk-beskrivning']").input_value() == "Ofullständig risk"
     assert analys.risker.count() == 2

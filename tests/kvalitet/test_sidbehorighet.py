@@ -20,6 +20,8 @@ FORVANTAT = {
     "avvikelser.rapportera": {"pia", "erik", "vera", "kim"},
     "avvikelser.statistik": {"erik", "vera", "kim", "lars"},
     "avvikelser.affisch": {"erik", "vera", "kim"},
+    "lexsarah.rapportera": {"pia", "erik", "vera", "hanna", "kim"},
+    "avvikelser.namnder": {"kim", "lars"},
     "lexsarah.arenden": {"erik", "vera", "kim"},
     "lexsarah.register": {"erik", "vera", "kim", "lars"},
     "riskanalys.anvanda": {"erik", "vera", "kim"},
@@ -138,7 +140,7 @@ def test_knapparna_syns_bara_for_den_som_far(client, cast):
     [
         (
             "pia",
-            ["/avvikelser/", "/lexsarah/"],
+            ["/avvikelser/rapportera/", "/lexsarah/rapportera/", "/avvikelser/mina/", "/lexsarah/mina/"],
             ["/riskanalys/", "/uppfoljning/", "/brukare/", "/rapporter/"],
         ),
         (
@@ -146,7 +148,12 @@ def test_knapparna_syns_bara_for_den_som_far(client, cast):
             ["/avvikelser/", "/riskanalys/", "/uppfoljning/", "/brukare/"],
             ["/rapporter/", "/loggkontroll/"],
         ),
-        ("lars", ["/avvikelser/statistik/", "/rapporter/"], ["/riskanalys/", "/brukare/", "/loggkontroll/"]),
+        (
+            "lars",
+            ["/avvikelser/statistik/", "/rapporter/", "/lexsarah/register/", "/uppfoljning/tackning/"],
+            ["/riskanalys/", "/brukare/", "/loggkontroll/", "/lexsarah/rapportera/"],
+        ),
+        ("hanna", ["/lexsarah/rapportera/", "/uppfoljning/", "/brukare/"], ["/avvikelser/rapportera/"]),
         ("ada", ["/admin/"], ["/avvikelser/", "/brukare/", "/riskanalys/"]),
     ],
 )
