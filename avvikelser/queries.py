@@ -717,3 +717,58 @@ def startsida(user):
         )
         b.nyckeltal.append(Nyckeltal("Öppna klagomål och synpunkter", summera_per_namnd(user, klagomal)))
     return b
+
+
+# --- sökningen (kvalitet.sok hittar funktionen genom kvalitet.appar) -------------------------------------
+
+# Postens egna textfält. Inga namn: varken den enskildes, rapportörens eller klagomålsavsändarens
+# (`Klagomal.namn`, `kontakt`) söks, så att en anonym avsändare aldrig hittas på namn (kvalitet/sok.py).
+AVVIKELSE_SOKFALT = ("beskrivning", "atgard_direkt", "konsekvens_for_brukaren", "slutsats")
+KLAGOMAL_SOKFALT = ("beskrivning", "aterkoppling_hur")
+
+
+def sok(user, fraga: str, grans: int) -> list:
+    """Avvikelser och klagomål som användaren får läsa (access.scope) och som matchar frågan."""
+    from kvalitet import sok as sokmodul
+
+    traffar = []
+    avvikelser = access.scope(user, Avvikelse).select_related("enhet", "brukare")
+    for a, rang, utdrag in sokmodul.traffar(
+        user,
+        avvikelser,
+        falt=AVVIKELSE_SOKFALT,
+        fraga=fraga,
+        grans=grans,
+        datumfalt="rapporterad",
+        brukare=lambda a: [a.brukare],
+    ):
+        traffar.append(
+            sokmodul.Traff(
+                modul="Avvikelser",
+                referensnummer=a.referensnummer,
+                lank=reverse("avvikelser:detalj", args=[a.pk]),
+                status=a.get_status_display(),
+                nod=a.enhet.namn,
+                datum=a.rapporterad,
+                utdrag=utdrag,
+                rang=rang,
+                brukare_ids=(a.brukare_id,) if a.brukare_id else (),
+            )
+        )
+    klagomal = access.scope(user, Klagomal).select_related("enhet")
+    for k, rang, utdrag in sokmodul.traffar(
+        user, klagomal, falt=KLAGOMAL_SOKFALT, fraga=fraga, grans=grans, datumfalt="inkommet"
+    ):
+        traffar.append(
+            sokmodul.Traff(
+                modul="Klagomål och synpunkter",
+                referensnummer=k.referensnummer,
+                lank=reverse("avvikelser:klagomal_detalj", args=[k.pk]),
+                status=k.get_status_display(),
+                nod=k.enhet.namn,
+                datum=k.inkommet,
+                utdrag=utdrag,
+                rang=rang,
+            )
+        )
+    return traffar

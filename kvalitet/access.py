@@ -183,6 +183,10 @@ SIDOR: dict[str, Sida] = {
     "kvalitet.brukare": Sida((HANDLAGGARE, KVALITETSSAMORDNARE, *CHEFER), "brukarlistan (menyn)"),
     "kvalitet.ny_brukare": Sida((HANDLAGGARE, KVALITETSSAMORDNARE), "ny brukare"),
     "kvalitet.loggkontroll": Sida((KVALITETSSAMORDNARE,), "loggkontroll"),
+    # Sökningen visar bara poster som rollen läser (scope); ledning och admin läser inga enskilda poster.
+    "kvalitet.sok": Sida(
+        (PERSONAL, *CHEFER, HANDLAGGARE, KVALITETSSAMORDNARE), "sök på referensnummer och fritext (menyn)"
+    ),
     "kvalitetsarbete.andra": Sida((KVALITETSSAMORDNARE,), "nytt mål, kontrollplan och förbättring"),
     "kvalitetsarbete.kolada": Sida((KVALITETSSAMORDNARE, ADMIN), "import av jämförelsevärden från Kolada"),
     "rapporter.lasa": Sida((KVALITETSSAMORDNARE, LEDNING), "kvalitetsberättelsen (menyn)"),
