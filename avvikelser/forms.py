@@ -236,6 +236,11 @@ class ListfilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user is not None:
             self.fields["enhet"].queryset = _enheter_for(user)
+        # Filtren ritas fält för fält i mallen (utan crispy), så Bootstraps klasser sätts här.
+        for falt in self.fields.values():
+            falt.widget.attrs["class"] = (
+                "form-select" if isinstance(falt.widget, forms.Select) else "form-control"
+            )
 
     def clean(self):
         data = super().clean()
