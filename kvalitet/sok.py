@@ -198,8 +198,11 @@ def enkel_sok(qs: QuerySet, falt: Sequence[str], text: str, antal: int, datumfal
     """Reservvägen utan fulltext (SQLite i demon): varje ord ska finnas i något av fälten, nyast först."""
     for term in tolka(text).termer:
         villkor = Q()
-        for namn in falt:
-            villkor |= Q(**{f"{namn}__icontains": term})
+        # SQLite:s LIKE skiljer inte på versaler bara för ASCII ("Å" och "å" är olika): ordet också med
+        # gemener, versaler och stor begynnelsebokstav.
+        for form in {term, term.lower(), term.upper(), term.capitalize()}:
+            for namn in falt:
+                villkor |= Q(**{f"{namn}__icontains": form})
         qs = qs.filter(villkor)
     return list(qs.order_by(f"-{datumfalt}", "-pk")[:antal])
 

@@ -72,7 +72,8 @@ def test_page_is_for_roles_that_read_records_and_the_menu_box_follows(cast, post
     assert 'id="meny-sok"' in klient.get(reverse("kvalitet:start")).content.decode()
     html = klient.get(reverse("kvalitet:sok"), {"q": "medicin"}).content.decode()
     assert "AV-2026-000001" in html and "AV-2026-000003" not in html
-    assert "<mark>medicinen</mark>" in html.lower() or "<mark>Medicinen</mark>" in html
+    # PostgreSQL markerar ordet ("<mark>medicinen</mark>"), SQLite det sökta ("<mark>medicin</mark>en").
+    assert "<mark>medicin" in html.lower()
 
 
 def test_too_short_query_is_a_swedish_error_and_keeps_the_text(cast, logga_in):
