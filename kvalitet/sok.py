@@ -12,8 +12,9 @@ reglerna nedan gäller lika för alla:
   hitta på namn eller personnummer, inte heller när personalen skrivit namnet i fritexten: en träff vars
   berörda enskilda är skyddade tas bort om någon sökterm liknar deras namn eller nummer, och namnen byts mot
   "[skyddad identitet]" i utdraget.
-- PostgreSQL: fulltext med den svenska konfigurationen (websearch-syntax, så att ingen inmatning ger ett
-  syntaxfel), rangordnad, utdrag med SearchHeadline. SQLite (demon): en enkel `icontains` per ord.
+- PostgreSQL: fulltext med den svenska konfigurationen (varje ord som början av en stam; med operatorer
+  websearch-syntax, där ingen inmatning ger syntaxfel), rangordnad, utdrag med SearchHeadline. SQLite (demon):
+  en enkel `icontains` per ord.
 - Referensnummer (`AV-2026-000012`) matchas exakt eller som början; `AV-2026-12` hittar `AV-2026-000012`.
 """
 
@@ -38,6 +39,8 @@ SKYDDAD = "[skyddad identitet]"
 # Markeringarna som SearchHeadline sätter runt träffarna: styrtecken som inte står i vanlig text, så att
 # utdraget kan escapas först och markeringarna bli <mark> efteråt (allt annat i utdraget är text).
 _START, _SLUT = "\x1e", "\x1f"
+KANDIDATER = 500
+_OPERATOR = re.compile(r"[\"!&|:*()<>\\]|(^|\s)-|\sor\s", re.IGNORECASE)
 _REFERENS = re.compile(r"^([A-ZÅÄÖ]{1,4})-(\d{0,4})(?:-(\d{0,6}))?$", re.IGNORECASE)
 
 
@@ -153,25 +156,53 @@ def sokvektor(*falt: str):
     return SearchVector(*falt, config=KONFIGURATION)
 
 
+def tsfraga(f: Fraga):
+    """Frågan till PostgreSQL. Utan operatorer söks varje ord som början av en stam (`medicin:*`), så att
+    "rullator" hittar "rullatorn" och "fall" hittar "fallet" (den svenska stammningen gör det inte själv).
+    Orden har bara bokstäver och siffror, så råsyntaxen kan inte bli fel. Med citat, minus eller "or" gäller
+    websearch-syntaxen (där ger ingen inmatning ett syntaxfel)."""
+    from django.contrib.postgres.search import SearchQuery
+
+    ord_ = re.findall(r"\w+", f.text)
+    if not ord_ or _OPERATOR.search(f.text):
+        return SearchQuery(f.text, config=KONFIGURATION, search_type="websearch")
+    return SearchQuery(" & ".join(f"{o}:*" for o in ord_), config=KONFIGURATION, search_type="raw")
+
+
+def rangordnade(qs: QuerySet, falt: Sequence[str], f: Fraga, antal: int, datumfalt: str) -> QuerySet:
+    """De högst `antal` bästa träffarna i `qs` (PostgreSQL), med `rang`."""
+    from django.contrib.postgres.search import SearchRank
+
+    fraga, vektor = tsfraga(f), sokvektor(*falt)
+    # Rangen räknar om sökvektorn för varje rad den rangordnar (ingen lagrad vektor), så bara de senaste
+    # KANDIDATER träffarna rangordnas: ett vanligt ord ("medicin") bland hundratusentals avvikelser kostar
+    # annars en omräkning per träff (BENCHMARKS.md, Sökningen).
+    kandidater = (
+        qs.annotate(sokvektor=vektor)
+        .filter(sokvektor=fraga)
+        .order_by(f"-{datumfalt}", "-pk")
+        .values("pk")[:KANDIDATER]
+    )
+    return (
+        qs.filter(pk__in=kandidater)
+        .annotate(rang=SearchRank(vektor, fraga))
+        .order_by("-rang", f"-{datumfalt}", "-pk")[:antal]
+    )
+
+
 def _fulltext(qs: QuerySet, falt: Sequence[str], f: Fraga, antal: int, datumfalt: str):
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+    from django.contrib.postgres.search import SearchHeadline
     from django.db.models import F, TextField, Value
     from django.db.models.functions import Coalesce, Concat
 
-    fraga = SearchQuery(f.text, config=KONFIGURATION, search_type="websearch")
-    vektor = sokvektor(*falt)
+    fraga = tsfraga(f)
     delar = []
     for i, namn in enumerate(falt):
         if i:
             delar.append(Value(" · "))
         delar.append(Coalesce(F(namn), Value(""), output_field=TextField()))
     helt = Concat(*delar, output_field=TextField()) if len(delar) > 1 else delar[0]
-    urval = (
-        qs.annotate(sokvektor=vektor)
-        .filter(sokvektor=fraga)
-        .annotate(rang=SearchRank(vektor, fraga))
-        .order_by("-rang", f"-{datumfalt}", "-pk")[:antal]
-    )
+    urval = rangordnade(qs, falt, f, antal, datumfalt)
     # Utdraget bara för de rader som visas (en andra fråga på högst `antal` id), inte för varje träff.
     poster = list(urval)
     rubriker = dict(
