@@ -132,7 +132,8 @@ def traffar(
     resultat = []
     for obj, rang, rubrik in rader:
         dolda = [b for b in brukare(obj) if b is not None and not access.visa_identitet(anvandare, b)]
-        if dolda and _liknar_skyddad(f, dolda):
+        # Ett referensnummer är inget namn eller nummer (och "AV-2026" får inte likna ett personnummer).
+        if dolda and not f.referens and _liknar_skyddad(f, dolda):
             continue
         text = rubrik if rubrik is not None else _enkelt_utdrag(obj, falt, f)
         resultat.append((obj, rang, _utdrag_html(text, dolda)))
@@ -304,7 +305,9 @@ def _liknar_skyddad(f: Fraga, dolda: Sequence) -> bool:
             if len(siffror) >= 4 and siffror in _siffror(b.personnummer):
                 return True
             for namn in (b.fornamn, b.efternamn):
+                # Del av namnet åt båda hållen: prefixsökningen ("he:*") och SQLite:s icontains hittar också
+                # början och mitten av ett ord, och en böjd form ("Hemligs") innehåller namnet.
                 n = (namn or "").casefold()
-                if len(n) >= 2 and len(t) >= 2 and (t.startswith(n) or (len(t) >= 3 and n.startswith(t))):
+                if n and (t in n or (len(n) >= 2 and n in t)):
                     return True
     return False

@@ -234,7 +234,8 @@ def insats_ny(request, pk: int):
 def sok(request):
     """Sökningen: referensnummer och fritext i det användaren får läsa, grupperat per modul. Visar
     träffarna enskilda (avvikelser och lex Sarah som berör någon) loggas de som visade."""
-    form = SokningForm(request.GET) if "q" in request.GET else SokningForm()
+    # Ett tomt sökfält (Sök utan text) visar bara sidan med rutan, inget fel.
+    form = SokningForm(request.GET) if request.GET.get("q", "").strip() else SokningForm()
     grupper = sokning.sok(request.user, form.cleaned_data["q"]) if form.is_bound and form.is_valid() else []
     logga_visning(request, [b for g in grupper for t in g.traffar for b in t.brukare_ids], "sökning")
     return render(

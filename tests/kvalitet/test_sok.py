@@ -81,6 +81,9 @@ def test_too_short_query_is_a_swedish_error_and_keeps_the_text(cast, logga_in):
     html = svar.content.decode()
     assert svar.status_code == 400
     assert "Skriv minst två tecken." in html and 'value="x"' in html and "<title>Fel:" in html
+    # Sök utan text: sidan med rutan, inget fel och inga träffar.
+    svar = logga_in(cast.erik).get(reverse("kvalitet:sok"), {"q": "  "})
+    assert svar.status_code == 200 and "Fel:" not in svar.content.decode()
 
 
 def test_reference_number_matches_exactly_padded_and_as_prefix(cast, poster):
@@ -112,6 +115,9 @@ def test_protected_identity_is_never_found_by_name_or_number(cast, org, brukare)
     for user in (cast.erik, cast.kim, cast.vera):
         for fraga in (
             "Hemlig",
+            "He",
+            "emli",
+            "Hemligs",
             "hemlig person",
             "Person",
             skyddad.personnummer,
@@ -122,7 +128,10 @@ def test_protected_identity_is_never_found_by_name_or_number(cast, org, brukare)
             brukare.skyddad_annan.personnummer,
         ):
             assert _refs(user, fraga) == set(), (user, fraga)
-    # Posten själv går att hitta på sitt innehåll, men namnen och numren står inte i utdraget.
+    # Posten själv går att hitta på sitt innehåll och sitt referensnummer, men namnen och numren står inte i
+    # utdraget.
+    assert _refs(cast.erik, "AV-2026-000020") == {"AV-2026-000020"}
+    assert _refs(cast.kim, "LS-2026") == {"LS-2026-000020"}
     traffar = [t for g in sok.sok(cast.kim, "medicin") for t in g.traffar]
     assert {t.referensnummer for t in traffar} == {"AV-2026-000020", "LS-2026-000020"}
     for t in traffar:
