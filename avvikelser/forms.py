@@ -10,7 +10,17 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Kategori, Klagomal, Orsak
+from avvikelser.models import (
+    Atgard,
+    Avsandartyp,
+    Avvikelse,
+    AvvikelseStatus,
+    Kategori,
+    Klagomal,
+    KlagomalStatus,
+    KlagomalTyp,
+    Orsak,
+)
 from kvalitet import access
 from kvalitet.arende import EFFEKT_FRAGA, Effekt
 from kvalitet.bilagor import TILLATNA_TEXT, kontrollera_fil
@@ -273,22 +283,60 @@ class AtgardForm(RimligaDatum, forms.ModelForm):
         self.helper.add_input(Submit("spara", "Lägg till åtgärden"))
 
 
-class KoFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "Alla")] + AvvikelseStatus.choices, required=False)
-    kategori = forms.ModelChoiceField(queryset=Kategori.objects.all(), required=False, empty_label="Alla")
+class ListfilterForm(forms.Form):
+    """Det gemensamma för listornas filter (avvikelsekön och klagomålen): period, enhet och sortering.
+    Enheterna är de användaren har en roll på; en period med från efter till är ett fel, inte en tom lista."""
+
     fran = Datumfalt(required=False, label="Från")
     till = Datumfalt(required=False, label="Till")
     enhet = forms.ModelChoiceField(queryset=OrgNod.objects.none(), required=False, empty_label="Alla")
-    enskild = forms.CharField(required=False, label="Enskild (namn/personnr)", max_length=100)
-    sortera = forms.ChoiceField(
-        choices=[("-rapporterad", "Nyast först"), ("rapporterad", "Äldst först"), ("status", "Status")],
-        required=False,
-    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
             self.fields["enhet"].queryset = _enheter_for(user)
+        # Filtren ritas fält för fält i mallen (utan crispy), så Bootstraps klasser sätts här.
+        for falt in self.fields.values():
+            falt.widget.attrs["class"] = (
+                "form-select" if isinstance(falt.widget, forms.Select) else "form-control"
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fran") and data.get("till") and data["fran"] > data["till"]:
+            self.add_error("till", "Till-datumet ska vara samma dag som från-datumet eller senare.")
+        return data
+
+
+class KoFilterForm(ListfilterForm):
+    status = forms.ChoiceField(choices=[("", "Alla")] + AvvikelseStatus.choices, required=False)
+    kategori = forms.ModelChoiceField(queryset=Kategori.objects.all(), required=False, empty_label="Alla")
+    enskild = forms.CharField(required=False, label="Enskild (namn/personnr)", max_length=100)
+    sortera = forms.ChoiceField(
+        choices=[("-rapporterad", "Nyast först"), ("rapporterad", "Äldst först"), ("status", "Status")],
+        required=False,
+    )
+    field_order = ["status", "kategori", "fran", "till", "enhet", "enskild", "sortera"]
+
+
+class KlagomalFilterForm(ListfilterForm):
+    """Klagomålslistans filter: kön filter (status, period, enhet, sortering) plus typ, tema och avsändare."""
+
+    status = forms.ChoiceField(choices=[("", "Alla")] + KlagomalStatus.choices, required=False)
+    typ = forms.ChoiceField(choices=[("", "Alla")] + KlagomalTyp.choices, required=False)
+    tema = forms.ModelChoiceField(queryset=Kategori.objects.all(), required=False, empty_label="Alla")
+    avsandartyp = forms.ChoiceField(
+        label="Avsändare", choices=[("", "Alla")] + Avsandartyp.choices, required=False
+    )
+    sortera = forms.ChoiceField(
+        choices=[("-inkommet", "Nyast först"), ("inkommet", "Äldst först"), ("status", "Status")],
+        required=False,
+    )
+    field_order = ["status", "typ", "tema", "avsandartyp", "fran", "till", "enhet", "sortera"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fran"].label, self.fields["till"].label = "Inkommet från", "Inkommet till"
 
 
 class KlagomalOppetForm(forms.ModelForm):

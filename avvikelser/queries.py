@@ -28,15 +28,15 @@ from kvalitet.models import OrgNod
 from kvalitet.uppgifter import Uppgift
 
 
-def dygnsgranser(fran: datetime.date | None, till: datetime.date | None) -> dict:
-    """Filter på händelsetid för hela dygn [fran, till] i lokal tid, som jämförelser mot tidpunkter
-    (inte ``__date``), så att indexet på händelsetid används."""
+def dygnsgranser(fran: datetime.date | None, till: datetime.date | None, falt: str = "handelsetid") -> dict:
+    """Filter på `falt` (händelsetid) för hela dygn [fran, till] i lokal tid, som jämförelser mot tidpunkter
+    (inte ``__date``), så att indexet på fältet används."""
     villkor = {}
     if fran:
-        villkor["handelsetid__gte"] = timezone.make_aware(datetime.datetime.combine(fran, datetime.time.min))
+        villkor[f"{falt}__gte"] = timezone.make_aware(datetime.datetime.combine(fran, datetime.time.min))
     if till:
         nasta = till + datetime.timedelta(days=1)
-        villkor["handelsetid__lt"] = timezone.make_aware(datetime.datetime.combine(nasta, datetime.time.min))
+        villkor[f"{falt}__lt"] = timezone.make_aware(datetime.datetime.combine(nasta, datetime.time.min))
     return villkor
 
 
@@ -78,6 +78,139 @@ def affischenheter(user) -> QuerySet:
     return OrgNod.objects.filter(pk__in=access.noder(user, *roller), typ=NodTyp.ENHET, aktiv=True).order_by(
         "namn"
     )
+def _tid(t) -> str:
+    return timezone.localtime(t).strftime("%Y-%m-%d %H:%M") if t else ""
+
+
+EXPORT_RUBRIKER = [
+    "Referensnummer",
+    "Rapporterad",
+    "Händelsetid",
+    "Enhet",
+    "Kategori",
+    "Lag",
+    "Status",
+    "Vad hände",
+    "Vad gjordes direkt",
+    "Konsekvens för den enskilde",
+    "Orsaker",
+    "Konsekvens (1–4)",
+    "Sannolikhet (1–4)",
+    "Riskvärde",
+    "Risknivå",
+    "Åtgärder",
+    "Slutsats",
+    "Avslutad",
+]
+
+
+def _atgardsrad(atgard) -> str:
+    # Åtgärden utan den ansvariges namn: rapportören kan vara ansvarig, och en anonym rapportör ska inte
+    # kunna pekas ut genom exporten (kvalitet.access.rapportor_dold).
+    if atgard.struken:
+        lage = f"struken: {atgard.struken}"
+    elif atgard.genomford:
+        lage = f"genomförd {atgard.genomford:%Y-%m-%d}"
+        if atgard.effekt_bedomning:
+            lage += f", effekt: {atgard.get_effekt_bedomning_display().lower()}"
+    else:
+        lage = f"klar senast {atgard.klar_senast:%Y-%m-%d}" if atgard.klar_senast else "pågår"
+    return f"{atgard.text} ({lage})"
+
+
+def exportrader(qs: QuerySet, brukare_ids: list[int]):
+    """Kön som exportrader, en i taget (för en strömmande export). Orsaker och åtgärder hämtas per 1 000
+    avvikelser, inte per rad. Varje berörd enskild läggs i `brukare_ids` (för åtkomstloggen)."""
+    for a in qs.prefetch_related("orsaker", "atgarder").iterator(chunk_size=1000):
+        if a.brukare_id:
+            brukare_ids.append(a.brukare_id)
+        niva = a.riskniva
+        yield [
+            a.referensnummer,
+            _tid(a.rapporterad),
+            _tid(a.handelsetid),
+            a.enhet.namn,
+            a.kategori.namn,
+            a.lag,
+            a.get_status_display(),
+            a.beskrivning,
+            a.atgard_direkt,
+            a.konsekvens_for_brukaren,
+            ", ".join(o.namn for o in a.orsaker.all()),
+            a.konsekvens,
+            a.sannolikhet,
+            a.riskvarde,
+            niva.namn if niva else "",
+            "\n".join(_atgardsrad(atg) for atg in a.atgarder.all()),
+            a.slutsats,
+            _tid(a.avslutad),
+        ]
+
+
+def klagomal_lista(
+    user,
+    *,
+    status="",
+    typ="",
+    tema=None,
+    avsandartyp="",
+    fran=None,
+    till=None,
+    enhet=None,
+    sortera="-inkommet",
+) -> QuerySet:
+    """Klagomål och synpunkter användaren får se (access.scope), filtrerade som avvikelsekön."""
+    qs = access.scope(user, Klagomal).select_related("enhet", "tema")
+    if status:
+        qs = qs.filter(status=status)
+    if typ:
+        qs = qs.filter(typ=typ)
+    if tema:
+        qs = qs.filter(tema=tema)
+    if avsandartyp:
+        qs = qs.filter(avsandartyp=avsandartyp)
+    if enhet:
+        qs = qs.filter(enhet=enhet)
+    qs = qs.filter(**dygnsgranser(fran, till, "inkommet"))
+    if sortera not in ("-inkommet", "inkommet", "status"):
+        sortera = "-inkommet"
+    return qs.order_by(sortera, "-pk")
+
+
+KLAGOMAL_RUBRIKER = [
+    "Referensnummer",
+    "Inkommet",
+    "Enhet",
+    "Typ",
+    "Avsändare",
+    "Via e-tjänst",
+    "Tema",
+    "Status",
+    "Beskrivning",
+    "Återkoppling, datum",
+    "Återkoppling, hur",
+    "Avslutat",
+]
+
+
+def klagomal_exportrader(qs: QuerySet):
+    """Klagomålen som exportrader, en i taget. Avsändarens namn och kontaktuppgifter ingår inte: de behövs
+    inte för uppföljningen och en anonym avsändare ska aldrig kunna pekas ut i en fil som sprids."""
+    for k in qs.iterator(chunk_size=1000):
+        yield [
+            k.referensnummer,
+            _tid(k.inkommet),
+            k.enhet.namn,
+            k.get_typ_display(),
+            k.get_avsandartyp_display(),
+            "ja" if k.via_e_tjanst else "nej",
+            k.tema.namn if k.tema else "",
+            k.get_status_display(),
+            k.beskrivning,
+            k.aterkoppling_datum.isoformat() if k.aterkoppling_datum else "",
+            k.aterkoppling_hur,
+            _tid(k.avslutat),
+        ]
 
 
 def mina_rapporterade(user) -> QuerySet:
@@ -782,3 +915,56 @@ def atgardsregister(user, f) -> list:
             )
         )
     return rader
+# --- sökningen (kvalitet.sok hittar funktionen genom kvalitet.appar) -------------------------------------
+
+# Postens egna textfält. Inga namn: varken den enskildes, rapportörens eller klagomålsavsändarens
+# (`Klagomal.namn`, `kontakt`) söks, så att en anonym avsändare aldrig hittas på namn (kvalitet/sok.py).
+AVVIKELSE_SOKFALT = ("beskrivning", "atgard_direkt", "konsekvens_for_brukaren", "slutsats")
+KLAGOMAL_SOKFALT = ("beskrivning", "aterkoppling_hur")
+
+
+def sok(user, fraga: str, grans: int) -> list:
+    """Avvikelser och klagomål som användaren får läsa (access.scope) och som matchar frågan."""
+    from kvalitet import sok as sokmodul
+
+    traffar = []
+    avvikelser = access.scope(user, Avvikelse).select_related("enhet", "brukare")
+    for a, rang, utdrag in sokmodul.traffar(
+        user,
+        avvikelser,
+        falt=AVVIKELSE_SOKFALT,
+        fraga=fraga,
+        grans=grans,
+        datumfalt="rapporterad",
+        brukare=lambda a: [a.brukare],
+    ):
+        traffar.append(
+            sokmodul.Traff(
+                modul="Avvikelser",
+                referensnummer=a.referensnummer,
+                lank=reverse("avvikelser:detalj", args=[a.pk]),
+                status=a.get_status_display(),
+                nod=a.enhet.namn,
+                datum=a.rapporterad,
+                utdrag=utdrag,
+                rang=rang,
+                brukare_ids=(a.brukare_id,) if a.brukare_id else (),
+            )
+        )
+    klagomal = access.scope(user, Klagomal).select_related("enhet")
+    for k, rang, utdrag in sokmodul.traffar(
+        user, klagomal, falt=KLAGOMAL_SOKFALT, fraga=fraga, grans=grans, datumfalt="inkommet"
+    ):
+        traffar.append(
+            sokmodul.Traff(
+                modul="Klagomål och synpunkter",
+                referensnummer=k.referensnummer,
+                lank=reverse("avvikelser:klagomal_detalj", args=[k.pk]),
+                status=k.get_status_display(),
+                nod=k.enhet.namn,
+                datum=k.inkommet,
+                utdrag=utdrag,
+                rang=rang,
+            )
+        )
+    return traffar

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tratt/", views.tratt, name="tratt"),
     path("namnder/", views.namnder, name="namnder"),
     path("klagomal/", views.klagomal_lista, name="klagomal"),
+    path("klagomal/export/", views.klagomal_export, name="klagomal_export"),
     path("klagomal/ny/", views.klagomal_registrera, name="klagomal_ny"),
     path("klagomal/<int:pk>/", views.klagomal_detalj, name="klagomal_detalj"),
     path("klagomal/<int:pk>/tema/", views.klagomal_tema, name="klagomal_tema"),

@@ -20,6 +20,7 @@ from avvikelser.forms import (
     AvslutaKlagomalForm,
     AvvikelseForm,
     BilagaForm,
+    KlagomalFilterForm,
     KlagomalForm,
     KlagomalOppetForm,
     KlagomalTemaForm,
@@ -36,12 +37,15 @@ from kvalitet.arende import EFFEKT_FRAGA, far_andras
 from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
 from kvalitet.diagram import manadsetikett
-from kvalitet.export import excel_svar
+from kvalitet.export import excel_bok
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock
 from kvalitet.session import rensa_utkast
 from lexsarah import queries as lexsarah_queries
+
+# Exporten har ett tak så att en fil alltid går att öppna (Excel klarar drygt en miljon rader).
+EXPORT_MAX = 50000
 
 
 def index(request):
@@ -355,7 +359,8 @@ def eskalera(request, pk):
 
 
 def export(request):
-    """Kön som Excel (samma filter och scope som listan); exporten loggas per enskild."""
+    """Kön som Excel (samma filter och scope som listan), med utredningen: beskrivning, orsaker, risk,
+    åtgärder och slutsats. Skrivs strömmande; exporten loggas per enskild."""
     filter_ = KoFilterForm(request.GET or None, user=request.user)
     data = filter_.cleaned_data if filter_.is_valid() else {}
     qs = queries.ko(
@@ -366,29 +371,19 @@ def export(request):
         till=data.get("till"),
         enhet=data.get("enhet"),
         enskild=data.get("enskild") or "",
-    )[:50000]
-    rader, brukare_ids = [], []
-    for a in qs:
-        rader.append(
-            [
-                a.referensnummer,
-                timezone.localtime(a.rapporterad).strftime("%Y-%m-%d %H:%M"),
-                timezone.localtime(a.handelsetid).strftime("%Y-%m-%d %H:%M"),
-                a.enhet.namn,
-                a.kategori.namn,
-                a.lag,
-                a.get_status_display(),
-            ]
-        )
-        if a.brukare_id:
-            brukare_ids.append(a.brukare_id)
-    logga_visning(request, brukare_ids, "avvikelser: export till Excel")
-    return excel_svar(
-        filnamn="avvikelser.xlsx",
-        bladnamn="Avvikelser",
-        rubriker=["Referensnummer", "Rapporterad", "Händelsetid", "Enhet", "Kategori", "Lag", "Status"],
-        rader=rader,
+        sortera=data.get("sortera") or "-rapporterad",
+    )[:EXPORT_MAX]
+    brukare_ids: list[int] = []
+    svar = excel_bok(
+        request,
+        "avvikelser.xlsx",
+        [("Avvikelser", queries.EXPORT_RUBRIKER, queries.exportrader(qs, brukare_ids))],
+        vad="avvikelser",
+        logg="avvikelser.export",
     )
+    # Raderna är skrivna när arbetsboken är det: nu vet vi vilka enskilda som står i filen.
+    logga_visning(request, brukare_ids, "avvikelser: export till Excel")
+    return svar
 
 
 # --- öppna formuläret (ingen inloggning) -----------------------------------------------------------
@@ -720,10 +715,41 @@ def namnder(request):
 # --- klagomål och synpunkter (personal) ------------------------------------------------------------
 
 
+def _klagomal_urval(request):
+    filter_ = KlagomalFilterForm(request.GET or None, user=request.user)
+    data = filter_.cleaned_data if filter_.is_valid() else {}
+    qs = queries.klagomal_lista(
+        request.user,
+        status=data.get("status") or "",
+        typ=data.get("typ") or "",
+        tema=data.get("tema"),
+        avsandartyp=data.get("avsandartyp") or "",
+        fran=data.get("fran"),
+        till=data.get("till"),
+        enhet=data.get("enhet"),
+        sortera=data.get("sortera") or "-inkommet",
+    )
+    return filter_, qs
+
+
 def klagomal_lista(request):
-    qs = access.scope(request.user, Klagomal).select_related("enhet").order_by("-inkommet", "-pk")
-    sida = Paginator(qs, 25).get_page(request.GET.get("sida"))
-    return render(request, "avvikelser/klagomal_lista.html", {"sida": sida})
+    """Klagomål och synpunkter inom scope, med samma slags filter som avvikelsekön."""
+    filter_, qs = _klagomal_urval(request)
+    sida = BegransadPaginator(qs, 25).get_page(request.GET.get("sida"))
+    return render(request, "avvikelser/klagomal_lista.html", {"sida": sida, "filter": filter_})
+
+
+def klagomal_export(request):
+    """Listan som Excel (samma filter och scope), strömmande. Klagomålen pekar inte ut någon enskild, så
+    exporten loggas i applikationsloggen (användare och filter), inte per enskild."""
+    filter_, qs = _klagomal_urval(request)
+    return excel_bok(
+        request,
+        "klagomal.xlsx",
+        [("Klagomål", queries.KLAGOMAL_RUBRIKER, queries.klagomal_exportrader(qs[:EXPORT_MAX]))],
+        vad="klagomål och synpunkter",
+        logg="avvikelser.export",
+    )
 
 
 def klagomal_registrera(request):

@@ -213,6 +213,10 @@ SIDOR: dict[str, Sida] = {
     # De som har åtgärder att hålla ordning på; raderna är ändå bara de poster rollen läser (scope).
     # Personalen ser sina egna åtgärder i "Mina uppgifter", ledningen bara sammanställningar.
     "kvalitet.atgardsregister": Sida((*CHEFER, KVALITETSSAMORDNARE, HANDLAGGARE), "åtgärdsregistret"),
+    # Sökningen visar bara poster som rollen läser (scope); ledning och admin läser inga enskilda poster.
+    "kvalitet.sok": Sida(
+        (PERSONAL, *CHEFER, HANDLAGGARE, KVALITETSSAMORDNARE), "sök på referensnummer och fritext (menyn)"
+    ),
     "kvalitetsarbete.andra": Sida((KVALITETSSAMORDNARE,), "nytt mål, kontrollplan och förbättring"),
     "kvalitetsarbete.kolada": Sida((KVALITETSSAMORDNARE, ADMIN), "import av jämförelsevärden från Kolada"),
     "rapporter.lasa": Sida((KVALITETSSAMORDNARE, LEDNING), "kvalitetsberättelsen (menyn)"),

@@ -61,15 +61,16 @@ def csv_svar(*, filnamn: str, rubriker: Sequence[str], rader: Iterable[Sequence]
 def excel_bok(
     request,
     filnamn: str,
-    blad: list[tuple[str, list[str], list[list]]],
+    blad: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]],
     *,
     vad: str,
     logg: str = "kvalitet.export",
 ):
     """En arbetsbok med ett blad per tabell, skriven strömmande (openpyxl write_only, till en temporär fil)
-    och skickad som FileResponse. Cellerna skyddas som ovan (formler blir text). Tabellerna är
-    sammanställningar utan enskilda, så ingen post i åtkomstloggen (som gäller enskilda); exporten loggas
-    i applikationsloggen `logg` med användare och sökväg."""
+    och skickad som FileResponse. Raderna kan vara en generator: de läses en i taget och hålls aldrig alla i
+    minnet. Cellerna skyddas som ovan (formler blir text). Exporten loggas i applikationsloggen `logg` med
+    användare och sökväg; en export av enskildas poster skriver dessutom själv åtkomstloggen (logga_visning),
+    eftersom bara den vet vilka enskilda som stod i filen."""
     import logging
     import tempfile
 

@@ -259,6 +259,21 @@ class SokForm(forms.Form):
     q = forms.CharField(label="Sök namn eller personnummer", required=False, max_length=100)
 
 
+class SokningForm(forms.Form):
+    """Sökningen i menyn: referensnummer eller fritext i avvikelser, klagomål och lex Sarah."""
+
+    q = forms.CharField(
+        label="Sök referensnummer eller text",
+        max_length=200,
+        min_length=2,
+        error_messages={
+            "required": "Skriv vad du söker.",
+            "min_length": "Skriv minst två tecken.",
+            "max_length": "Sökningen får vara högst 200 tecken.",
+        },
+    )
+
+
 class LoggkontrollForm(forms.Form):
     brukare = forms.IntegerField(label="Brukare (nr)", required=False, min_value=1)
     q = forms.CharField(label="Sök brukare", required=False, max_length=100)

@@ -18,6 +18,7 @@ app_urls = (
         path("brukare/<int:pk>/overlamna/", views.brukare_overlamna, name="brukare_overlamna"),
         path("brukare/<int:pk>/hav-skydd/", views.brukare_hav_skydd, name="brukare_hav_skydd"),
         path("enskild/sok/", views.enskild_sok, name="enskild_sok"),
+        path("sok/", views.sok, name="sok"),
         path("loggkontroll/", views.loggkontroll, name="loggkontroll"),
         path("notifikationer/", views.notifikationer, name="notifikationer"),
         path("notifikationer/<int:pk>/last/", views.notifikation_last, name="notifikation_last"),

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kvalitet import access, queries, services, startsida
+from kvalitet import sok as sokning
 from kvalitet.audit import logga_visning
 from kvalitet.enskildval import URVAL
 from kvalitet.enskildval import SokForm as EnskildSokForm
@@ -16,6 +17,7 @@ from kvalitet.forms import (
     MotiveringForm,
     OverlamnaForm,
     SokForm,
+    SokningForm,
 )
 from kvalitet.models import Brukare, Insats
 from kvalitet.samtidighet import Krock, sparat_nu
@@ -226,6 +228,22 @@ def insats_ny(request, pk: int):
         messages.success(request, "Insatsen är sparad.")
         return redirect("kvalitet:brukare", pk=brukare.pk)
     return render(request, "kvalitet/insats_form.html", {"form": form, "brukare": brukare})
+
+
+@access.sida("kvalitet.sok")
+def sok(request):
+    """Sökningen: referensnummer och fritext i det användaren får läsa, grupperat per modul. Visar
+    träffarna enskilda (avvikelser och lex Sarah som berör någon) loggas de som visade."""
+    # Ett tomt sökfält (Sök utan text) visar bara sidan med rutan, inget fel.
+    form = SokningForm(request.GET) if request.GET.get("q", "").strip() else SokningForm()
+    grupper = sokning.sok(request.user, form.cleaned_data["q"]) if form.is_bound and form.is_valid() else []
+    logga_visning(request, [b for g in grupper for t in g.traffar for b in t.brukare_ids], "sökning")
+    return render(
+        request,
+        "kvalitet/sok.html",
+        {"form": form, "grupper": grupper, "antal": sum(len(g.traffar) for g in grupper)},
+        status=400 if form.errors else 200,
+    )
 
 
 @access.sida("kvalitet.loggkontroll")

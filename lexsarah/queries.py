@@ -324,3 +324,52 @@ def atgardsregister(user, f) -> list:
             )
         )
     return rader
+# --- sökningen (kvalitet.sok hittar funktionen genom kvalitet.appar) -------------------------------------
+
+# Rapportens egna textfält; rapportörens namn och de berördas namn söks aldrig (kvalitet/sok.py).
+SOKFALT = (
+    "sammanfattning",
+    "beskrivning",
+    "atgard_direkt",
+    "forlopp",
+    "konsekvenser",
+    "orsaker",
+    "motivering",
+)
+
+
+def sok(user, fraga: str, grans: int) -> list:
+    """Lex Sarah-ärenden vars innehåll användaren får läsa (utredarna och cheferna, LEXSARAH_INNEHALL).
+    Rapportören hittar inte sina egna rapporter här: hen ser bara deras status, på Mina rapporter."""
+    from kvalitet import sok as sokmodul
+
+    qs = (
+        access.scope(user, Rapport, access.LEXSARAH_INNEHALL)
+        .select_related("enhet", "brukare")
+        .prefetch_related("ovriga_brukare")
+    )
+    traffar = []
+    for r, rang, utdrag in sokmodul.traffar(
+        user,
+        qs,
+        falt=SOKFALT,
+        fraga=fraga,
+        grans=grans,
+        datumfalt="rapporterad",
+        brukare=lambda r: [r.brukare, *r.ovriga_brukare.all()],
+    ):
+        berorda = {b for b in [r.brukare_id, *(b.pk for b in r.ovriga_brukare.all())] if b}
+        traffar.append(
+            sokmodul.Traff(
+                modul="Lex Sarah",
+                referensnummer=r.referensnummer,
+                lank=reverse("lexsarah:detalj", args=[r.pk]),
+                status=r.get_status_display(),
+                nod=r.enhet.namn,
+                datum=r.rapporterad,
+                utdrag=utdrag,
+                rang=rang,
+                brukare_ids=tuple(sorted(berorda)),
+            )
+        )
+    return traffar

@@ -86,7 +86,7 @@ def test_no_surface_the_unit_reads_names_the_anonymous_reporter(org, cast, anony
         token_klient(cast.kim).get(f"/api/v1/avvikelser/{a.pk}/").content.decode(),
     ]
     export = klient.get(reverse("avvikelser:export"))
-    bok = load_workbook(io.BytesIO(export.content))
+    bok = load_workbook(io.BytesIO(export.getvalue()))
     sidor.append(" ".join(str(c.value) for rad in bok.active.iter_rows() for c in rad))
     assert a.referensnummer in sidor[-1]
 

@@ -281,7 +281,7 @@ def test_excel_export_is_scoped_and_audit_logged(org, cast, kategori, brukare, l
     _rapportera(cast.pia, org.e1, brukare=brukare.b1)
     _rapportera(cast.pia, org.e4, brukare=brukare.b4)
     svar = logga_in(cast.erik).get(reverse("avvikelser:export"))
-    rader = list(load_workbook(BytesIO(svar.content)).active.iter_rows(values_only=True))
+    rader = list(load_workbook(BytesIO(svar.getvalue())).active.iter_rows(values_only=True))
     assert len(rader) == 2 and rader[1][3] == "Enhet E1"
     assert Atkomstlogg.objects.filter(anvandare=cast.erik, brukare=brukare.b1).count() == 1
 
