@@ -86,7 +86,8 @@ def felsammanfattning(form) -> list[dict]:
         if not falt.errors:
             continue
         ankare = falt.id_for_label or (f"{falt.auto_id}_0" if falt.auto_id else "")
-        if falt.is_hidden:
+        # Radioknappar utan ett enda val (t.ex. inga kategorier upplagda) har inget fält att länka till.
+        if falt.is_hidden or (not falt.id_for_label and not falt.subwidgets):
             ankare = ""
         for text in falt.errors:
             rader.append({"etikett": str(falt.label or falt.name), "text": str(text), "ankare": ankare})
