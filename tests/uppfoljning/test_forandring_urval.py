@@ -117,6 +117,14 @@ def test_confirm_with_garbage_ids_gives_a_swedish_message_not_500(logga_in, cast
     assert not Uppfoljningsarende.objects.exists()
 
 
+@pytest.mark.parametrize("datum", ["igår", "0001-01-01", "9999-12-31", ""])
+def test_a_bad_preview_date_gives_the_form_again_not_500(logga_in, cast, brukare, forandring, datum):
+    svar = logga_in(cast.hanna).get(_url(forandring), {"datum": datum})
+    assert svar.status_code == 400
+    assert f'value="{datum}"' in svar.content.decode() or not datum
+    assert not Uppfoljningsarende.objects.exists()
+
+
 def test_other_committee_cannot_preview_or_confirm(logga_in, cast, brukare, forandring):
     klient = logga_in(cast.hugo)
     assert klient.get(_url(forandring), {"datum": URVALSDAG}).status_code == 404
