@@ -530,7 +530,10 @@ def _regel_riskanalys(user, qs, atgard):
         egna = qs.model.objects.filter(risker__atgarder__ansvarig_id=user.pk).values("pk")
         scopad = nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt="nod")
         return qs.filter(Q(pk__in=scopad.values("pk")) | Q(pk__in=egna))
-    if atgard in (ANDRA, VALJA):
+    if atgard == VALJA:
+        # Handläggaren kopplar sina förändringar till nämndens analyser (rubriken, inte innehållet).
+        return nodscope(user, qs, roller=_RISKANALYS_ROLLER + (HANDLAGGARE,), nodfalt="nod")
+    if atgard == ANDRA:
         return nodscope(user, qs, roller=_RISKANALYS_ROLLER, nodfalt="nod")
     if atgard == RISKANALYS_STATISTIK:
         return nodscope(user, qs, roller=_RISKANALYS_ROLLER + (LEDNING,), nodfalt="nod")
@@ -619,6 +622,14 @@ def _regel_uppfoljningsarende(user, qs, atgard):
 @regel("uppfoljning.kontakt")
 def _regel_uppfoljning_kontakt(user, qs, atgard):
     return _uppfoljning_arende_scope(user, qs, atgard, "arende__")
+
+
+@regel("uppfoljning.bortval")
+def _regel_bortval(user, qs, atgard):
+    # Bortvalen läses på förändringens sida av dem som får ändra förändringen (nämndens handläggare).
+    if atgard not in (LASA, ANDRA):
+        return qs.none()
+    return nodscope(user, qs, roller=_UPPFOLJNING_ROLLER, nodfalt="forandring__nod")
 
 
 @regel("uppfoljning.ejverkstalltbeslut")

@@ -124,8 +124,9 @@ def mallar(user) -> QuerySet:
 
 
 def valbara(user) -> QuerySet:
-    """Analyser användaren kan koppla en förändring till: senaste versionen, som hen får ändra."""
-    return access.scope(user, Riskanalys, access.ANDRA).filter(aktuell=True).select_related("nod")
+    """Analyser användaren kan koppla en förändring till: senaste versionen, vid eller under en nod där
+    hen får välja analyser (access.VALJA: chefer och samordnare som förut, och nämndens handläggare)."""
+    return access.scope(user, Riskanalys, access.VALJA).filter(aktuell=True).select_related("nod")
 
 
 def _under(nod: OrgNod) -> QuerySet:

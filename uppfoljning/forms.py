@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from kvalitet import access
@@ -92,12 +93,116 @@ class ForandringForm(RimligaDatum, forms.ModelForm):
         return data
 
 
+class ForandringAndraForm(MedVersion, RimligaDatum, forms.ModelForm):
+    """Rättelse av förändringens beskrivning. Vilka som berörs (nämnd, insatstyp, enheter) ändras inte
+    här: ärendena är redan skapade av urvalet."""
+
+    class Meta:
+        model = Forandring
+        fields = ["rubrik", "typ", "giltig_fran", "giltig_till", "orsak", "beslutad_av", "riskanalys"]
+        widgets = ForandringForm.Meta.widgets
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        valbara = _riskanalyser(user)
+        if self.instance.riskanalys_id:
+            # Den kopplade analysen står kvar som val även om användaren inte själv kan välja den.
+            valbara = valbara.model.objects.filter(
+                Q(pk__in=valbara.values("pk")) | Q(pk=self.instance.riskanalys_id)
+            ).select_related("nod")
+        self.fields["riskanalys"].queryset = valbara
+        self.fields["riskanalys"].required = False
+        self.fields["riskanalys"].help_text = "En förändring utan riskanalys flaggas på översikten."
+
+    def clean(self):
+        data = super().clean()
+        fran, till = data.get("giltig_fran"), data.get("giltig_till")
+        if fran and till and till < fran:
+            self.add_error("giltig_till", "Slutdatum kan inte ligga före startdatum.")
+        return data
+
+
 class UrvalForm(RimligaDatum, forms.Form):
     datum = forms.DateField(label="Alla med insatsen vid enheterna detta datum", widget=DATUM)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Välj berörda")
+
+
+class IdLista(forms.Field):
+    """En lista med id ur kryssrutor eller dolda fält; annat än heltal ger ett svenskt fel, ingen 500."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        try:
+            return sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError("Listan innehåller ett ogiltigt värde.", code="ogiltig") from None
+
+
+class UrvalBekraftaForm(UrvalForm):
+    """Bekräftelsen efter förhandsvisningen: datumet och listan som visades (dolda fält, skickas med
+    igen), de som fortfarande är ikryssade, och ett frivilligt skäl för dem som valts bort."""
+
+    visade = IdLista(required=False)
+    valda = IdLista(required=False)
+    skal = forms.CharField(
+        label="Skäl för dem du valt bort (frivilligt)",
+        help_text="Sparas med ditt namn i förändringens historik, tillsammans med vilka som valts bort.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["datum"].widget = forms.HiddenInput()
+
+
+class FleraKontakterForm(RimligaDatum, forms.ModelForm):
+    """En kontakt (till exempel ett brev till alla) att logga i flera av förändringens ärenden på en gång."""
+
+    class Meta:
+        model = Kontakt
+        fields = ["datum", "kanal", "med_vem", "vad_sades"]
+        widgets = {"datum": DATUM, "vad_sades": forms.Textarea(attrs={"rows": 2})}
+        labels = {"med_vem": "Med vem (vägen)", "vad_sades": "Anteckning"}
+
+    def __init__(self, *args, arenden, **kwargs):
+        kwargs.setdefault("prefix", "flera")
+        super().__init__(*args, **kwargs)
+        self.fields["arenden"] = forms.ModelMultipleChoiceField(
+            queryset=arenden,
+            widget=forms.MultipleHiddenInput,
+            error_messages={
+                "required": "Kryssa i minst en enskild i listan.",
+                "invalid_choice": "Ett eller flera av de valda ärendena kan du inte logga kontakter i. "
+                "Ingenting är sparat.",
+                "invalid_pk_value": "Listan innehåller ett ogiltigt värde. Ingenting är sparat.",
+            },
+        )
+        self.fields["datum"].initial = timezone.localdate()
+        self.fields["kanal"].initial = Kanal.BREV
+        self.fields["med_vem"].help_text = (
+            "Den enskilde, närstående och företrädare är direkt kontakt. Via utföraren är indirekt och "
+            "räknas inte som kontakt med den enskilde."
+        )
+
+    def clean_datum(self):
+        datum = self.cleaned_data["datum"]
+        if datum > timezone.localdate():
+            raise forms.ValidationError("En kontakt kan inte ligga i framtiden.")
+        return datum
+
+    def falt(self) -> dict:
+        d = self.cleaned_data
+        return {namn: d[namn] for namn in ("datum", "kanal", "med_vem", "vad_sades")}
 
 
 class ArendeForm(RimligaDatum, forms.Form):

@@ -47,6 +47,8 @@ class Forandring(models.Model):
     )
     skapad_av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     skapad = models.DateTimeField(auto_now_add=True)
+    # Optimistisk låsning (kvalitet.samtidighet): en rättelse skriver inte över någon annans.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()
@@ -58,6 +60,28 @@ class Forandring(models.Model):
 
     def __str__(self):
         return self.rubrik
+
+
+class Bortval(models.Model):
+    """En enskild som fanns i urvalet för en förändring men valdes bort före bekräftelsen: vem som valde
+    bort vem, när och varför, så att täckningen inte kan förbättras genom att tyst lämna någon utanför."""
+
+    forandring = models.ForeignKey(Forandring, on_delete=models.PROTECT, related_name="bortval")
+    brukare = models.ForeignKey("kvalitet.Brukare", on_delete=models.PROTECT, related_name="+")
+    urvalsdatum = models.DateField(_("urvalets datum"))
+    skal = models.TextField(_("skäl"), blank=True)
+    av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    skapad = models.DateTimeField(auto_now_add=True)
+
+    objects = AtkomstQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["skapad", "pk"]
+        verbose_name = _("bortvald enskild")
+        verbose_name_plural = _("bortvalda enskilda")
+
+    def __str__(self):
+        return f"Bortval {self.pk}"
 
 
 class Utfall(models.TextChoices):

@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kvalitet import access
-from kvalitet.models import NodTyp, OrgNod
+from kvalitet.models import Insats, NodTyp, OrgNod
 from kvalitet.uppgifter import Uppgift
 from uppfoljning import services
 from uppfoljning.models import (
     ROSTFRAGOR,
+    Bortval,
     EjVerkstalltBeslut,
     Forandring,
+    ForandringTyp,
     Kontakt,
     Uppfoljningsarende,
 )
@@ -61,6 +63,91 @@ def forandringar(user) -> QuerySet:
         )
         .order_by("-giltig_fran", "-pk")
     )
+
+
+def berorda_forhandsvisning(forandring, datum: datetime.date) -> list:
+    """Förhandsvisningen av ett urval: brukarna som skulle få ett ärende (samma definition som
+    bekräftelsen, `services.berorda_kandidater`), med enhet och handläggare, sorterade på namn.
+    Anroparen har redan kontrollerat att användaren får ändra förändringen; namnen visas med
+    `access.brukare_visningsnamn` och visningen loggas av vyn."""
+    kandidater = services.berorda_kandidater(forandring, datum)
+    insatser = (
+        Insats.objects.filter(pk__in=[v[0] for v in kandidater.values()])
+        .select_related("brukare__handlaggare", "enhet")
+        .order_by("brukare__efternamn", "brukare__fornamn", "brukare_id")
+    )
+    return [(i.brukare, i.enhet) for i in insatser]
+
+
+# Fälten i förändringens historik, med rubriken de har i formuläret.
+_HISTORIKFALT = {
+    "rubrik": "Rubrik",
+    "typ": "Slag av förändring",
+    "giltig_fran": "Gäller från",
+    "giltig_till": "Gäller till",
+    "orsak": "Orsak",
+    "beslutad_av": "Beslutad av",
+    "riskanalys": "Riskanalys",
+}
+
+
+def _historikvarde(rad, falt: str, analyser: dict) -> str:
+    varde = getattr(rad, f"{falt}_id" if falt == "riskanalys" else falt)
+    if varde in (None, ""):
+        return "–"
+    if falt == "typ":
+        return ForandringTyp(varde).label
+    if falt == "riskanalys":
+        return str(analyser.get(varde, f"Riskanalys {varde}"))
+    if isinstance(varde, datetime.date):
+        return f"{varde:%Y-%m-%d}"
+    return str(varde)
+
+
+def forandring_historik(user, forandring) -> list[dict]:
+    """Förändringens historik, äldst först: när den registrerades, varje rättelse (fält, före → efter,
+    vem, när) och varje bortval vid ett urval (vem som valde bort vem, med skäl). Brukarna i bortvalen
+    returneras som objekt så att vyn kan visa namnen enligt åtkomsten och logga visningen. Tre frågor
+    oavsett antal rader."""
+    rader = list(forandring.history.select_related("history_user").order_by("history_date", "history_id"))
+    # Rubrikerna på analyserna som varit kopplade (genom relationen, som förändringens sida visar dem).
+    analysmodell = Forandring._meta.get_field("riskanalys").related_model
+    analyser = analysmodell.objects.in_bulk({r.riskanalys_id for r in rader if r.riskanalys_id})
+    handelser = []
+    fore = None
+    for rad in rader:
+        vem = access.aktor_visningsnamn(user, forandring, rad.history_user)
+        if fore is None:
+            handelser.append({"nar": rad.history_date, "vem": vem, "vad": "Registrerade förändringen"})
+        else:
+            andringar = [
+                (rubrik, _historikvarde(fore, falt, analyser), _historikvarde(rad, falt, analyser))
+                for falt, rubrik in _HISTORIKFALT.items()
+                if _historikvarde(fore, falt, analyser) != _historikvarde(rad, falt, analyser)
+            ]
+            if andringar:
+                handelser.append(
+                    {
+                        "nar": rad.history_date,
+                        "vem": vem,
+                        "vad": "Rättade förändringen",
+                        "andringar": andringar,
+                    }
+                )
+        fore = rad
+    bortval = access.scope(user, Bortval).filter(forandring=forandring).select_related("brukare", "av")
+    for b in bortval:
+        handelser.append(
+            {
+                "nar": b.skapad,
+                "vem": access.aktor_visningsnamn(user, forandring, b.av),
+                "vad": f"Valde bort en enskild vid urvalet {b.urvalsdatum:%Y-%m-%d}",
+                "brukare": b.brukare,
+                "skal": b.skal,
+            }
+        )
+    handelser.sort(key=lambda h: h["nar"])
+    return handelser
 
 
 def _prefixa(q: Q, prefix: str = "arenden__") -> Q:

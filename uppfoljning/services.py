@@ -23,6 +23,7 @@ from uppfoljning.models import (
     CITAT_MAX,
     DIREKTA,
     BeslutTyp,
+    Bortval,
     EjVerkstalltBeslut,
     Forandring,
     ForandringTyp,
@@ -112,11 +113,10 @@ def berorda_insatser(forandring: Forandring, datum: datetime.date):
     return qs
 
 
-@transaction.atomic
-def berorda_valj(*, forandring: Forandring, datum: datetime.date, av) -> int:
-    """Massurval: ett uppföljningsärende per brukare med insatsen vid enheterna `datum`, tilldelat
-    brukarens handläggare. Brukare som redan har ett ärende för förändringen hoppas över. Returnerar
-    antalet nya ärenden. Hela urvalet skrivs i en transaktion med historik."""
+def berorda_kandidater(forandring: Forandring, datum: datetime.date) -> dict[int, tuple]:
+    """De enskilda som ett urval `datum` skulle ge ett ärende: brukare (id) → (insats, enhet, nämnd,
+    handläggare), en rad per brukare (den senast beslutade insatsen), utan dem som redan har ett ärende
+    för förändringen. Förhandsvisningen och bekräftelsen använder samma definition."""
     redan = set(forandring.arenden.values_list("brukare_id", flat=True))
     rader = (
         berorda_insatser(forandring, datum)
@@ -124,23 +124,88 @@ def berorda_valj(*, forandring: Forandring, datum: datetime.date, av) -> int:
         .order_by("brukare_id", "-beslutsdatum", "pk")
         .values_list("pk", "brukare_id", "enhet_id", "brukare__namnd_id", "brukare__handlaggare_id")
     )
-    nya = []
+    kandidater: dict[int, tuple] = {}
     for insats_id, brukare_id, enhet_id, namnd_id, handlaggare_id in rader:
-        if brukare_id in redan:
-            continue
-        redan.add(brukare_id)
-        nya.append(
-            Uppfoljningsarende(
-                forandring=forandring,
-                brukare_id=brukare_id,
-                insats_id=insats_id,
-                namnd_id=namnd_id,
-                nod_id=enhet_id or namnd_id,
-                handlaggare_id=handlaggare_id,
-            )
+        if brukare_id not in redan and brukare_id not in kandidater:
+            kandidater[brukare_id] = (insats_id, enhet_id, namnd_id, handlaggare_id)
+    return kandidater
+
+
+URVAL_ANDRAT = (
+    "Listan över berörda har ändrats sedan du granskade den (någon har lagt till ärenden eller ändrat "
+    "insatserna). Ingenting är sparat: granska listan igen och bekräfta."
+)
+
+
+@transaction.atomic
+def berorda_valj(
+    *,
+    forandring: Forandring,
+    datum: datetime.date,
+    av,
+    visade: set[int] | None = None,
+    valda: set[int] | None = None,
+    skal: str = "",
+) -> int:
+    """Urvalet: ett uppföljningsärende per brukare med insatsen vid enheterna `datum`, tilldelat
+    brukarens handläggare. Brukare som redan har ett ärende för förändringen hoppas över.
+
+    Efter en förhandsvisning är `visade` de brukare som visades och `valda` de som fortfarande var
+    ikryssade: ärenden skapas bara för de valda, och varje bortvald sparas som ett `Bortval` (vem, vem,
+    skäl). Stämmer `visade` inte med urvalet nu sparas ingenting (ValidationError). Utan `visade` väljs
+    alla (demodata, API). Returnerar antalet nya ärenden; allt skrivs i en transaktion med historik."""
+    # Låser förändringen så att två bekräftelser av samma urval inte båda skapar ärenden.
+    forandring = Forandring.objects.select_for_update().get(pk=forandring.pk)
+    kandidater = berorda_kandidater(forandring, datum)
+    if visade is None:
+        valda = set(kandidater)
+    else:
+        if set(visade) != set(kandidater) or not set(valda or ()) <= set(visade):
+            raise ValidationError(URVAL_ANDRAT, code="urval_andrat")
+        valda = set(valda or ())
+    nya = [
+        Uppfoljningsarende(
+            forandring=forandring,
+            brukare_id=brukare_id,
+            insats_id=insats_id,
+            namnd_id=namnd_id,
+            nod_id=enhet_id or namnd_id,
+            handlaggare_id=handlaggare_id,
         )
+        for brukare_id, (insats_id, enhet_id, namnd_id, handlaggare_id) in kandidater.items()
+        if brukare_id in valda
+    ]
     bulk_create_with_history(nya, Uppfoljningsarende, batch_size=2000, default_user=av)
+    bortvalda = sorted(set(kandidater) - valda)
+    Bortval.objects.bulk_create(
+        Bortval(forandring=forandring, brukare_id=b, urvalsdatum=datum, skal=skal.strip(), av=av)
+        for b in bortvalda
+    )
     return len(nya)
+
+
+# Fälten en rättelse får ändra. Nämnd, insatstyp och enheter avgör vilka som berörs och ändras inte i
+# efterhand (ärendena är redan skapade av urvalet).
+RATTELSEFALT = ("rubrik", "typ", "giltig_fran", "giltig_till", "orsak", "beslutad_av", "riskanalys")
+
+
+@transaction.atomic
+def forandring_andra(*, forandring: Forandring, av, version: int | None, **falt) -> Forandring:
+    """Rättar förändringens beskrivning mot `version` (den formuläret visade): har någon annan sparat
+    sedan dess sparas ingenting (`Krock`). Ändringen hamnar i historiken med vem som gjorde den."""
+    forandring = las_for_andring(
+        Forandring.objects, pk=forandring.pk, version=version, av=av, vad="Förändringen"
+    )
+    for namn in RATTELSEFALT:
+        if namn in falt:
+            setattr(forandring, namn, falt[namn])
+    if forandring.giltig_till and forandring.giltig_till < forandring.giltig_fran:
+        raise ValidationError({"giltig_till": "Slutdatum kan inte ligga före startdatum."})
+    forandring.full_clean(exclude=["skapad_av"])
+    ny_version(forandring)
+    forandring._history_user = av
+    forandring.save()
+    return forandring
 
 
 @transaction.atomic
@@ -207,6 +272,13 @@ def kontakt_registrera(*, kontakt: Kontakt, av) -> Kontakt:
         arende._history_user = av
         arende.save(update_fields=[falt])
     return kontakt
+
+
+@transaction.atomic
+def kontakter_registrera(*, arenden, av, **falt) -> list[Kontakt]:
+    """Samma kontakt (till exempel ett brev till alla) loggad i vart och ett av `arenden`, genom
+    `kontakt_registrera`, så att reglerna och täckningen blir desamma som en i taget. Allt eller inget."""
+    return [kontakt_registrera(kontakt=Kontakt(arende=arende, **falt), av=av) for arende in arenden]
 
 
 @transaction.atomic

@@ -20,11 +20,14 @@ from uppfoljning.forms import (
     BedomningForm,
     BeslutForm,
     CitatForm,
+    FleraKontakterForm,
+    ForandringAndraForm,
     ForandringForm,
     KontaktForm,
     KvartalForm,
     TackningForm,
     UppfoljningForm,
+    UrvalBekraftaForm,
     UrvalForm,
 )
 from uppfoljning.models import EjVerkstalltBeslut, Forandring, Individrapport, Kontakt, Uppfoljningsarende
@@ -67,13 +70,23 @@ def forandring_ny(request):
     return render(request, "uppfoljning/forandring_form.html", {"form": form})
 
 
-def forandring_detalj(request, pk):
-    forandring = access.hamta(request.user, Forandring, pk=pk)
+def _forandring_sida(request, forandring, *, urval=None, kontakter=None, status=200):
+    """Förändringens sida: beskrivningen, urvalet, de berörda (med kryssrutor för en gemensam kontakt)
+    och historiken med rättelser och bortval. Varje namn som visas loggas."""
     kan_andra = access.kan(request.user, forandring, access.ANDRA)
     sida = BegransadPaginator(queries.arenden(request.user, forandring=forandring), 50).get_page(
         request.GET.get("sida")
     )
-    logga_visning(request, [a.brukare_id for a in sida], "uppfoljning: förändringens berörda")
+    historik = queries.forandring_historik(request.user, forandring)
+    for h in historik:
+        if "brukare" in h:
+            h["namn"] = access.brukare_visningsnamn(request.user, h["brukare"])
+    logga_visning(
+        request,
+        [a.brukare_id for a in sida] + [h["brukare"].pk for h in historik if "brukare" in h],
+        "uppfoljning: förändringens berörda",
+    )
+    kan_kontakt = kan_andra and access.kan_sida(request.user, "uppfoljning.registrera_forandring")
     return render(
         request,
         "uppfoljning/forandring_detalj.html",
@@ -81,29 +94,143 @@ def forandring_detalj(request, pk):
             "forandring": forandring,
             "sida": sida,
             "kan_andra": kan_andra,
-            "urval": UrvalForm() if kan_andra else None,
+            "urval": (urval or UrvalForm()) if kan_andra else None,
+            "kontakter": (kontakter or _flera_kontakter_form(request.user, forandring))
+            if kan_kontakt
+            else None,
+            "historik": historik,
+            "valda_arenden": set(kontakter.data.getlist("flera-arenden")) if kontakter else set(),
         },
+        status=status,
+    )
+
+
+def _flera_kontakter_form(user, forandring, data=None):
+    arenden = access.scope(user, Uppfoljningsarende, access.ANDRA).filter(forandring=forandring)
+    return FleraKontakterForm(data, arenden=arenden)
+
+
+# Det förändringens sidor visar om den, hämtat i samma fråga.
+_FORANDRING = Forandring.objects.select_related("nod", "insatstyp", "riskanalys")
+
+
+def forandring_detalj(request, pk):
+    return _forandring_sida(request, access.hamta(request.user, _FORANDRING, pk=pk))
+
+
+@access.sida("uppfoljning.registrera_forandring")
+def forandring_urval(request, pk):
+    """Urvalet i två steg. GET med ett datum visar vilka som skulle beröras (ingenting sparas, och
+    bakåtknappen fungerar eftersom datumet står i adressen); POST från förhandsvisningen skapar ärenden
+    för dem som fortfarande är ikryssade och sparar bortvalen med skäl."""
+    forandring = access.hamta(request.user, _FORANDRING, access.ANDRA, pk=pk)
+    if request.method == "POST":
+        form = UrvalBekraftaForm(request.POST)
+        if not form.is_valid():
+            if "datum" in form.errors:
+                return _forandring_sida(request, forandring, urval=UrvalForm(request.POST), status=400)
+            return _urval_forhandsvisning(request, forandring, form, status=400)
+        d = form.cleaned_data
+        try:
+            antal = services.berorda_valj(
+                forandring=forandring,
+                datum=d["datum"],
+                av=request.user,
+                visade=set(d["visade"]),
+                valda=set(d["valda"]),
+                skal=d["skal"],
+            )
+        except ValidationError as fel:
+            _fel(form, fel)
+            return _urval_forhandsvisning(request, forandring, form, status=400)
+        bortvalda = len(set(d["visade"]) - set(d["valda"]))
+        text = f"{antal} nya berörda ärenden skapades."
+        if bortvalda:
+            text += f" {bortvalda} valdes bort; det står i förändringens historik."
+        messages.success(request, text)
+        return redirect("uppfoljning:forandring", pk=pk)
+    urval = UrvalForm(request.GET)
+    if not urval.is_valid():
+        return _forandring_sida(request, forandring, urval=urval, status=400)
+    form = UrvalBekraftaForm(initial={"datum": urval.cleaned_data["datum"]})
+    return _urval_forhandsvisning(request, forandring, form, datum=urval.cleaned_data["datum"])
+
+
+def _urval_forhandsvisning(request, forandring, form, *, datum=None, status=200):
+    """Förhandsvisningen: urvalet som det ser ut nu, ikryssat utom dem användaren redan kryssat ur."""
+    datum = datum or form.cleaned_data["datum"]
+    rader = queries.berorda_forhandsvisning(forandring, datum)
+    if form.is_bound:
+        # Det användaren kryssat ur står kvar; den som tillkommit sedan förhandsvisningen är ikryssad.
+        visade = set(form.cleaned_data.get("visade", []))
+        valda = set(form.cleaned_data.get("valda", [])) | {b.pk for b, _enhet in rader if b.pk not in visade}
+    else:
+        valda = None
+    logga_visning(request, [b for b, _enhet in rader], "uppfoljning: förhandsvisning av urval")
+    return render(
+        request,
+        "uppfoljning/forandring_urval.html",
+        {
+            "forandring": forandring,
+            "form": form,
+            "datum": datum,
+            "rader": [
+                (b, access.brukare_visningsnamn(request.user, b), enhet, valda is None or b.pk in valda)
+                for b, enhet in rader
+            ],
+        },
+        status=status,
+    )
+
+
+@access.sida("uppfoljning.registrera_forandring")
+def forandring_andra(request, pk):
+    """Rättelse av förändringens beskrivning, mot versionen (kvalitet.samtidighet), med historik."""
+    forandring = access.hamta(request.user, _FORANDRING, access.ANDRA, pk=pk)
+    form = ForandringAndraForm(request.POST or None, instance=forandring, user=request.user)
+    sparat = None
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.forandring_andra(
+                    forandring=forandring,
+                    av=request.user,
+                    version=d["version"],
+                    **{f: d[f] for f in services.RATTELSEFALT},
+                )
+            except Krock as krock:
+                form.efter_krock(krock)
+                sparat = sparat_nu(form, Forandring.objects.get(pk=forandring.pk))
+            except ValidationError as fel:
+                _fel(form, fel)
+            else:
+                messages.success(request, "Förändringen är rättad. Ändringen står i historiken.")
+                return redirect("uppfoljning:forandring", pk=pk)
+    return render(
+        request,
+        "uppfoljning/forandring_andra.html",
+        {"forandring": forandring, "form": form, "sparat_nu": sparat},
+        status=400 if request.method == "POST" else 200,
     )
 
 
 @require_POST
-def forandring_urval(request, pk):
-    forandring = access.hamta(request.user, Forandring, access.ANDRA, pk=pk)
-    form = UrvalForm(request.POST)
+@access.sida("uppfoljning.registrera_forandring")
+def forandring_kontakter(request, pk):
+    """En kontakt (till exempel ett brev till alla) loggad i vart och ett av de ikryssade ärendena."""
+    forandring = access.hamta(request.user, _FORANDRING, access.ANDRA, pk=pk)
+    form = _flera_kontakter_form(request.user, forandring, request.POST)
     if form.is_valid():
-        antal = services.berorda_valj(
-            forandring=forandring, datum=form.cleaned_data["datum"], av=request.user
-        )
-        messages.success(request, f"{antal} nya berörda ärenden skapades.")
-        return redirect("uppfoljning:forandring", pk=pk)
-    sida = BegransadPaginator(queries.arenden(request.user, forandring=forandring), 50).get_page(1)
-    logga_visning(request, [a.brukare_id for a in sida], "uppfoljning: förändringens berörda")
-    return render(
-        request,
-        "uppfoljning/forandring_detalj.html",
-        {"forandring": forandring, "sida": sida, "kan_andra": True, "urval": form},
-        status=400,
-    )
+        arenden = list(form.cleaned_data["arenden"])
+        try:
+            services.kontakter_registrera(arenden=arenden, av=request.user, **form.falt())
+        except ValidationError as fel:
+            _fel(form, fel)
+        else:
+            messages.success(request, f"Kontakten är loggad i {len(arenden)} ärenden.")
+            return redirect("uppfoljning:forandring", pk=pk)
+    return _forandring_sida(request, forandring, kontakter=form, status=400)
 
 
 @access.sida("uppfoljning.nytt_arende")

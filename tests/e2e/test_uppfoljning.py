@@ -127,9 +127,11 @@ def test_case_officer_registers_change_selects_affected_logs_contacts_and_covera
     assert list(forandring.enheter.all()) == [org.e1]
     expect(sida.get_by_text("Förändringen saknar riskanalys.")).to_be_visible()
 
-    # Massurvalet: alla med hemtjänst vid E1 i dag blir berörda, i ett svep.
+    # Massurvalet: alla med hemtjänst vid E1 i dag blir berörda, i ett svep efter förhandsvisningen.
     sida.get_by_label("Alla med insatsen vid enheterna detta datum").fill(timezone.localdate().isoformat())
     sida.get_by_role("button", name="Välj berörda").click()
+    expect(sida.get_by_role("heading", name="Granska vilka som berörs")).to_be_visible()
+    sida.get_by_role("button", name="Bekräfta").click()
     expect(sida.get_by_text("4 nya berörda ärenden skapades.")).to_be_visible()
     berorda_tabell = sida.locator("table").filter(has=sida.get_by_role("columnheader", name="Enskild"))
     for b in lage:
@@ -171,6 +173,45 @@ def test_case_officer_registers_change_selects_affected_logs_contacts_and_covera
     kim = ny_sida(cast.kim)
     kim.set_default_timeout(VANTA)
     assert _las_tackning(kim, server) == efter
+
+
+@pytest.mark.parametrize("mobil", [True, False], ids=["390px", "1280px"])
+def test_case_officer_previews_the_selection_deselects_one_and_confirms(
+    ny_sida, server, org, cast, lage, mobil
+):
+    """Issue 19: urvalet förhandsvisas, en kryssas ur med ett skäl, och bara de andra får ärenden."""
+    forandring = ForandringFactory(nod=org.n1, skapad_av=cast.hanna, rubrik="Hemtjänsten i E1 minskas")
+    forandring.enheter.set([org.e1])
+    sida = ny_sida(cast.hanna, mobil=mobil)
+    sida.set_default_timeout(VANTA)
+    sida.goto(f"{server}/uppfoljning/forandringar/{forandring.pk}/")
+    sida.get_by_label("Alla med insatsen vid enheterna detta datum").fill(timezone.localdate().isoformat())
+    sida.get_by_role("button", name="Välj berörda").click()
+    expect(sida.get_by_role("heading", name="Granska vilka som berörs")).to_be_visible()
+    # Ingenting är skapat förrän hon bekräftar.
+    assert not Uppfoljningsarende.objects.filter(forandring=forandring).exists()
+    kryss = sida.get_by_role("checkbox")
+    expect(kryss).to_have_count(len(lage))
+    fel = axe_fel(sida)
+    assert fel == [], forklara(fel)
+    assert sida.evaluate("document.documentElement.scrollWidth") <= (390 if mobil else 1280) + 1
+
+    bortvald = lage[1]
+    sida.get_by_role("checkbox", name=f"{bortvald.fornamn} {bortvald.efternamn}").uncheck()
+    sida.get_by_label("Skäl för dem du valt bort (frivilligt)").fill("Har flyttat till särskilt boende.")
+    sida.get_by_role("button", name="Bekräfta").click()
+    expect(
+        sida.get_by_text(f"{len(lage) - 1} nya berörda ärenden skapades. 1 valdes bort", exact=False)
+    ).to_be_visible()
+    berorda_tabell = sida.locator("table").filter(has=sida.get_by_role("columnheader", name="Enskild"))
+    expect(berorda_tabell.locator("tbody tr")).to_have_count(len(lage) - 1)
+    expect(berorda_tabell.get_by_text(f"{bortvald.fornamn} {bortvald.efternamn}")).to_have_count(0)
+    expect(sida.get_by_text("Har flyttat till särskilt boende.", exact=False)).to_be_visible()
+    assert set(
+        Uppfoljningsarende.objects.filter(forandring=forandring).values_list("brukare", flat=True)
+    ) == {b.pk for b in lage if b != bortvald}
+    fel = axe_fel(sida)
+    assert fel == [], forklara(fel)
 
 
 # --- tillgänglighet --------------------------------------------------------------------------------

@@ -209,7 +209,8 @@ def _namnd(m: Markorer, c: str, *, namnd, enhet, hl, ks, chef, rapportor, fodd):
     f = f"riskanalys:{c}"
     analys = Riskanalys.objects.create(
         nod=enhet,
-        titel=m.ny(f, "riskanalys.titel"),
+        # Rubriken har en egen familj: nämndens handläggare väljer analysen till sina förändringar (issue 19).
+        titel=m.ny(f"riskanalys_titel:{c}", "riskanalys.titel"),
         forandring=m.ny(f, "riskanalys.forandring"),
         deltagare=m.ny(f, "riskanalys.deltagare"),
         utvardering=m.ny(f, "riskanalys.utvardering"),

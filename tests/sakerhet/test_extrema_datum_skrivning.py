@@ -360,8 +360,14 @@ def forandring_ny(org, cast, brukare):
 
 def forandring_urval(org, cast, brukare):
     f = _forandring(org, cast)
+    # Bekräftelsen efter förhandsvisningen: de som visades och de som fortfarande är ikryssade.
+    berorda = [brukare.b1.pk, brukare.skyddad.pk, brukare.skyddad_annan.pk]
     return Fall(
-        cast.hanna, f"/uppfoljning/forandringar/{f.pk}/urval/", {"datum": "2026-03-01"}, ["datum"], objekt=f
+        cast.hanna,
+        f"/uppfoljning/forandringar/{f.pk}/urval/",
+        {"datum": "2026-03-01", "visade": berorda, "valda": berorda},
+        ["datum"],
+        objekt=f,
     )
 
 

@@ -19,6 +19,8 @@ Val där tabellen var otydlig (README/DESIGN avgör):
 - Chefer läser avvikelser, klagomål, lex Sarah-ärenden (utom rapportören), riskanalyser och förändringar
   vid sina enheter; nämndens mål, egenkontroll och förbättringsplan gäller också enheterna under nämnden.
 - Uppföljningsärenden och ej verkställda beslut: nämndens handläggare och kvalitetssamordnare.
+- Riskanalysens rubrik (inte dess innehåll): också nämndens handläggare, som väljer analysen till sina
+  förändringar (issue 19: "list the committee's analyses she may link").
 - Kvalitetsberättelsens utkast: bara samordnaren (README: "samordnaren bygger och hämtar utkast").
 - Ledning och admin: inga personuppgifter och inga posters text. Admin förvaltar användare och roller,
   så rapportörernas användarnamn får stå på admins sidor för användare och rolltilldelningar (bara där:
@@ -56,13 +58,20 @@ def _chef(c):
         f"lexsarah_rapport:{c}",
         f"lexsarah_utredning:{c}",
         f"riskanalys:{c}",
+        f"riskanalys_titel:{c}",
         f"forandring:{c}",
         f"kvalitetsarbete:{c}",
     }
 
 
 def _handlaggare(c):
-    return {f"brukare:{c}", f"forandring:{c}", f"uppfoljning:{c}", f"ejverkstallt:{c}"}
+    return {
+        f"brukare:{c}",
+        f"forandring:{c}",
+        f"uppfoljning:{c}",
+        f"ejverkstallt:{c}",
+        f"riskanalys_titel:{c}",
+    }
 
 
 def _samordnare(c):
@@ -427,6 +436,7 @@ def test_every_marker_family_is_visible_to_someone_allowed(data, client):
             f"lexsarah_utredning:{c}": (ks, f"/lexsarah/{p.lexsarah.pk}/"),
             f"lexsarah_rapportor:{c}": (ks, f"/lexsarah/{p.lexsarah.pk}/"),
             f"riskanalys:{c}": (ks, f"/riskanalys/{p.riskanalys.pk}/"),
+            f"riskanalys_titel:{c}": (hl, "/uppfoljning/forandringar/ny/"),
             f"forandring:{c}": (hl, f"/uppfoljning/forandringar/{ids['forandring'][0 if c == 'n1' else 1]}/"),
             f"uppfoljning:{c}": (hl, f"/uppfoljning/arenden/{ids['arende'][0 if c == 'n1' else 2]}/"),
             f"ejverkstallt:{c}": (

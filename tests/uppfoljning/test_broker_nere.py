@@ -95,8 +95,10 @@ def test_saving_works_with_broker_down_and_reminder_comes_once_when_it_is_back(
 
     _stoppa(processer.pop("redis"))  # brokern går ner
     start = time.monotonic()
+    berorda = [brukare.b1.pk, brukare.skyddad.pk, brukare.skyddad_annan.pk]
     svar = logga_in(cast.hanna).post(
-        f"/uppfoljning/forandringar/{forandring.pk}/urval/", {"datum": "2026-03-01"}
+        f"/uppfoljning/forandringar/{forandring.pk}/urval/",
+        {"datum": "2026-03-01", "visade": berorda, "valda": berorda},
     )
     assert svar.status_code == 302
     assert time.monotonic() - start < 10
