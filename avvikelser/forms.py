@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Kategori, Klagomal, Orsak
+from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Kategori, Klagomal, KlagomalAtgard, Orsak
 from kvalitet import access
 from kvalitet.arende import EFFEKT_FRAGA, Effekt
 from kvalitet.enskildval import EnskildVal
@@ -206,10 +206,11 @@ class AtgardForm(RimligaDatum, forms.ModelForm):
             "klar_senast": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, avvikelse, **kwargs):
+    def __init__(self, *args, avvikelse=None, nod=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Ansvarig: en person med en giltig roll vid avvikelsens enhet eller ovanför i nämnden.
-        self.fields["ansvarig"] = AnsvarigVal(nod=avvikelse.enhet, behall=self.instance.ansvarig_id)
+        # Ansvarig: en person med en giltig roll vid ärendets enhet eller ovanför i nämnden.
+        nod = nod if nod is not None else avvikelse.enhet
+        self.fields["ansvarig"] = AnsvarigVal(nod=nod, behall=self.instance.ansvarig_id)
         self.helper = FormHelper()
         self.helper.add_input(Submit("spara", "Lägg till åtgärden"))
 
@@ -292,6 +293,22 @@ class AvslutaKlagomalForm(RimligaDatum, forms.Form):
         label="Återkoppling, datum", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     aterkoppling_hur = forms.CharField(label="Återkoppling, hur", required=False, max_length=200)
+
+
+class KlagomalAtgardForm(AtgardForm):
+    """En åtgärd med anledning av ett klagomål: samma fält och samma urval av ansvariga som avvikelsens."""
+
+    class Meta(AtgardForm.Meta):
+        model = KlagomalAtgard
+
+    def __init__(self, *args, klagomal, **kwargs):
+        super().__init__(*args, nod=klagomal.enhet, **kwargs)
+
+
+class OppnaIgenForm(forms.Form):
+    motivering = forms.CharField(
+        label="Varför öppnas ärendet igen?", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class KlagomalTemaForm(MedVersion, forms.ModelForm):

@@ -18,17 +18,19 @@ from avvikelser.forms import (
     AvslutaKlagomalForm,
     AvvikelseForm,
     BilagaForm,
+    KlagomalAtgardForm,
     KlagomalForm,
     KlagomalOppetForm,
     KlagomalTemaForm,
     KoFilterForm,
+    OppnaIgenForm,
     StatistikForm,
     StatusForm,
     StyrdiagramForm,
     UtredningForm,
 )
-from avvikelser.models import Atgard, Avvikelse, Bilaga, Klagomal, OppenInlamning
-from kvalitet import access, diagram
+from avvikelser.models import Atgard, Avvikelse, Bilaga, Klagomal, KlagomalAtgard, OppenInlamning
+from kvalitet import access, arende_vyer, diagram
 from kvalitet.arende import EFFEKT_FRAGA, far_andras
 from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
@@ -695,26 +697,34 @@ def klagomal_registrera(request):
     return render(request, "avvikelser/klagomal_form.html", {"form": form})
 
 
+def _klagomal(request, pk, atgard=access.LASA):
+    return access.hamta(request.user, Klagomal.objects.select_related("enhet", "tema"), atgard, pk=pk)
+
+
 def klagomal_detalj(request, pk):
-    k = access.hamta(request.user, Klagomal.objects.select_related("enhet", "tema"), pk=pk)
-    form = AvslutaKlagomalForm(request.POST if request.method == "POST" else None)
-    fel = ""
-    if request.method == "POST":
-        k = access.hamta(request.user, Klagomal, access.ANDRA, pk=pk)
-        if form.is_valid():
-            try:
-                services.klagomal_avsluta(klagomal=k, av=request.user, **form.cleaned_data)
-                messages.success(request, "Ärendet är avslutat.")
-                return redirect("avvikelser:klagomal_detalj", pk=pk)
-            except ValidationError as e:
-                fel = " ".join(e.messages)
-        else:
-            fel = "Kontrollera uppgifterna."
-    return _klagomal_detalj(request, k, form=form, fel=fel)
+    """Ärendet, dess åtgärder och tidslinje; POST avslutar (återkoppling och avklarade åtgärder krävs)."""
+    if request.method != "POST":
+        return _klagomal_detalj(request, _klagomal(request, pk))
+    k = _klagomal(request, pk, access.ANDRA)
+    return arende_vyer.utfor(
+        request,
+        AvslutaKlagomalForm(request.POST),
+        spara=lambda data: services.klagomal_avsluta(klagomal=k, av=request.user, **data),
+        visa=lambda form, fel: _klagomal_detalj(request, k, form=form, fel=fel),
+        klart="Ärendet är avslutat.",
+        till=("avvikelser:klagomal_detalj", pk),
+    )
 
 
-def _klagomal_detalj(request, k, *, form=None, fel="", tema_form=None):
+def _klagomal_detalj(request, k, *, form=None, fel="", tema_form=None, atgard_form=None, uppfoljning=None):
     kan_andra = access.kan(request.user, k, access.ANDRA)
+    kan_skriva = kan_andra and far_andras(k)
+    atgarder = list(k.atgarder.select_related("ansvarig"))
+    vald = _vald_atgard(uppfoljning)
+    for at in atgarder:
+        at.uppfoljning_form = (
+            uppfoljning if uppfoljning is not None and vald == at.pk else AtgardUppfoljningForm(atgard=at)
+        )
     return render(
         request,
         "avvikelser/klagomal_detalj.html",
@@ -723,9 +733,71 @@ def _klagomal_detalj(request, k, *, form=None, fel="", tema_form=None):
             "form": form or AvslutaKlagomalForm(),
             "fel": fel,
             "kan_andra": kan_andra,
-            "tema_form": tema_form or (KlagomalTemaForm(instance=k) if kan_andra else None),
+            "kan_skriva": kan_skriva,
+            "atgarder": atgarder,
+            "atgard_form": atgard_form or (KlagomalAtgardForm(klagomal=k) if kan_skriva else None),
+            "oppna_form": OppnaIgenForm(),
+            "effekt_fraga": EFFEKT_FRAGA,
+            "handelser": k.handelser.select_related("av"),
+            "tema_form": tema_form or (KlagomalTemaForm(instance=k) if kan_skriva else None),
         },
         status=400 if fel or (tema_form is not None and tema_form.errors) else 200,
+    )
+
+
+@require_POST
+def klagomal_atgard(request, pk):
+    k = _klagomal(request, pk, access.ANDRA)
+    form = KlagomalAtgardForm(request.POST, klagomal=k)
+    return arende_vyer.utfor(
+        request,
+        form,
+        spara=lambda data: services.klagomal_atgard_lagg_till(
+            atgard=KlagomalAtgard(klagomal=k, **data), av=request.user
+        ),
+        visa=lambda form, fel: _klagomal_detalj(request, k, atgard_form=form, fel=fel),
+        klart="Åtgärden är tillagd.",
+        till=("avvikelser:klagomal_detalj", pk),
+    )
+
+
+@require_POST
+def klagomal_atgard_folj_upp(request, pk):
+    """Markerar en åtgärd genomförd med effektbedömning, eller stryker den med motivering."""
+    k = _klagomal(request, pk, access.ANDRA)
+
+    def spara(data):
+        atgard = access.hamta(request.user, KlagomalAtgard, access.ANDRA, pk=data["atgard"], klagomal=k)
+        services.klagomal_atgard_folj_upp(
+            atgard=atgard,
+            av=request.user,
+            version=data["version"],
+            **{f: data[f] for f in ("genomford", "effekt_bedomning", "effekt", "struken")},
+        )
+
+    return arende_vyer.utfor(
+        request,
+        AtgardUppfoljningForm(request.POST, auto_id="id_inskickad_%s"),
+        spara=spara,
+        visa=lambda form, fel: _klagomal_detalj(request, k, uppfoljning=form, fel=fel),
+        klart="Åtgärden är uppföljd.",
+        till=("avvikelser:klagomal_detalj", pk),
+        ogiltigt="Kontrollera uppgifterna för åtgärden.",
+    )
+
+
+@require_POST
+def klagomal_oppna_igen(request, pk):
+    """Öppnar ett avslutat ärende igen med en motivering (i tidslinjen och historiken)."""
+    k = _klagomal(request, pk, access.ANDRA)
+    return arende_vyer.utfor(
+        request,
+        OppnaIgenForm(request.POST),
+        spara=lambda data: services.klagomal_oppna_igen(klagomal=k, av=request.user, **data),
+        visa=lambda form, fel: _klagomal_detalj(request, k, fel=fel),
+        klart="Ärendet är öppnat igen.",
+        till=("avvikelser:klagomal_detalj", pk),
+        ogiltigt="Ange varför ärendet öppnas igen.",
     )
 
 
