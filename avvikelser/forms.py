@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Kategori, Klagomal, KlagomalAtgard, Orsak
 from kvalitet import access
-from kvalitet.arende import EFFEKT_FRAGA, Effekt
 from kvalitet.enskildval import EnskildVal
 from kvalitet.forms import AnsvarigVal, Datumfalt, RimligaDatum
 from kvalitet.models import NodTyp, OrgNod
@@ -116,52 +115,6 @@ class StatusForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-class AtgardUppfoljningForm(MedVersion, RimligaDatum, forms.Form):
-    """Markera en åtgärd genomförd med effektbedömning, eller stryk den med en motivering."""
-
-    atgard = forms.IntegerField(widget=forms.HiddenInput)
-    genomford = Datumfalt(label="Genomförd", required=False)
-    effekt_bedomning = forms.ChoiceField(
-        label=EFFEKT_FRAGA,
-        choices=Effekt.choices,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    effekt = forms.CharField(
-        label="Beskriv effekten", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    struken = forms.CharField(
-        label="Eller: stryk åtgärden, med motivering",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, atgard: Atgard | None = None, **kwargs):
-        if atgard is not None:
-            # Ett formulär per åtgärd på sidan: samma fältnamn, men egna id:n.
-            kwargs.setdefault("auto_id", f"id_atgard{atgard.pk}_%s")
-            kwargs.setdefault(
-                "initial",
-                {
-                    "atgard": atgard.pk,
-                    "genomford": atgard.genomford,
-                    "effekt_bedomning": atgard.effekt_bedomning,
-                    "effekt": atgard.effekt,
-                    "struken": atgard.struken,
-                },
-            )
-            kwargs.setdefault("version", atgard.version)
-        super().__init__(*args, **kwargs)
-        self.fields["genomford"].widget.attrs["max"] = timezone.localdate().isoformat()
-
-    def clean_genomford(self):
-        datum = self.cleaned_data.get("genomford")
-        if datum and datum > timezone.localdate():
-            raise forms.ValidationError("Genomförd kan inte ligga i framtiden.")
-        return datum
 
 
 class UtredningForm(MedVersion, forms.Form):

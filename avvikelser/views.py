@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from avvikelser import queries, services
 from avvikelser.forms import (
     AtgardForm,
-    AtgardUppfoljningForm,
     AvslutaKlagomalForm,
     AvvikelseForm,
     BilagaForm,
@@ -36,6 +35,7 @@ from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
 from kvalitet.diagram import manadsetikett
 from kvalitet.export import excel_svar
+from kvalitet.forms import AtgardUppfoljningForm
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock

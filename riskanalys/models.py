@@ -95,6 +95,9 @@ class Riskanalys(models.Model):
         verbose_name_plural = _("riskanalyser")
         indexes = [models.Index(fields=["nod", "aktuell", "datum"], name="riskanalys_nod_aktuell_datum")]
 
+    # En uppföljd analys är stängd (kvalitet.arende.far_andras); den ändras genom en ny version.
+    STANGDA_STATUSAR = (AnalysStatus.UPPFOLJD,)
+
     def __str__(self):
         return f"{self.titel} (v{self.version})"
 
