@@ -35,10 +35,8 @@ from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
 from kvalitet.diagram import manadsetikett
 from kvalitet.export import excel_svar
-from kvalitet.forms import AtgardUppfoljningForm
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
-from kvalitet.samtidighet import Krock
 from lexsarah import queries as lexsarah_queries
 
 
@@ -142,24 +140,17 @@ def _detalj(
     utredning=None,
     atgard=None,
     status=None,
-    status_fel="",
     rapport_lank="",
     bilaga=None,
     krock=False,
     uppfoljning=None,
-    atgard_fel="",
+    fel="",
 ):
     kan_skriva = far_andras(avvikelse)
-    atgarder = list(avvikelse.atgarder.select_related("ansvarig"))
-    vald = _vald_atgard(uppfoljning)
-    for at in atgarder:
-        # Det inskickade formuläret (med fel) står kvar vid sin åtgärd; övriga får ett nytt.
-        if uppfoljning is not None and vald == at.pk:
-            at.uppfoljning_form = uppfoljning
-        else:
-            at.uppfoljning_form = AtgardUppfoljningForm(atgard=at)
-    # Hör det inskickade inte till någon åtgärd på sidan visas det för sig, med det som skrevs.
-    losa = uppfoljning if uppfoljning is not None and vald not in {at.pk for at in atgarder} else None
+    # Det inskickade formuläret (med fel) står kvar vid sin åtgärd; hör det inte till någon åtgärd på sidan
+    # visas det för sig, med det som skrevs.
+    atgarder = arende_vyer.med_uppfoljning(avvikelse.atgarder.select_related("ansvarig"), uppfoljning)
+    losa = uppfoljning if all(at.uppfoljning_form is not uppfoljning for at in atgarder) else None
     return render(
         request,
         "avvikelser/detalj.html",
@@ -169,12 +160,11 @@ def _detalj(
             "atgarder": atgarder,
             "los_uppfoljning": losa,
             "kan_skriva": kan_skriva,
-            "atgard_fel": atgard_fel,
+            "fel": fel,
             "effekt_fraga": EFFEKT_FRAGA,
             "utredning": utredning or UtredningForm(),
             "atgard_form": atgard or AtgardForm(avvikelse=avvikelse),
             "status_form": status or StatusForm(),
-            "status_fel": status_fel,
             "overgangar": sorted(services.OVERGANGAR.get(avvikelse.status, ())),
             "rapport": rapport,
             "rapport_lank": rapport_lank,
@@ -183,118 +173,84 @@ def _detalj(
             "krock": krock,
         },
         status=400
-        if (
-            status_fel
-            or atgard_fel
-            or any(f is not None and f.errors for f in (utredning, atgard, bilaga, uppfoljning))
-        )
+        if (fel or any(f is not None and f.errors for f in (utredning, atgard, bilaga, uppfoljning)))
         else 200,
     )
-
-
-def _vald_atgard(form) -> int | None:
-    if form is None:
-        return None
-    varde = (form.cleaned_data.get("atgard") if hasattr(form, "cleaned_data") else None) or form.data.get(
-        "atgard"
-    )
-    try:
-        return int(str(varde).strip())
-    except (TypeError, ValueError):
-        return None
 
 
 @require_POST
 def byt_status(request, pk):
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.avvikelse_byt_status(
-                avvikelse=avvikelse,
-                till=form.cleaned_data["till"],
-                av=request.user,
-                motivering=form.cleaned_data["motivering"],
-                aterkoppling=form.cleaned_data["aterkoppling"],
-            )
-            messages.success(request, "Statusen är ändrad.")
-            return redirect("avvikelser:detalj", pk=pk)
-        except ValidationError as fel:
-            return _detalj(request, avvikelse, status=form, status_fel=" ".join(fel.messages))
-    return _detalj(request, avvikelse, status=form, status_fel="Välj en giltig status.")
+    return arende_vyer.utfor(
+        request,
+        StatusForm(request.POST),
+        spara=lambda data: services.avvikelse_byt_status(avvikelse=avvikelse, av=request.user, **data),
+        visa=lambda form, fel: _detalj(request, avvikelse, status=form, fel=fel),
+        klart="Statusen är ändrad.",
+        till=("avvikelser:detalj", pk),
+        ogiltigt="Välj en giltig status.",
+    )
 
 
 @require_POST
 def utred(request, pk):
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = UtredningForm(request.POST)
-    if form.is_valid():
-        try:
-            services.avvikelse_utred(avvikelse=avvikelse, av=request.user, **form.cleaned_data)
-            messages.success(request, "Utredningen är sparad.")
-            return redirect("avvikelser:detalj", pk=pk)
-        except Krock as krock:
-            form.efter_krock(krock)
-            avvikelse.refresh_from_db()
-            return _detalj(request, avvikelse, utredning=form, krock=True)
-        except ValidationError as fel:
-            form.add_error(None, fel)
-    return _detalj(request, avvikelse, utredning=form)
+
+    def vid_krock(form, fel):
+        avvikelse.refresh_from_db()
+        return _detalj(request, avvikelse, utredning=form, krock=True, fel=fel)
+
+    return arende_vyer.utfor(
+        request,
+        UtredningForm(request.POST),
+        spara=lambda data: services.avvikelse_utred(avvikelse=avvikelse, av=request.user, **data),
+        visa=lambda form, fel: _detalj(request, avvikelse, utredning=form, fel=fel),
+        vid_krock=vid_krock,
+        klart="Utredningen är sparad.",
+        till=("avvikelser:detalj", pk),
+    )
 
 
 @require_POST
 def atgard(request, pk):
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = AtgardForm(request.POST, avvikelse=avvikelse)
-    if form.is_valid():
-        ny = form.save(commit=False)
-        ny.avvikelse = avvikelse
-        try:
-            services.atgard_lagg_till(atgard=ny, av=request.user)
-        except ValidationError as fel:
-            return _detalj(request, avvikelse, atgard=form, atgard_fel=" ".join(fel.messages))
-        messages.success(request, "Åtgärden är tillagd.")
-        return redirect("avvikelser:detalj", pk=pk)
-    return _detalj(request, avvikelse, atgard=form)
+    return arende_vyer.utfor(
+        request,
+        AtgardForm(request.POST, avvikelse=avvikelse),
+        spara=lambda data: services.atgard_lagg_till(
+            atgard=Atgard(avvikelse=avvikelse, **data), av=request.user
+        ),
+        visa=lambda form, fel: _detalj(request, avvikelse, atgard=form, fel=fel),
+        klart="Åtgärden är tillagd.",
+        till=("avvikelser:detalj", pk),
+    )
 
 
 @require_POST
 def atgard_folj_upp(request, pk):
     """Markerar en åtgärd genomförd med effektbedömning, eller stryker den med motivering."""
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = AtgardUppfoljningForm(request.POST, auto_id="id_inskickad_%s")
-    if not form.is_valid():
-        return _detalj(
-            request, avvikelse, uppfoljning=form, atgard_fel="Kontrollera uppgifterna för åtgärden."
-        )
-    atgard = access.hamta(
-        request.user, Atgard, access.ANDRA, pk=form.cleaned_data["atgard"], avvikelse=avvikelse
+    return arende_vyer.atgard_folj_upp(
+        request,
+        hamta_atgard=lambda id_: access.hamta(
+            request.user, Atgard, access.ANDRA, pk=id_, avvikelse=avvikelse
+        ),
+        tjanst=services.atgard_folj_upp,
+        visa=lambda form, fel: _detalj(request, avvikelse, uppfoljning=form, fel=fel),
+        till=("avvikelser:detalj", pk),
     )
-    data = {k: form.cleaned_data[k] for k in ("genomford", "effekt_bedomning", "effekt", "struken")}
-    try:
-        services.atgard_folj_upp(atgard=atgard, av=request.user, version=form.cleaned_data["version"], **data)
-    except Krock as krock:
-        form.efter_krock(krock, som_fel=False)
-        return _detalj(request, avvikelse, uppfoljning=form, atgard_fel=" ".join(krock.messages))
-    except ValidationError as fel:
-        return _detalj(request, avvikelse, uppfoljning=form, atgard_fel=" ".join(fel.messages))
-    messages.success(request, "Åtgärden är uppföljd.")
-    return redirect("avvikelser:detalj", pk=pk)
 
 
 @require_POST
 def bilaga_ladda_upp(request, pk):
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = BilagaForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.bilaga_lagg_till(avvikelse=avvikelse, fil=form.cleaned_data["fil"], av=request.user)
-        except ValidationError as fel:
-            form.add_error(None, fel)
-            return _detalj(request, avvikelse, bilaga=form)
-        messages.success(request, "Bilagan är sparad.")
-        return redirect("avvikelser:detalj", pk=pk)
-    return _detalj(request, avvikelse, bilaga=form)
+    return arende_vyer.bilaga_lagg_till(
+        request,
+        form=BilagaForm(request.POST, request.FILES),
+        spara=lambda fil: services.bilaga_lagg_till(avvikelse=avvikelse, fil=fil, av=request.user),
+        visa=lambda form, fel: _detalj(request, avvikelse, bilaga=form, fel=fel),
+        till=("avvikelser:detalj", pk),
+    )
 
 
 def bilaga_hamta(request, pk):
@@ -719,12 +675,7 @@ def klagomal_detalj(request, pk):
 def _klagomal_detalj(request, k, *, form=None, fel="", tema_form=None, atgard_form=None, uppfoljning=None):
     kan_andra = access.kan(request.user, k, access.ANDRA)
     kan_skriva = kan_andra and far_andras(k)
-    atgarder = list(k.atgarder.select_related("ansvarig"))
-    vald = _vald_atgard(uppfoljning)
-    for at in atgarder:
-        at.uppfoljning_form = (
-            uppfoljning if uppfoljning is not None and vald == at.pk else AtgardUppfoljningForm(atgard=at)
-        )
+    atgarder = arende_vyer.med_uppfoljning(k.atgarder.select_related("ansvarig"), uppfoljning)
     return render(
         request,
         "avvikelser/klagomal_detalj.html",
@@ -765,24 +716,12 @@ def klagomal_atgard(request, pk):
 def klagomal_atgard_folj_upp(request, pk):
     """Markerar en åtgärd genomförd med effektbedömning, eller stryker den med motivering."""
     k = _klagomal(request, pk, access.ANDRA)
-
-    def spara(data):
-        atgard = access.hamta(request.user, KlagomalAtgard, access.ANDRA, pk=data["atgard"], klagomal=k)
-        services.klagomal_atgard_folj_upp(
-            atgard=atgard,
-            av=request.user,
-            version=data["version"],
-            **{f: data[f] for f in ("genomford", "effekt_bedomning", "effekt", "struken")},
-        )
-
-    return arende_vyer.utfor(
+    return arende_vyer.atgard_folj_upp(
         request,
-        AtgardUppfoljningForm(request.POST, auto_id="id_inskickad_%s"),
-        spara=spara,
+        hamta_atgard=lambda id_: access.hamta(request.user, KlagomalAtgard, access.ANDRA, pk=id_, klagomal=k),
+        tjanst=services.klagomal_atgard_folj_upp,
         visa=lambda form, fel: _klagomal_detalj(request, k, uppfoljning=form, fel=fel),
-        klart="Åtgärden är uppföljd.",
         till=("avvikelser:klagomal_detalj", pk),
-        ogiltigt="Kontrollera uppgifterna för åtgärden.",
     )
 
 
@@ -804,22 +743,18 @@ def klagomal_oppna_igen(request, pk):
 @require_POST
 def klagomal_tema(request, pk):
     """Handläggaren sätter eller ändrar ärendets tema (pensionerade teman erbjuds inte)."""
-    k = access.hamta(request.user, Klagomal.objects.select_related("enhet", "tema"), access.ANDRA, pk=pk)
-    form = KlagomalTemaForm(request.POST, instance=Klagomal.objects.get(pk=k.pk))
-    if form.is_valid():
-        try:
-            services.klagomal_satt_tema(
-                klagomal=k,
-                tema=form.cleaned_data["tema"],
-                av=request.user,
-                version=form.cleaned_data["version"],
-            )
-            messages.success(request, "Temat är sparat.")
-            return redirect("avvikelser:klagomal_detalj", pk=pk)
-        except Krock as krock:
-            # Det valda temat står kvar; det sparade visas på sidan (Tema ovan).
-            form.efter_krock(krock)
-            k = access.hamta(request.user, Klagomal.objects.select_related("enhet", "tema"), pk=pk)
-        except ValidationError as fel:
-            form.add_error("tema", fel)
-    return _klagomal_detalj(request, k, tema_form=form)
+    k = _klagomal(request, pk, access.ANDRA)
+    return arende_vyer.utfor(
+        request,
+        KlagomalTemaForm(request.POST, instance=Klagomal.objects.get(pk=k.pk)),
+        spara=lambda data: services.klagomal_satt_tema(
+            klagomal=k, tema=data["tema"], av=request.user, version=data["version"]
+        ),
+        visa=lambda form, fel: _klagomal_detalj(request, k, tema_form=form, fel=fel),
+        # Det valda temat står kvar; det sparade visas på sidan (Tema ovan).
+        vid_krock=lambda form, fel: _klagomal_detalj(
+            request, _klagomal(request, pk), tema_form=form, fel=fel
+        ),
+        klart="Temat är sparat.",
+        till=("avvikelser:klagomal_detalj", pk),
+    )

@@ -46,7 +46,7 @@ def utfor(
 
     `visa(form, fel)` ritar ärendets sida igen (status 400) med det inskickade formuläret och meddelandet;
     `vid_krock(form, fel)` gör detsamma efter en krock om sidan då visar mer (det som är sparat nu).
-    `till` är det `redirect` får (en post med `get_absolute_url` eller en adress), eller en tupel
+    `klart` är meddelandet efter en lyckad ändring (tomt: inget meddelande). `till` är det `redirect` får (en post med `get_absolute_url` eller en adress), eller en tupel
     (URL-namn, argument...)."""
     if not form.is_valid():
         return visa(form, ogiltigt)
@@ -57,7 +57,8 @@ def utfor(
         return (vid_krock or visa)(form, fel_text(krock))
     except ValidationError as fel:
         return visa(form, fel_text(fel))
-    messages.success(request, klart)
+    if klart:
+        messages.success(request, klart)
     return redirect(*till) if isinstance(till, tuple) else redirect(till)
 
 
@@ -73,3 +74,46 @@ def bilaga_lagg_till(request, *, form, spara: Callable, visa: Callable[..., Http
         till=till,
         ogiltigt="Bilagan kunde inte sparas.",
     )
+
+
+UPPFOLJNING = ("genomford", "effekt_bedomning", "effekt", "struken")
+
+
+def atgard_folj_upp(
+    request, *, hamta_atgard: Callable, tjanst: Callable, visa: Callable[..., HttpResponse], till
+):
+    """Uppföljningen av en åtgärd (`kvalitet.forms.AtgardUppfoljningForm`), samma i varje app:
+    `hamta_atgard(pk)` hämtar åtgärden genom `kvalitet.access` (inom ärendet), `tjanst` är appens
+    `..._folj_upp(atgard=, av=, version=, genomford=, effekt_bedomning=, effekt=, struken=)`."""
+    from kvalitet.forms import AtgardUppfoljningForm
+
+    def spara(data):
+        atgard = hamta_atgard(data["atgard"])
+        tjanst(atgard=atgard, av=request.user, version=data["version"], **{f: data[f] for f in UPPFOLJNING})
+
+    return utfor(
+        request,
+        AtgardUppfoljningForm(request.POST, auto_id="id_inskickad_%s"),
+        spara=spara,
+        visa=visa,
+        klart="Åtgärden är uppföljd.",
+        till=till,
+        ogiltigt="Kontrollera uppgifterna för åtgärden.",
+    )
+
+
+def med_uppfoljning(atgarder, inskickad=None, *, far=lambda atgard: True) -> list:
+    """Sätter `uppfoljning_form` på varje åtgärd som får följas upp (`far`): det inskickade formuläret (med
+    fel och det som skrevs) vid sin åtgärd, ett nytt vid de övriga, None där ingen uppföljning ska visas."""
+    from kvalitet.forms import AtgardUppfoljningForm
+
+    vald = str(inskickad.data.get("atgard", "")).strip() if inskickad is not None else None
+    atgarder = list(atgarder)
+    for at in atgarder:
+        if not far(at):
+            at.uppfoljning_form = None
+        elif vald is not None and vald == str(at.pk):
+            at.uppfoljning_form = inskickad
+        else:
+            at.uppfoljning_form = AtgardUppfoljningForm(atgard=at)
+    return atgarder

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from kvalitet import access, arende_vyer, kopplingar, riskmatris
 from kvalitet.arende import EFFEKT_FRAGA
 from kvalitet.audit import logga_visning
-from kvalitet.forms import AtgardUppfoljningForm
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock, sparat_nu
 from riskanalys import queries, services
@@ -105,41 +104,28 @@ def _detalj(request, analys, *, uppfoljning=None, folj_upp_form=None, fel=""):
 
 def _uppfoljningsformular(request, analys, risker, kan_andra, inskickad) -> None:
     """Ett formulär per åtgärd (genomförd med effekt, eller struken) i en fastställd analys, för den som får
-    ändra analysen eller är ansvarig för åtgärden; det inskickade (med fel) står kvar vid sin åtgärd."""
+    ändra analysen eller är ansvarig för åtgärden."""
     oppen = analys.aktuell and analys.status == AnalysStatus.FASTSTALLD
-    vald = inskickad.data.get("atgard") if inskickad is not None else None
     for r in risker:
-        for a in r.atgarder.all():
-            if not oppen or not (kan_andra or a.ansvarig_id == request.user.pk):
-                a.uppfoljning_form = None
-            elif vald is not None and str(vald) == str(a.pk):
-                a.uppfoljning_form = inskickad
-            else:
-                a.uppfoljning_form = AtgardUppfoljningForm(atgard=a)
+        arende_vyer.med_uppfoljning(
+            r.atgarder.all(),
+            inskickad,
+            far=lambda a: oppen and (kan_andra or a.ansvarig_id == request.user.pk),
+        )
 
 
 @require_POST
 def atgard_folj_upp(request, pk):
     """Markerar en åtgärd genomförd med effektbedömning, eller stryker den med motivering (kvalitet.arende)."""
     analys = queries.detalj(request.user, pk)
-
-    def spara(data):
-        atgard = access.hamta(request.user, Atgard, access.ANDRA, pk=data["atgard"], risk__analys=analys)
-        services.atgard_folj_upp(
-            atgard=atgard,
-            av=request.user,
-            version=data["version"],
-            **{f: data[f] for f in ("genomford", "effekt_bedomning", "effekt", "struken")},
-        )
-
-    return arende_vyer.utfor(
+    return arende_vyer.atgard_folj_upp(
         request,
-        AtgardUppfoljningForm(request.POST, auto_id="id_inskickad_%s"),
-        spara=spara,
+        hamta_atgard=lambda id_: access.hamta(
+            request.user, Atgard, access.ANDRA, pk=id_, risk__analys=analys
+        ),
+        tjanst=services.atgard_folj_upp,
         visa=lambda form, fel: _detalj(request, analys, uppfoljning=form, fel=fel),
-        klart="Åtgärden är uppföljd.",
         till=analys_url(analys) + "#risker",
-        ogiltigt="Kontrollera uppgifterna för åtgärden.",
     )
 
 
