@@ -214,14 +214,12 @@ def utred(request, pk):
 @require_POST
 def atgard(request, pk):
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    return arende_vyer.utfor(
+    return arende_vyer.atgard_lagg_till(
         request,
-        AtgardForm(request.POST, avvikelse=avvikelse),
-        spara=lambda data: services.atgard_lagg_till(
-            atgard=Atgard(avvikelse=avvikelse, **data), av=request.user
-        ),
+        form=AtgardForm(request.POST, avvikelse=avvikelse),
+        ny=lambda data: Atgard(avvikelse=avvikelse, **data),
+        tjanst=services.atgard_lagg_till,
         visa=lambda form, fel: _detalj(request, avvikelse, atgard=form, fel=fel),
-        klart="Åtgärden är tillagd.",
         till=("avvikelser:detalj", pk),
     )
 
@@ -699,15 +697,12 @@ def _klagomal_detalj(request, k, *, form=None, fel="", tema_form=None, atgard_fo
 @require_POST
 def klagomal_atgard(request, pk):
     k = _klagomal(request, pk, access.ANDRA)
-    form = KlagomalAtgardForm(request.POST, klagomal=k)
-    return arende_vyer.utfor(
+    return arende_vyer.atgard_lagg_till(
         request,
-        form,
-        spara=lambda data: services.klagomal_atgard_lagg_till(
-            atgard=KlagomalAtgard(klagomal=k, **data), av=request.user
-        ),
+        form=KlagomalAtgardForm(request.POST, klagomal=k),
+        ny=lambda data: KlagomalAtgard(klagomal=k, **data),
+        tjanst=services.klagomal_atgard_lagg_till,
         visa=lambda form, fel: _klagomal_detalj(request, k, atgard_form=form, fel=fel),
-        klart="Åtgärden är tillagd.",
         till=("avvikelser:klagomal_detalj", pk),
     )
 

@@ -117,3 +117,18 @@ def med_uppfoljning(atgarder, inskickad=None, *, far=lambda atgard: True) -> lis
         else:
             at.uppfoljning_form = AtgardUppfoljningForm(atgard=at)
     return atgarder
+
+
+def atgard_lagg_till(
+    request, *, form, ny: Callable, tjanst: Callable, visa: Callable[..., HttpResponse], till
+):
+    """En ny åtgärd (text, ansvarig, klar senast) på ärendet: `ny(data)` bygger den osparade åtgärden,
+    `tjanst(atgard=, av=)` är appens tjänst (låser ärendet, kontrollerar att det är öppet, skriver tidslinjen)."""
+    return utfor(
+        request,
+        form,
+        spara=lambda data: tjanst(atgard=ny(data), av=request.user),
+        visa=visa,
+        klart="Åtgärden är tillagd.",
+        till=till,
+    )

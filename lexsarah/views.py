@@ -177,22 +177,52 @@ def _utfor(request, rapport, nyckel, form, spara, klart, ogiltigt=arende_vyer.OG
     )
 
 
-@require_POST
-def utredning(request, pk):
-    rapport = _andra(request, pk)
-    return _utfor(
-        request,
-        rapport,
-        "utredning_form",
-        UtredningForm(request.POST, instance=Rapport.objects.get(pk=rapport.pk)),
-        lambda data: services.utredning_spara(
-            rapport=rapport,
-            av=request.user,
-            version=data["version"],
-            **{f: data[f] for f in UtredningForm.Meta.fields},
-        ),
-        "Utredningen är sparad.",
-    )
+def _enkel_vy(nyckel, formular, tjanst, klart, ogiltigt=arende_vyer.OGILTIGT):
+    """En POST-åtgärd där tjänsten tar formulärets fält som de är: `tjanst(rapport=, av=, **data)`."""
+
+    @require_POST
+    def vy(request, pk):
+        rapport = _andra(request, pk)
+        spara = lambda data: tjanst(rapport=rapport, av=request.user, **data)  # noqa: E731
+        return _utfor(request, rapport, nyckel, formular(request.POST), spara, klart, ogiltigt=ogiltigt)
+
+    return vy
+
+
+bedomning = _enkel_vy("bedomning_form", BedomningForm, services.bedom, "Bedömningen är sparad.")
+preliminart = _enkel_vy(
+    "preliminart_form",
+    PreliminartForm,
+    services.markera_allvarligt_preliminart,
+    "Ärendet är markerat som allvarligt och kan anmälas till IVO.",
+)
+ivo_anmal = _enkel_vy(
+    "ivo_anmalan_form", IvoAnmalanForm, services.anmal_till_ivo, "Anmälan till IVO är registrerad."
+)
+byt_status = _enkel_vy(
+    "status_form", StatusForm, services.byt_status, "Statusen är ändrad.", ogiltigt="Välj en giltig status."
+)
+
+
+def _uppgiftsvy(nyckel, formklass, tjanst, klart):
+    """Ärendets uppgifter i ett ModelForm (utredningen, IVO-uppgifterna), sparade mot formulärets version."""
+
+    @require_POST
+    def vy(request, pk):
+        rapport = _andra(request, pk)
+        form = formklass(request.POST, instance=Rapport.objects.get(pk=rapport.pk))
+
+        def spara(data):
+            falt = {f: data[f] for f in formklass.Meta.fields}
+            tjanst(rapport=rapport, av=request.user, version=data["version"], **falt)
+
+        return _utfor(request, rapport, nyckel, form, spara, klart)
+
+    return vy
+
+
+utredning = _uppgiftsvy("utredning_form", UtredningForm, services.utredning_spara, "Utredningen är sparad.")
+ivo = _uppgiftsvy("ivo_form", IvoForm, services.ivo_uppdatera, "Uppgifterna om anmälan är sparade.")
 
 
 @require_POST
@@ -212,77 +242,6 @@ def berorda(request, pk):
             version=data["version"],
         ),
         "De berörda enskilda är sparade.",
-    )
-
-
-@require_POST
-def bedomning(request, pk):
-    rapport = _andra(request, pk)
-    return _utfor(
-        request,
-        rapport,
-        "bedomning_form",
-        BedomningForm(request.POST),
-        lambda data: services.bedom(rapport=rapport, av=request.user, **data),
-        "Bedömningen är sparad.",
-    )
-
-
-@require_POST
-def preliminart(request, pk):
-    rapport = _andra(request, pk)
-    return _utfor(
-        request,
-        rapport,
-        "preliminart_form",
-        PreliminartForm(request.POST),
-        lambda data: services.markera_allvarligt_preliminart(rapport=rapport, av=request.user, **data),
-        "Ärendet är markerat som allvarligt och kan anmälas till IVO.",
-    )
-
-
-@require_POST
-def ivo_anmal(request, pk):
-    rapport = _andra(request, pk)
-    return _utfor(
-        request,
-        rapport,
-        "ivo_anmalan_form",
-        IvoAnmalanForm(request.POST),
-        lambda data: services.anmal_till_ivo(rapport=rapport, av=request.user, **data),
-        "Anmälan till IVO är registrerad.",
-    )
-
-
-@require_POST
-def ivo(request, pk):
-    rapport = _andra(request, pk)
-    return _utfor(
-        request,
-        rapport,
-        "ivo_form",
-        IvoForm(request.POST, instance=Rapport.objects.get(pk=rapport.pk)),
-        lambda data: services.ivo_uppdatera(
-            rapport=rapport,
-            av=request.user,
-            version=data["version"],
-            **{f: data[f] for f in IvoForm.Meta.fields},
-        ),
-        "Uppgifterna om anmälan är sparade.",
-    )
-
-
-@require_POST
-def byt_status(request, pk):
-    rapport = _andra(request, pk)
-    return _utfor(
-        request,
-        rapport,
-        "status_form",
-        StatusForm(request.POST),
-        lambda data: services.byt_status(rapport=rapport, av=request.user, **data),
-        "Statusen är ändrad.",
-        ogiltigt="Välj en giltig status.",
     )
 
 
