@@ -150,7 +150,7 @@ def _detalj(
     # Det inskickade formuläret (med fel) står kvar vid sin åtgärd; hör det inte till någon åtgärd på sidan
     # visas det för sig, med det som skrevs.
     atgarder = arende_vyer.med_uppfoljning(avvikelse.atgarder.select_related("ansvarig"), uppfoljning)
-    losa = uppfoljning if all(at.uppfoljning_form is not uppfoljning for at in atgarder) else None
+    losa = arende_vyer.los_uppfoljning(atgarder, uppfoljning)
     return render(
         request,
         "avvikelser/detalj.html",
@@ -674,6 +674,7 @@ def _klagomal_detalj(request, k, *, form=None, fel="", tema_form=None, atgard_fo
     kan_andra = access.kan(request.user, k, access.ANDRA)
     kan_skriva = kan_andra and far_andras(k)
     atgarder = arende_vyer.med_uppfoljning(k.atgarder.select_related("ansvarig"), uppfoljning)
+    losa = arende_vyer.los_uppfoljning(atgarder, uppfoljning)
     return render(
         request,
         "avvikelser/klagomal_detalj.html",
@@ -684,6 +685,7 @@ def _klagomal_detalj(request, k, *, form=None, fel="", tema_form=None, atgard_fo
             "kan_andra": kan_andra,
             "kan_skriva": kan_skriva,
             "atgarder": atgarder,
+            "los_uppfoljning": losa,
             "atgard_form": atgard_form or (KlagomalAtgardForm(klagomal=k) if kan_skriva else None),
             "oppna_form": OppnaIgenForm(),
             "effekt_fraga": EFFEKT_FRAGA,

@@ -102,6 +102,14 @@ def atgard_folj_upp(
     )
 
 
+def los_uppfoljning(atgarder, inskickad):
+    """Det inskickade uppföljningsformuläret om det inte hör till någon åtgärd på sidan (en okänd eller
+    manipulerad åtgärd): sidan visar det för sig, så att det som skrevs inte går förlorat."""
+    if inskickad is None or any(getattr(at, "uppfoljning_form", None) is inskickad for at in atgarder):
+        return None
+    return inskickad
+
+
 def med_uppfoljning(atgarder, inskickad=None, *, far=lambda atgard: True) -> list:
     """Sätter `uppfoljning_form` på varje åtgärd som får följas upp (`far`): det inskickade formuläret (med
     fel och det som skrevs) vid sin åtgärd, ett nytt vid de övriga, None där ingen uppföljning ska visas."""

@@ -85,6 +85,7 @@ def _detalj(request, analys, *, uppfoljning=None, folj_upp_form=None, fel=""):
         logga_visning(request, brukare, "riskanalys: detalj")
     kontext = _editor_kontext(request, analys)
     _uppfoljningsformular(request, analys, kontext["risker"], kontext["kan_andra"], uppfoljning)
+    alla = [a for r in kontext["risker"] for a in r.atgarder.all()]
     kontext.update(
         {
             "brukare": [(b, access.brukare_visningsnamn(request.user, b)) for b in brukare],
@@ -96,6 +97,7 @@ def _detalj(request, analys, *, uppfoljning=None, folj_upp_form=None, fel=""):
             "mall_form": MallForm(initial={"titel": analys.titel}),
             "bestallning": queries.pdf_bestallning(request.user, analys),
             "effekt_fraga": EFFEKT_FRAGA,
+            "los_uppfoljning": arende_vyer.los_uppfoljning(alla, uppfoljning),
             "fel": fel,
         }
     )
