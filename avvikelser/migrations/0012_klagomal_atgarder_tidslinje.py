@@ -7,77 +7,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('avvikelser', '0011_index_ej_paborjade'),
+        ("avvikelser", "0011_index_ej_paborjade"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalKlagomalAtgard',
+            name="HistoricalKlagomalAtgard",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='åtgärd')),
-                ('klar_senast', models.DateField(blank=True, null=True, verbose_name='klar senast')),
-                ('effekt_bedomning', models.CharField(blank=True, choices=[('ja', 'Ja'), ('delvis', 'Delvis'), ('nej', 'Nej')], max_length=10, verbose_name='fick åtgärden avsedd effekt?')),
-                ('struken', models.TextField(blank=True, verbose_name='struken, motivering')),
-                ('version', models.PositiveIntegerField(default=0, editable=False)),
-                ('genomford', models.DateField(blank=True, null=True, verbose_name='genomförd')),
-                ('effekt', models.TextField(blank=True, verbose_name='effekt')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('ansvarig', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ansvarig')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('klagomal', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='avvikelser.klagomal')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("text", models.TextField(verbose_name="åtgärd")),
+                ("klar_senast", models.DateField(blank=True, null=True, verbose_name="klar senast")),
+                (
+                    "effekt_bedomning",
+                    models.CharField(
+                        blank=True,
+                        choices=[("ja", "Ja"), ("delvis", "Delvis"), ("nej", "Nej")],
+                        max_length=10,
+                        verbose_name="fick åtgärden avsedd effekt?",
+                    ),
+                ),
+                ("struken", models.TextField(blank=True, verbose_name="struken, motivering")),
+                ("version", models.PositiveIntegerField(default=0, editable=False)),
+                ("genomford", models.DateField(blank=True, null=True, verbose_name="genomförd")),
+                ("effekt", models.TextField(blank=True, verbose_name="effekt")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "ansvarig",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="ansvarig",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "klagomal",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="avvikelser.klagomal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical åtgärd för klagomål',
-                'verbose_name_plural': 'historical åtgärder för klagomål',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical åtgärd för klagomål",
+                "verbose_name_plural": "historical åtgärder för klagomål",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='KlagomalAtgard',
+            name="KlagomalAtgard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='åtgärd')),
-                ('klar_senast', models.DateField(blank=True, null=True, verbose_name='klar senast')),
-                ('effekt_bedomning', models.CharField(blank=True, choices=[('ja', 'Ja'), ('delvis', 'Delvis'), ('nej', 'Nej')], max_length=10, verbose_name='fick åtgärden avsedd effekt?')),
-                ('struken', models.TextField(blank=True, verbose_name='struken, motivering')),
-                ('version', models.PositiveIntegerField(default=0, editable=False)),
-                ('genomford', models.DateField(blank=True, null=True, verbose_name='genomförd')),
-                ('effekt', models.TextField(blank=True, verbose_name='effekt')),
-                ('ansvarig', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ansvarig')),
-                ('klagomal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='atgarder', to='avvikelser.klagomal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="åtgärd")),
+                ("klar_senast", models.DateField(blank=True, null=True, verbose_name="klar senast")),
+                (
+                    "effekt_bedomning",
+                    models.CharField(
+                        blank=True,
+                        choices=[("ja", "Ja"), ("delvis", "Delvis"), ("nej", "Nej")],
+                        max_length=10,
+                        verbose_name="fick åtgärden avsedd effekt?",
+                    ),
+                ),
+                ("struken", models.TextField(blank=True, verbose_name="struken, motivering")),
+                ("version", models.PositiveIntegerField(default=0, editable=False)),
+                ("genomford", models.DateField(blank=True, null=True, verbose_name="genomförd")),
+                ("effekt", models.TextField(blank=True, verbose_name="effekt")),
+                (
+                    "ansvarig",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="ansvarig",
+                    ),
+                ),
+                (
+                    "klagomal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="atgarder",
+                        to="avvikelser.klagomal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'åtgärd för klagomål',
-                'verbose_name_plural': 'åtgärder för klagomål',
-                'ordering': ['id'],
-                'abstract': False,
+                "verbose_name": "åtgärd för klagomål",
+                "verbose_name_plural": "åtgärder för klagomål",
+                "ordering": ["id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='KlagomalHandelse',
+            name="KlagomalHandelse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tidpunkt', models.DateTimeField(auto_now_add=True, verbose_name='tidpunkt')),
-                ('fran_status', models.CharField(blank=True, max_length=20)),
-                ('till_status', models.CharField(blank=True, max_length=20)),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('av', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('klagomal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handelser', to='avvikelser.klagomal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tidpunkt", models.DateTimeField(auto_now_add=True, verbose_name="tidpunkt")),
+                ("fran_status", models.CharField(blank=True, max_length=20)),
+                ("till_status", models.CharField(blank=True, max_length=20)),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                (
+                    "av",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "klagomal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="handelser",
+                        to="avvikelser.klagomal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'händelse',
-                'verbose_name_plural': 'händelser',
-                'ordering': ['tidpunkt', 'id'],
-                'abstract': False,
+                "verbose_name": "händelse",
+                "verbose_name_plural": "händelser",
+                "ordering": ["tidpunkt", "id"],
+                "abstract": False,
             },
         ),
     ]

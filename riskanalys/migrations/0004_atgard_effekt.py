@@ -4,50 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('riskanalys', '0003_pdfbestallning'),
+        ("riskanalys", "0003_pdfbestallning"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='atgard',
-            name='effekt_bedomning',
-            field=models.CharField(blank=True, choices=[('ja', 'Ja'), ('delvis', 'Delvis'), ('nej', 'Nej')], max_length=10, verbose_name='fick åtgärden avsedd effekt?'),
+            model_name="atgard",
+            name="effekt_bedomning",
+            field=models.CharField(
+                blank=True,
+                choices=[("ja", "Ja"), ("delvis", "Delvis"), ("nej", "Nej")],
+                max_length=10,
+                verbose_name="fick åtgärden avsedd effekt?",
+            ),
         ),
         migrations.AddField(
-            model_name='atgard',
-            name='genomford',
-            field=models.DateField(blank=True, null=True, verbose_name='genomförd'),
+            model_name="atgard",
+            name="genomford",
+            field=models.DateField(blank=True, null=True, verbose_name="genomförd"),
         ),
         migrations.AddField(
-            model_name='atgard',
-            name='struken',
-            field=models.TextField(blank=True, verbose_name='struken, motivering'),
+            model_name="atgard",
+            name="struken",
+            field=models.TextField(blank=True, verbose_name="struken, motivering"),
         ),
         migrations.AddField(
-            model_name='historicalatgard',
-            name='effekt_bedomning',
-            field=models.CharField(blank=True, choices=[('ja', 'Ja'), ('delvis', 'Delvis'), ('nej', 'Nej')], max_length=10, verbose_name='fick åtgärden avsedd effekt?'),
+            model_name="historicalatgard",
+            name="effekt_bedomning",
+            field=models.CharField(
+                blank=True,
+                choices=[("ja", "Ja"), ("delvis", "Delvis"), ("nej", "Nej")],
+                max_length=10,
+                verbose_name="fick åtgärden avsedd effekt?",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalatgard',
-            name='genomford',
-            field=models.DateField(blank=True, null=True, verbose_name='genomförd'),
+            model_name="historicalatgard",
+            name="genomford",
+            field=models.DateField(blank=True, null=True, verbose_name="genomförd"),
         ),
         migrations.AddField(
-            model_name='historicalatgard',
-            name='struken',
-            field=models.TextField(blank=True, verbose_name='struken, motivering'),
+            model_name="historicalatgard",
+            name="struken",
+            field=models.TextField(blank=True, verbose_name="struken, motivering"),
         ),
         migrations.AlterField(
-            model_name='handelse',
-            name='fran_status',
+            model_name="handelse",
+            name="fran_status",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AlterField(
-            model_name='handelse',
-            name='till_status',
+            model_name="handelse",
+            name="till_status",
             field=models.CharField(blank=True, max_length=20),
         ),
     ]
