@@ -17,12 +17,12 @@ from avvikelser.models import (
     AvvikelseStatus,
     Kategori,
     Klagomal,
+    KlagomalAtgard,
     KlagomalStatus,
     KlagomalTyp,
     Orsak,
 )
 from kvalitet import access
-from kvalitet.arende import EFFEKT_FRAGA, Effekt
 from kvalitet.bilagor import TILLATNA_TEXT, kontrollera_fil
 from kvalitet.enskildval import EnskildVal
 from kvalitet.forms import AnsvarigVal, Datumfalt, RimligaDatum
@@ -187,52 +187,6 @@ class StatusForm(forms.Form):
     )
 
 
-class AtgardUppfoljningForm(MedVersion, RimligaDatum, forms.Form):
-    """Markera en åtgärd genomförd med effektbedömning, eller stryk den med en motivering."""
-
-    atgard = forms.IntegerField(widget=forms.HiddenInput)
-    genomford = Datumfalt(label="Genomförd", required=False)
-    effekt_bedomning = forms.ChoiceField(
-        label=EFFEKT_FRAGA,
-        choices=Effekt.choices,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    effekt = forms.CharField(
-        label="Beskriv effekten", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    struken = forms.CharField(
-        label="Eller: stryk åtgärden, med motivering",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, atgard: Atgard | None = None, **kwargs):
-        if atgard is not None:
-            # Ett formulär per åtgärd på sidan: samma fältnamn, men egna id:n.
-            kwargs.setdefault("auto_id", f"id_atgard{atgard.pk}_%s")
-            kwargs.setdefault(
-                "initial",
-                {
-                    "atgard": atgard.pk,
-                    "genomford": atgard.genomford,
-                    "effekt_bedomning": atgard.effekt_bedomning,
-                    "effekt": atgard.effekt,
-                    "struken": atgard.struken,
-                },
-            )
-            kwargs.setdefault("version", atgard.version)
-        super().__init__(*args, **kwargs)
-        self.fields["genomford"].widget.attrs["max"] = timezone.localdate().isoformat()
-
-    def clean_genomford(self):
-        datum = self.cleaned_data.get("genomford")
-        if datum and datum > timezone.localdate():
-            raise forms.ValidationError("Genomförd kan inte ligga i framtiden.")
-        return datum
-
-
 class UtredningForm(MedVersion, forms.Form):
     orsaker = forms.ModelMultipleChoiceField(
         queryset=Orsak.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Orsaker"
@@ -275,10 +229,11 @@ class AtgardForm(RimligaDatum, forms.ModelForm):
             "klar_senast": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, avvikelse, **kwargs):
+    def __init__(self, *args, avvikelse=None, nod=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Ansvarig: en person med en giltig roll vid avvikelsens enhet eller ovanför i nämnden.
-        self.fields["ansvarig"] = AnsvarigVal(nod=avvikelse.enhet, behall=self.instance.ansvarig_id)
+        # Ansvarig: en person med en giltig roll vid ärendets enhet eller ovanför i nämnden.
+        nod = nod if nod is not None else avvikelse.enhet
+        self.fields["ansvarig"] = AnsvarigVal(nod=nod, behall=self.instance.ansvarig_id)
         self.helper = FormHelper()
         self.helper.add_input(Submit("spara", "Lägg till åtgärden"))
 
@@ -399,6 +354,22 @@ class AvslutaKlagomalForm(RimligaDatum, forms.Form):
         label="Återkoppling, datum", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     aterkoppling_hur = forms.CharField(label="Återkoppling, hur", required=False, max_length=200)
+
+
+class KlagomalAtgardForm(AtgardForm):
+    """En åtgärd med anledning av ett klagomål: samma fält och samma urval av ansvariga som avvikelsens."""
+
+    class Meta(AtgardForm.Meta):
+        model = KlagomalAtgard
+
+    def __init__(self, *args, klagomal, **kwargs):
+        super().__init__(*args, nod=klagomal.enhet, **kwargs)
+
+
+class OppnaIgenForm(forms.Form):
+    motivering = forms.CharField(
+        label="Varför öppnas ärendet igen?", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class KlagomalTemaForm(MedVersion, forms.ModelForm):

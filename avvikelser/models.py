@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kvalitet.access import AtkomstQuerySet
-from kvalitet.arende import Atgardslage, Effekt
-from kvalitet.bilagor import privat_lagring, uppladdningsvag
+from kvalitet.models.arende import Arendeatgard, Arendebilaga, Tidslinjehandelse
 from kvalitet.models.brukare import Lag
 
 
@@ -183,73 +182,22 @@ class Manadsantal(models.Model):
         return f"{self.enhet_id}/{self.kategori_id}/{self.manad:%Y-%m}: {self.antal}"
 
 
-class Handelse(models.Model):
-    """En rad i avvikelsens tidslinje: statusbyte, anteckning, eskalering. Skrivs bara av tjänsterna."""
+class Handelse(Tidslinjehandelse):
+    """En rad i avvikelsens tidslinje: statusbyte, anteckning, eskalering."""
 
     avvikelse = models.ForeignKey(Avvikelse, on_delete=models.CASCADE, related_name="handelser")
-    tidpunkt = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
-    av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
-    fran_status = models.CharField(max_length=20, blank=True)
-    till_status = models.CharField(max_length=20, blank=True)
-    text = models.TextField(_("text"), blank=True)
-
-    objects = AtkomstQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["tidpunkt", "id"]
-        verbose_name = _("händelse")
-        verbose_name_plural = _("händelser")
-
-    def __str__(self):
-        return self.text[:60]
 
 
-class Atgard(models.Model):
-    """En åtgärd i utredningen: vad, vem ansvarar, senast när, när den genomfördes och dess effekt (eller
-    varför den ströks). `klar` följer genomförd/struken och finns kvar för API:t och statistiken."""
+class Atgard(Arendeatgard):
+    """En åtgärd i utredningen (kvalitet.models.Arendeatgard). `klar` följer genomförd/struken och finns kvar
+    för API:t och statistiken."""
 
     avvikelse = models.ForeignKey(Avvikelse, on_delete=models.CASCADE, related_name="atgarder")
-    text = models.TextField(_("åtgärd"))
-    ansvarig = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("ansvarig"),
-    )
-    klar_senast = models.DateField(_("klar senast"), null=True, blank=True)
     klar = models.BooleanField(_("klar"), default=False)
     genomford = models.DateField(_("genomförd"), null=True, blank=True)
-    effekt_bedomning = models.CharField(
-        _("fick åtgärden avsedd effekt?"), max_length=10, choices=Effekt.choices, blank=True
-    )
     effekt = models.TextField(_("effekt"), blank=True)
-    struken = models.TextField(_("struken, motivering"), blank=True)
-    # Optimistisk låsning (kvalitet.samtidighet): två som följer upp samma åtgärd skriver inte över varandra.
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("åtgärd")
-        verbose_name_plural = _("åtgärder")
-
-    def __str__(self):
-        return self.text[:60]
-
-    def lage(self) -> Atgardslage:
-        return Atgardslage(
-            text=self.text,
-            ansvarig_id=self.ansvarig_id,
-            klar_senast=self.klar_senast,
-            genomford=self.genomford,
-            effekt=self.effekt_bedomning,
-            effekt_text=self.effekt,
-            struken=self.struken,
-        )
 
 
 class Avsandartyp(models.TextChoices):
@@ -319,6 +267,9 @@ class Klagomal(models.Model):
     objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()
 
+    # Ett avslutat ärende är skrivskyddat (kvalitet.arende.far_andras) tills det öppnas igen med motivering.
+    STANGDA_STATUSAR = (KlagomalStatus.AVSLUTAT,)
+
     class Meta:
         ordering = ["-inkommet"]
         verbose_name = _("klagomål eller synpunkt")
@@ -326,6 +277,27 @@ class Klagomal(models.Model):
 
     def __str__(self):
         return self.referensnummer
+
+
+class KlagomalHandelse(Tidslinjehandelse):
+    """En rad i klagomålets tidslinje: registrering, åtgärder, avslut och återöppning."""
+
+    klagomal = models.ForeignKey(Klagomal, on_delete=models.CASCADE, related_name="handelser")
+
+
+class KlagomalAtgard(Arendeatgard):
+    """En åtgärd med anledning av ett klagomål (kvalitet.models.Arendeatgard), med samma regler som
+    avvikelsens: genomförd med effektbedömning eller struken med motivering innan ärendet avslutas."""
+
+    klagomal = models.ForeignKey(Klagomal, on_delete=models.CASCADE, related_name="atgarder")
+    genomford = models.DateField(_("genomförd"), null=True, blank=True)
+    effekt = models.TextField(_("effekt"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(Arendeatgard.Meta):
+        verbose_name = _("åtgärd för klagomål")
+        verbose_name_plural = _("åtgärder för klagomål")
 
 
 class OppenInlamning(models.Model):
@@ -340,23 +312,7 @@ class OppenInlamning(models.Model):
         return f"{self.klientnyckel} {self.tidpunkt}"
 
 
-class Bilaga(models.Model):
-    """Foto eller dokument till en avvikelse. Filen ligger i den privata lagringen (kvalitet.bilagor)."""
+class Bilaga(Arendebilaga):
+    """Foto eller dokument till en avvikelse (kvalitet.models.Arendebilaga)."""
 
     avvikelse = models.ForeignKey(Avvikelse, on_delete=models.CASCADE, related_name="bilagor")
-    fil = models.FileField(storage=privat_lagring, upload_to=uppladdningsvag, max_length=200)
-    filnamn = models.CharField(_("filnamn"), max_length=200)
-    mime = models.CharField(max_length=100)
-    storlek = models.PositiveIntegerField()
-    uppladdad_av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uppladdad = models.DateTimeField(auto_now_add=True)
-
-    objects = AtkomstQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["uppladdad", "pk"]
-        verbose_name = _("bilaga")
-        verbose_name_plural = _("bilagor")
-
-    def __str__(self):
-        return self.filnamn

@@ -78,6 +78,8 @@ def affischenheter(user) -> QuerySet:
     return OrgNod.objects.filter(pk__in=access.noder(user, *roller), typ=NodTyp.ENHET, aktiv=True).order_by(
         "namn"
     )
+
+
 def _tid(t) -> str:
     return timezone.localtime(t).strftime("%Y-%m-%d %H:%M") if t else ""
 
@@ -915,6 +917,8 @@ def atgardsregister(user, f) -> list:
             )
         )
     return rader
+
+
 # --- sökningen (kvalitet.sok hittar funktionen genom kvalitet.appar) -------------------------------------
 
 # Postens egna textfält. Inga namn: varken den enskildes, rapportörens eller klagomålsavsändarens

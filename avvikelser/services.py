@@ -8,11 +8,21 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from avvikelser.models import Atgard, Avvikelse, AvvikelseStatus, Bilaga, Handelse, Klagomal, KlagomalStatus
+from avvikelser.models import (
+    Atgard,
+    Avvikelse,
+    AvvikelseStatus,
+    Bilaga,
+    Handelse,
+    Klagomal,
+    KlagomalAtgard,
+    KlagomalHandelse,
+    KlagomalStatus,
+)
 from kvalitet import access
 from kvalitet.arbetsflode import kontrollera_overgang
-from kvalitet.arende import Effekt, hinder_for_avslut, kontrollera_oppet, kontrollera_uppfoljning
-from kvalitet.bilagor import filnamn_for, kontrollera_fil
+from kvalitet.arende import hinder_for_avslut, kontrollera_oppet, kontrollera_uppfoljning
+from kvalitet.bilagor import bilaga_spara
 from kvalitet.queries import ansvarig
 from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg, notifikation_skapa
@@ -28,7 +38,12 @@ OVERGANGAR = {
 KRAVER_MOTIVERING = {(S.ATGARDAD, S.UNDER_UTREDNING), (S.AVSLUTAD, S.UNDER_UTREDNING)}
 
 K = KlagomalStatus
-KLAGOMAL_OVERGANGAR = {K.MOTTAGET: {K.UNDER_HANDLAGGNING, K.AVSLUTAT}, K.UNDER_HANDLAGGNING: {K.AVSLUTAT}}
+KLAGOMAL_OVERGANGAR = {
+    K.MOTTAGET: {K.UNDER_HANDLAGGNING, K.AVSLUTAT},
+    K.UNDER_HANDLAGGNING: {K.AVSLUTAT},
+    # Återöppning, med motivering (klagomal_oppna_igen).
+    K.AVSLUTAT: {K.UNDER_HANDLAGGNING},
+}
 
 
 def paminnelse_dagar() -> int:
@@ -297,14 +312,9 @@ def atgard_folj_upp(
     kontrollera_oppet(avvikelse)
     kontrollera_uppfoljning(genomford=genomford, effekt=effekt_bedomning, effekt_text=effekt, struken=struken)
     atgard = las_for_andring(Atgard.objects, pk=atgard.pk, version=version, av=av, vad="Åtgärden")
-    struken = (struken or "").strip()
-    if struken:
-        atgard.struken, atgard.genomford, atgard.effekt_bedomning = struken, None, ""
-        text = f"Åtgärd struken: {atgard.text[:200]} ({struken[:200]})"
-    else:
-        atgard.struken = ""
-        atgard.genomford, atgard.effekt_bedomning, atgard.effekt = genomford, effekt_bedomning, effekt.strip()
-        text = f"Åtgärd genomförd: {atgard.text[:200]} (effekt: {Effekt(effekt_bedomning).label.lower()})"
+    text = atgard.folj_upp(
+        genomford=genomford, effekt_bedomning=effekt_bedomning, effekt=effekt, struken=struken
+    )
     atgard.klar = True
     atgard._history_user = av
     ny_version(atgard)
@@ -343,6 +353,9 @@ def klagomal_registrera(*, klagomal: Klagomal, av=None) -> Klagomal:
     klagomal.save()
     klagomal.referensnummer = _referensnummer("KS", Klagomal, klagomal.pk)
     klagomal.save(update_fields=["referensnummer"])
+    _klagomal_handelse(
+        klagomal, av, "Registrerat via e-tjänsten." if av is None else "Registrerat.", till=K.MOTTAGET
+    )
     chef = _chef(klagomal.enhet, access.ENHETSCHEF)
     if chef and not klagomal.anonym:
         bevakning_lagg(
@@ -386,6 +399,7 @@ def klagomal_registrera_historisk(
     klagomal.save()
     klagomal.referensnummer = _referensnummer("KS", Klagomal, klagomal.pk)
     klagomal.save(update_fields=["referensnummer"])
+    _klagomal_handelse(klagomal, av, f"{HISTORIK_TEXT}: avslutat {_tid(avslutat)}.", till=K.AVSLUTAT)
     return klagomal
 
 
@@ -396,6 +410,7 @@ def klagomal_satt_tema(*, klagomal: Klagomal, tema, av, version: int | None) -> 
     `version` är den version formuläret visade och krävs: saknas den, eller har någon annan sparat sedan
     dess, sparas ingenting (`Krock`, kvalitet.samtidighet)."""
     klagomal = las_for_andring(Klagomal.objects, pk=klagomal.pk, version=version, av=av, vad="Ärendet")
+    kontrollera_oppet(klagomal)
     if klagomal.tema_id == (tema.pk if tema else None):
         return klagomal
     if tema is not None and not tema.aktiv:
@@ -406,14 +421,27 @@ def klagomal_satt_tema(*, klagomal: Klagomal, tema, av, version: int | None) -> 
     return klagomal
 
 
+def _klagomal_handelse(klagomal, av, text, fran="", till=""):
+    return KlagomalHandelse.objects.create(
+        klagomal=klagomal, av=av, text=text, fran_status=fran, till_status=till
+    )
+
+
 @transaction.atomic
 def klagomal_avsluta(*, klagomal: Klagomal, av, aterkoppling_datum=None, aterkoppling_hur="") -> Klagomal:
-    """Avslutar; återkoppling (datum och hur) krävs om avsändaren inte är anonym. Raden låses, så att två
+    """Avslutar. Kräver återkoppling (datum och hur) om avsändaren inte är anonym, och att varje åtgärd är
+    genomförd med effektbedömning eller struken med motivering (kvalitet.arende). Raden låses, så att två
     samtidiga avslut inte båda passerar övergången; versionen räknas upp (ett öppet temaformulär krockar)."""
     klagomal = Klagomal.objects.select_for_update().get(pk=klagomal.pk)
-    kontrollera_overgang(KLAGOMAL_OVERGANGAR, klagomal.status, K.AVSLUTAT, K.choices)
-    if not klagomal.anonym and (not aterkoppling_datum or not aterkoppling_hur.strip()):
-        raise ValidationError("Ange datum och hur återkoppling gavs innan ärendet avslutas.")
+    fran = klagomal.status
+    kontrollera_overgang(KLAGOMAL_OVERGANGAR, fran, K.AVSLUTAT, K.choices)
+    aterkoppling_hur = (aterkoppling_hur or "").strip()
+    hinder = []
+    if not klagomal.anonym and (not aterkoppling_datum or not aterkoppling_hur):
+        hinder.append("Ange datum och hur återkoppling gavs innan ärendet avslutas.")
+    hinder += hinder_for_avslut(a.lage() for a in klagomal.atgarder.all())
+    if hinder:
+        raise ValidationError(hinder, code="avslut")
     klagomal.aterkoppling_datum = aterkoppling_datum
     klagomal.aterkoppling_hur = aterkoppling_hur
     klagomal.status = K.AVSLUTAT
@@ -421,20 +449,93 @@ def klagomal_avsluta(*, klagomal: Klagomal, av, aterkoppling_datum=None, aterkop
     klagomal._history_user = av
     ny_version(klagomal)
     klagomal.save()
+    _klagomal_handelse(klagomal, av, f"{K(fran).label} → {K.AVSLUTAT.label}", fran=fran, till=K.AVSLUTAT)
     bevakning_avbryt(nyckel=f"klagomal:{klagomal.pk}:aterkoppling")
     return klagomal
+
+
+@transaction.atomic
+def klagomal_oppna_igen(*, klagomal: Klagomal, av, motivering: str) -> Klagomal:
+    """Öppnar ett avslutat ärende igen (till Under handläggning). Motiveringen krävs och skrivs i tidslinjen
+    och historiken; återkopplingen står kvar tills ärendet avslutas på nytt."""
+    klagomal = Klagomal.objects.select_for_update().get(pk=klagomal.pk)
+    fran = klagomal.status
+    kontrollera_overgang(KLAGOMAL_OVERGANGAR, fran, K.UNDER_HANDLAGGNING, K.choices)
+    motivering = (motivering or "").strip()
+    if not motivering:
+        raise ValidationError("Ange varför ärendet öppnas igen.", code="motivering")
+    klagomal.status = K.UNDER_HANDLAGGNING
+    klagomal.avslutat = None
+    klagomal._history_user = av
+    klagomal._change_reason = motivering[:100]
+    ny_version(klagomal)
+    klagomal.save()
+    _klagomal_handelse(
+        klagomal,
+        av,
+        f"{K(fran).label} → {K.UNDER_HANDLAGGNING.label}: {motivering}",
+        fran=fran,
+        till=K.UNDER_HANDLAGGNING,
+    )
+    return klagomal
+
+
+@transaction.atomic
+def klagomal_atgard_lagg_till(*, atgard: KlagomalAtgard, av) -> KlagomalAtgard:
+    """Lägger till en åtgärd på klagomålet (inte på ett avslutat). Ett mottaget ärende går till Under
+    handläggning: någon har börjat arbeta med det."""
+    klagomal = Klagomal.objects.select_for_update().get(pk=atgard.klagomal_id)
+    kontrollera_oppet(klagomal)
+    atgard._history_user = av
+    atgard.save()
+    if klagomal.status == K.MOTTAGET:
+        klagomal.status = K.UNDER_HANDLAGGNING
+        klagomal._history_user = av
+        klagomal.save(update_fields=["status", ny_version(klagomal)])
+        _klagomal_handelse(
+            klagomal,
+            av,
+            f"{K.MOTTAGET.label} → {K.UNDER_HANDLAGGNING.label}",
+            K.MOTTAGET,
+            K.UNDER_HANDLAGGNING,
+        )
+    _klagomal_handelse(klagomal, av, "Åtgärd tillagd: " + atgard.text[:200])
+    return atgard
+
+
+@transaction.atomic
+def klagomal_atgard_folj_upp(
+    *,
+    atgard: KlagomalAtgard,
+    av,
+    version: int | None,
+    genomford=None,
+    effekt_bedomning: str = "",
+    effekt: str = "",
+    struken: str = "",
+) -> KlagomalAtgard:
+    """Markerar åtgärden genomförd med effektbedömning, eller stryker den med en motivering, mot den version
+    formuläret visade (`Krock` annars). Inte på ett avslutat ärende."""
+    klagomal = Klagomal.objects.select_for_update().get(pk=atgard.klagomal_id)
+    kontrollera_oppet(klagomal)
+    kontrollera_uppfoljning(genomford=genomford, effekt=effekt_bedomning, effekt_text=effekt, struken=struken)
+    atgard = las_for_andring(KlagomalAtgard.objects, pk=atgard.pk, version=version, av=av, vad="Åtgärden")
+    text = atgard.folj_upp(
+        genomford=genomford, effekt_bedomning=effekt_bedomning, effekt=effekt, struken=struken
+    )
+    atgard._history_user = av
+    ny_version(atgard)
+    atgard.save()
+    _klagomal_handelse(klagomal, av, text)
+    return atgard
 
 
 @transaction.atomic
 def bilaga_lagg_till(*, avvikelse: Avvikelse, fil, av) -> Bilaga:
     """Sparar en bilaga (typ och storlek kontrolleras på innehållet) och skriver den i tidslinjen."""
     kontrollera_oppet(Avvikelse.objects.select_for_update().get(pk=avvikelse.pk))
-    mime = kontrollera_fil(fil)
-    filnamn = filnamn_for(fil.name, mime)
-    bilaga = Bilaga(avvikelse=avvikelse, filnamn=filnamn, mime=mime, storlek=fil.size, uppladdad_av=av)
-    bilaga.fil.save(filnamn, fil, save=False)
-    bilaga.save()
-    _handelse(avvikelse, av, f"Bilagan ”{filnamn}” bifogades.")
+    bilaga = bilaga_spara(Bilaga(avvikelse=avvikelse, uppladdad_av=av), fil)
+    _handelse(avvikelse, av, f"Bilagan ”{bilaga.filnamn}” bifogades.")
     return bilaga
 
 

@@ -20,6 +20,13 @@ urlpatterns = [
     path("klagomal/ny/", views.klagomal_registrera, name="klagomal_ny"),
     path("klagomal/<int:pk>/", views.klagomal_detalj, name="klagomal_detalj"),
     path("klagomal/<int:pk>/tema/", views.klagomal_tema, name="klagomal_tema"),
+    path("klagomal/<int:pk>/atgard/", views.klagomal_atgard, name="klagomal_atgard"),
+    path(
+        "klagomal/<int:pk>/atgard/uppfoljning/",
+        views.klagomal_atgard_folj_upp,
+        name="klagomal_atgard_uppfoljning",
+    ),
+    path("klagomal/<int:pk>/oppna/", views.klagomal_oppna_igen, name="klagomal_oppna"),
     path("<int:pk>/", views.detalj, name="detalj"),
     path("<int:pk>/status/", views.byt_status, name="status"),
     path("<int:pk>/utred/", views.utred, name="utred"),

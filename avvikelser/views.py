@@ -16,23 +16,24 @@ from django.views.decorators.http import require_POST
 from avvikelser import affisch, queries, services
 from avvikelser.forms import (
     AtgardForm,
-    AtgardUppfoljningForm,
     AvslutaKlagomalForm,
     AvvikelseForm,
     BilagaForm,
+    KlagomalAtgardForm,
     KlagomalFilterForm,
     KlagomalForm,
     KlagomalOppetForm,
     KlagomalTemaForm,
     KoFilterForm,
+    OppnaIgenForm,
     StatistikForm,
     StatusForm,
     StyrdiagramForm,
     UtredningForm,
     enhet_ur_lank,
 )
-from avvikelser.models import Atgard, Avvikelse, Bilaga, Klagomal, OppenInlamning
-from kvalitet import access, diagram
+from avvikelser.models import Atgard, Avvikelse, Bilaga, Klagomal, KlagomalAtgard, OppenInlamning
+from kvalitet import access, arende_vyer, diagram
 from kvalitet.arende import EFFEKT_FRAGA, far_andras
 from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
@@ -40,7 +41,6 @@ from kvalitet.diagram import manadsetikett
 from kvalitet.export import excel_bok
 from kvalitet.natverk import klientadress
 from kvalitet.paginering import BegransadPaginator
-from kvalitet.samtidighet import Krock
 from kvalitet.session import rensa_utkast
 from lexsarah import queries as lexsarah_queries
 
@@ -184,24 +184,17 @@ def _detalj(
     utredning=None,
     atgard=None,
     status=None,
-    status_fel="",
     rapport_lank="",
     bilaga=None,
     krock=False,
     uppfoljning=None,
-    atgard_fel="",
+    fel="",
 ):
     kan_skriva = far_andras(avvikelse)
-    atgarder = list(avvikelse.atgarder.select_related("ansvarig"))
-    vald = _vald_atgard(uppfoljning)
-    for at in atgarder:
-        # Det inskickade formuläret (med fel) står kvar vid sin åtgärd; övriga får ett nytt.
-        if uppfoljning is not None and vald == at.pk:
-            at.uppfoljning_form = uppfoljning
-        else:
-            at.uppfoljning_form = AtgardUppfoljningForm(atgard=at)
-    # Hör det inskickade inte till någon åtgärd på sidan visas det för sig, med det som skrevs.
-    losa = uppfoljning if uppfoljning is not None and vald not in {at.pk for at in atgarder} else None
+    # Det inskickade formuläret (med fel) står kvar vid sin åtgärd; hör det inte till någon åtgärd på sidan
+    # visas det för sig, med det som skrevs.
+    atgarder = arende_vyer.med_uppfoljning(avvikelse.atgarder.select_related("ansvarig"), uppfoljning)
+    losa = arende_vyer.los_uppfoljning(atgarder, uppfoljning)
     return render(
         request,
         "avvikelser/detalj.html",
@@ -211,12 +204,11 @@ def _detalj(
             "atgarder": atgarder,
             "los_uppfoljning": losa,
             "kan_skriva": kan_skriva,
-            "atgard_fel": atgard_fel,
+            "fel": fel,
             "effekt_fraga": EFFEKT_FRAGA,
             "utredning": utredning or UtredningForm(),
             "atgard_form": atgard or AtgardForm(avvikelse=avvikelse),
             "status_form": status or StatusForm(),
-            "status_fel": status_fel,
             "overgangar": sorted(services.OVERGANGAR.get(avvikelse.status, ())),
             "rapport": rapport,
             "rapport_lank": rapport_lank,
@@ -225,118 +217,82 @@ def _detalj(
             "krock": krock,
         },
         status=400
-        if (
-            status_fel
-            or atgard_fel
-            or any(f is not None and f.errors for f in (utredning, atgard, bilaga, uppfoljning))
-        )
+        if (fel or any(f is not None and f.errors for f in (utredning, atgard, bilaga, uppfoljning)))
         else 200,
     )
-
-
-def _vald_atgard(form) -> int | None:
-    if form is None:
-        return None
-    varde = (form.cleaned_data.get("atgard") if hasattr(form, "cleaned_data") else None) or form.data.get(
-        "atgard"
-    )
-    try:
-        return int(str(varde).strip())
-    except (TypeError, ValueError):
-        return None
 
 
 @require_POST
 def byt_status(request, pk):
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.avvikelse_byt_status(
-                avvikelse=avvikelse,
-                till=form.cleaned_data["till"],
-                av=request.user,
-                motivering=form.cleaned_data["motivering"],
-                aterkoppling=form.cleaned_data["aterkoppling"],
-            )
-            messages.success(request, "Statusen är ändrad.")
-            return redirect("avvikelser:detalj", pk=pk)
-        except ValidationError as fel:
-            return _detalj(request, avvikelse, status=form, status_fel=" ".join(fel.messages))
-    return _detalj(request, avvikelse, status=form, status_fel="Välj en giltig status.")
+    return arende_vyer.utfor(
+        request,
+        StatusForm(request.POST),
+        spara=lambda data: services.avvikelse_byt_status(avvikelse=avvikelse, av=request.user, **data),
+        visa=lambda form, fel: _detalj(request, avvikelse, status=form, fel=fel),
+        klart="Statusen är ändrad.",
+        till=("avvikelser:detalj", pk),
+        ogiltigt="Välj en giltig status.",
+    )
 
 
 @require_POST
 def utred(request, pk):
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = UtredningForm(request.POST)
-    if form.is_valid():
-        try:
-            services.avvikelse_utred(avvikelse=avvikelse, av=request.user, **form.cleaned_data)
-            messages.success(request, "Utredningen är sparad.")
-            return redirect("avvikelser:detalj", pk=pk)
-        except Krock as krock:
-            form.efter_krock(krock)
-            avvikelse.refresh_from_db()
-            return _detalj(request, avvikelse, utredning=form, krock=True)
-        except ValidationError as fel:
-            form.add_error(None, fel)
-    return _detalj(request, avvikelse, utredning=form)
+
+    def vid_krock(form, fel):
+        avvikelse.refresh_from_db()
+        return _detalj(request, avvikelse, utredning=form, krock=True, fel=fel)
+
+    return arende_vyer.utfor(
+        request,
+        UtredningForm(request.POST),
+        spara=lambda data: services.avvikelse_utred(avvikelse=avvikelse, av=request.user, **data),
+        visa=lambda form, fel: _detalj(request, avvikelse, utredning=form, fel=fel),
+        vid_krock=vid_krock,
+        klart="Utredningen är sparad.",
+        till=("avvikelser:detalj", pk),
+    )
 
 
 @require_POST
 def atgard(request, pk):
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = AtgardForm(request.POST, avvikelse=avvikelse)
-    if form.is_valid():
-        ny = form.save(commit=False)
-        ny.avvikelse = avvikelse
-        try:
-            services.atgard_lagg_till(atgard=ny, av=request.user)
-        except ValidationError as fel:
-            return _detalj(request, avvikelse, atgard=form, atgard_fel=" ".join(fel.messages))
-        messages.success(request, "Åtgärden är tillagd.")
-        return redirect("avvikelser:detalj", pk=pk)
-    return _detalj(request, avvikelse, atgard=form)
+    return arende_vyer.atgard_lagg_till(
+        request,
+        form=AtgardForm(request.POST, avvikelse=avvikelse),
+        ny=lambda data: Atgard(avvikelse=avvikelse, **data),
+        tjanst=services.atgard_lagg_till,
+        visa=lambda form, fel: _detalj(request, avvikelse, atgard=form, fel=fel),
+        till=("avvikelser:detalj", pk),
+    )
 
 
 @require_POST
 def atgard_folj_upp(request, pk):
     """Markerar en åtgärd genomförd med effektbedömning, eller stryker den med motivering."""
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = AtgardUppfoljningForm(request.POST, auto_id="id_inskickad_%s")
-    if not form.is_valid():
-        return _detalj(
-            request, avvikelse, uppfoljning=form, atgard_fel="Kontrollera uppgifterna för åtgärden."
-        )
-    atgard = access.hamta(
-        request.user, Atgard, access.ANDRA, pk=form.cleaned_data["atgard"], avvikelse=avvikelse
+    return arende_vyer.atgard_folj_upp(
+        request,
+        hamta_atgard=lambda id_: access.hamta(
+            request.user, Atgard, access.ANDRA, pk=id_, avvikelse=avvikelse
+        ),
+        tjanst=services.atgard_folj_upp,
+        visa=lambda form, fel: _detalj(request, avvikelse, uppfoljning=form, fel=fel),
+        till=("avvikelser:detalj", pk),
     )
-    data = {k: form.cleaned_data[k] for k in ("genomford", "effekt_bedomning", "effekt", "struken")}
-    try:
-        services.atgard_folj_upp(atgard=atgard, av=request.user, version=form.cleaned_data["version"], **data)
-    except Krock as krock:
-        form.efter_krock(krock, som_fel=False)
-        return _detalj(request, avvikelse, uppfoljning=form, atgard_fel=" ".join(krock.messages))
-    except ValidationError as fel:
-        return _detalj(request, avvikelse, uppfoljning=form, atgard_fel=" ".join(fel.messages))
-    messages.success(request, "Åtgärden är uppföljd.")
-    return redirect("avvikelser:detalj", pk=pk)
 
 
 @require_POST
 def bilaga_ladda_upp(request, pk):
     avvikelse = access.hamta(request.user, Avvikelse, access.ANDRA, pk=pk)
-    form = BilagaForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.bilaga_lagg_till(avvikelse=avvikelse, fil=form.cleaned_data["fil"], av=request.user)
-        except ValidationError as fel:
-            form.add_error(None, fel)
-            return _detalj(request, avvikelse, bilaga=form)
-        messages.success(request, "Bilagan är sparad.")
-        return redirect("avvikelser:detalj", pk=pk)
-    return _detalj(request, avvikelse, bilaga=form)
+    return arende_vyer.bilaga_lagg_till(
+        request,
+        form=BilagaForm(request.POST, request.FILES),
+        spara=lambda fil: services.bilaga_lagg_till(avvikelse=avvikelse, fil=fil, av=request.user),
+        visa=lambda form, fel: _detalj(request, avvikelse, bilaga=form, fel=fel),
+        till=("avvikelser:detalj", pk),
+    )
 
 
 def bilaga_hamta(request, pk):
@@ -761,26 +717,30 @@ def klagomal_registrera(request):
     return render(request, "avvikelser/klagomal_form.html", {"form": form})
 
 
+def _klagomal(request, pk, atgard=access.LASA):
+    return access.hamta(request.user, Klagomal.objects.select_related("enhet", "tema"), atgard, pk=pk)
+
+
 def klagomal_detalj(request, pk):
-    k = access.hamta(request.user, Klagomal.objects.select_related("enhet", "tema"), pk=pk)
-    form = AvslutaKlagomalForm(request.POST if request.method == "POST" else None)
-    fel = ""
-    if request.method == "POST":
-        k = access.hamta(request.user, Klagomal, access.ANDRA, pk=pk)
-        if form.is_valid():
-            try:
-                services.klagomal_avsluta(klagomal=k, av=request.user, **form.cleaned_data)
-                messages.success(request, "Ärendet är avslutat.")
-                return redirect("avvikelser:klagomal_detalj", pk=pk)
-            except ValidationError as e:
-                fel = " ".join(e.messages)
-        else:
-            fel = "Kontrollera uppgifterna."
-    return _klagomal_detalj(request, k, form=form, fel=fel)
+    """Ärendet, dess åtgärder och tidslinje; POST avslutar (återkoppling och avklarade åtgärder krävs)."""
+    if request.method != "POST":
+        return _klagomal_detalj(request, _klagomal(request, pk))
+    k = _klagomal(request, pk, access.ANDRA)
+    return arende_vyer.utfor(
+        request,
+        AvslutaKlagomalForm(request.POST),
+        spara=lambda data: services.klagomal_avsluta(klagomal=k, av=request.user, **data),
+        visa=lambda form, fel: _klagomal_detalj(request, k, form=form, fel=fel),
+        klart="Ärendet är avslutat.",
+        till=("avvikelser:klagomal_detalj", pk),
+    )
 
 
-def _klagomal_detalj(request, k, *, form=None, fel="", tema_form=None):
+def _klagomal_detalj(request, k, *, form=None, fel="", tema_form=None, atgard_form=None, uppfoljning=None):
     kan_andra = access.kan(request.user, k, access.ANDRA)
+    kan_skriva = kan_andra and far_andras(k)
+    atgarder = arende_vyer.med_uppfoljning(k.atgarder.select_related("ansvarig"), uppfoljning)
+    losa = arende_vyer.los_uppfoljning(atgarder, uppfoljning)
     return render(
         request,
         "avvikelser/klagomal_detalj.html",
@@ -789,31 +749,75 @@ def _klagomal_detalj(request, k, *, form=None, fel="", tema_form=None):
             "form": form or AvslutaKlagomalForm(),
             "fel": fel,
             "kan_andra": kan_andra,
-            "tema_form": tema_form or (KlagomalTemaForm(instance=k) if kan_andra else None),
+            "kan_skriva": kan_skriva,
+            "atgarder": atgarder,
+            "los_uppfoljning": losa,
+            "atgard_form": atgard_form or (KlagomalAtgardForm(klagomal=k) if kan_skriva else None),
+            "oppna_form": OppnaIgenForm(),
+            "effekt_fraga": EFFEKT_FRAGA,
+            "handelser": k.handelser.select_related("av"),
+            "tema_form": tema_form or (KlagomalTemaForm(instance=k) if kan_skriva else None),
         },
         status=400 if fel or (tema_form is not None and tema_form.errors) else 200,
     )
 
 
 @require_POST
+def klagomal_atgard(request, pk):
+    k = _klagomal(request, pk, access.ANDRA)
+    return arende_vyer.atgard_lagg_till(
+        request,
+        form=KlagomalAtgardForm(request.POST, klagomal=k),
+        ny=lambda data: KlagomalAtgard(klagomal=k, **data),
+        tjanst=services.klagomal_atgard_lagg_till,
+        visa=lambda form, fel: _klagomal_detalj(request, k, atgard_form=form, fel=fel),
+        till=("avvikelser:klagomal_detalj", pk),
+    )
+
+
+@require_POST
+def klagomal_atgard_folj_upp(request, pk):
+    """Markerar en åtgärd genomförd med effektbedömning, eller stryker den med motivering."""
+    k = _klagomal(request, pk, access.ANDRA)
+    return arende_vyer.atgard_folj_upp(
+        request,
+        hamta_atgard=lambda id_: access.hamta(request.user, KlagomalAtgard, access.ANDRA, pk=id_, klagomal=k),
+        tjanst=services.klagomal_atgard_folj_upp,
+        visa=lambda form, fel: _klagomal_detalj(request, k, uppfoljning=form, fel=fel),
+        till=("avvikelser:klagomal_detalj", pk),
+    )
+
+
+@require_POST
+def klagomal_oppna_igen(request, pk):
+    """Öppnar ett avslutat ärende igen med en motivering (i tidslinjen och historiken)."""
+    k = _klagomal(request, pk, access.ANDRA)
+    return arende_vyer.utfor(
+        request,
+        OppnaIgenForm(request.POST),
+        spara=lambda data: services.klagomal_oppna_igen(klagomal=k, av=request.user, **data),
+        visa=lambda form, fel: _klagomal_detalj(request, k, fel=fel),
+        klart="Ärendet är öppnat igen.",
+        till=("avvikelser:klagomal_detalj", pk),
+        ogiltigt="Ange varför ärendet öppnas igen.",
+    )
+
+
+@require_POST
 def klagomal_tema(request, pk):
     """Handläggaren sätter eller ändrar ärendets tema (pensionerade teman erbjuds inte)."""
-    k = access.hamta(request.user, Klagomal.objects.select_related("enhet", "tema"), access.ANDRA, pk=pk)
-    form = KlagomalTemaForm(request.POST, instance=Klagomal.objects.get(pk=k.pk))
-    if form.is_valid():
-        try:
-            services.klagomal_satt_tema(
-                klagomal=k,
-                tema=form.cleaned_data["tema"],
-                av=request.user,
-                version=form.cleaned_data["version"],
-            )
-            messages.success(request, "Temat är sparat.")
-            return redirect("avvikelser:klagomal_detalj", pk=pk)
-        except Krock as krock:
-            # Det valda temat står kvar; det sparade visas på sidan (Tema ovan).
-            form.efter_krock(krock)
-            k = access.hamta(request.user, Klagomal.objects.select_related("enhet", "tema"), pk=pk)
-        except ValidationError as fel:
-            form.add_error("tema", fel)
-    return _klagomal_detalj(request, k, tema_form=form)
+    k = _klagomal(request, pk, access.ANDRA)
+    return arende_vyer.utfor(
+        request,
+        KlagomalTemaForm(request.POST, instance=Klagomal.objects.get(pk=k.pk)),
+        spara=lambda data: services.klagomal_satt_tema(
+            klagomal=k, tema=data["tema"], av=request.user, version=data["version"]
+        ),
+        visa=lambda form, fel: _klagomal_detalj(request, k, tema_form=form, fel=fel),
+        # Det valda temat står kvar; det sparade visas på sidan (Tema ovan).
+        vid_krock=lambda form, fel: _klagomal_detalj(
+            request, _klagomal(request, pk), tema_form=form, fel=fel
+        ),
+        klart="Temat är sparat.",
+        till=("avvikelser:klagomal_detalj", pk),
+    )

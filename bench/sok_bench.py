@@ -1,5 +1,5 @@
 """Sökningen (/sok/) mot en stor avvikelsetabell: latens och antal SQL-frågor per roll och fråga, och
-frågeplanen för fulltextsökningen med och utan GIN-indexet (avvikelser/0012_sokindex).
+frågeplanen för fulltextsökningen med och utan GIN-indexet (avvikelser/0013_sokindex).
 
 Bygger sin egen datamängd: demokommunen (`seed_demo`, om den saknas) och därefter avvikelser med varierande
 text (tolv meningar om vart annat, ett sällsynt ord i var tusende) tills målet nås, med en INSERT … SELECT

@@ -471,6 +471,12 @@ def _regel_klagomal(user, qs, atgard):
     return nodscope(user, qs, roller=roller, egen_falt="registrerad_av")
 
 
+@regel("avvikelser.klagomalhandelse", "avvikelser.klagomalatgard")
+def _regel_klagomal_del(user, qs, atgard):
+    roller = CHEFER if atgard == ANDRA else CHEFER + (KVALITETSSAMORDNARE,)
+    return nodscope(user, qs, roller=roller, nodfalt="klagomal__enhet")
+
+
 @regel("avvikelser.oppeninlamning")
 def _regel_oppeninlamning(user, qs, atgard):
     return qs.none()

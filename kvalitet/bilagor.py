@@ -109,3 +109,15 @@ def bilagesvar(bilaga) -> FileResponse:
     svar["X-Content-Type-Options"] = "nosniff"
     svar["Cache-Control"] = "private, no-store"
     return svar
+
+
+def bilaga_spara(bilaga, fil):
+    """Sparar en ny bilaga (appens `kvalitet.models.Arendebilaga` med sin FK och `uppladdad_av` satta) med
+    filen: typen avgörs av innehållet, namnet får typens ändelse. Appens tjänst låser ärendet, kontrollerar
+    att det är öppet och skriver tidslinjen i samma transaktion."""
+    mime = kontrollera_fil(fil)
+    bilaga.filnamn = filnamn_for(fil.name, mime)
+    bilaga.mime, bilaga.storlek = mime, fil.size
+    bilaga.fil.save(bilaga.filnamn, fil, save=False)
+    bilaga.save()
+    return bilaga

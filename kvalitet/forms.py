@@ -4,8 +4,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from kvalitet import access
+from kvalitet.arende import EFFEKT_FRAGA, Effekt
 from kvalitet.models import Brukare, Insats, Insatstyp, NodTyp, OrgNod
 from kvalitet.personnummer import normalisera_personnummer
 from kvalitet.samtidighet import MedVersion
@@ -253,6 +255,53 @@ class AnsvarigVal(forms.ModelChoiceField):
         namn = obj.get_full_name() or obj.username
         roller = self._roller.get(obj.pk)
         return f"{namn} ({'; '.join(roller)})" if roller else namn
+
+
+class AtgardUppfoljningForm(MedVersion, RimligaDatum, forms.Form):
+    """Markera en åtgärd (kvalitet.models.Arendeatgard) genomförd med effektbedömning, eller stryk den med en
+    motivering. Samma formulär för avvikelser, klagomål och riskanalyser."""
+
+    atgard = forms.IntegerField(widget=forms.HiddenInput)
+    genomford = Datumfalt(label="Genomförd", required=False)
+    effekt_bedomning = forms.ChoiceField(
+        label=EFFEKT_FRAGA,
+        choices=Effekt.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    effekt = forms.CharField(
+        label="Beskriv effekten", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    struken = forms.CharField(
+        label="Eller: stryk åtgärden, med motivering",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, atgard=None, **kwargs):
+        if atgard is not None:
+            # Ett formulär per åtgärd på sidan: samma fältnamn, men egna id:n.
+            kwargs.setdefault("auto_id", f"id_atgard{atgard.pk}_%s")
+            kwargs.setdefault(
+                "initial",
+                {
+                    "atgard": atgard.pk,
+                    "genomford": atgard.genomford_datum,
+                    "effekt_bedomning": atgard.effekt_bedomning,
+                    "effekt": atgard.effekt_beskrivning,
+                    "struken": atgard.struken,
+                },
+            )
+            kwargs.setdefault("version", atgard.version)
+        super().__init__(*args, **kwargs)
+        self.fields["genomford"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_genomford(self):
+        datum = self.cleaned_data.get("genomford")
+        if datum and datum > timezone.localdate():
+            raise forms.ValidationError("Genomförd kan inte ligga i framtiden.")
+        return datum
 
 
 class SokForm(forms.Form):

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kvalitet.access import AtkomstQuerySet
-from kvalitet.arende import Atgardslage, Effekt
-from kvalitet.bilagor import privat_lagring, uppladdningsvag
+from kvalitet.models.arende import Arendeatgard, Arendebilaga, Tidslinjehandelse
 
 
 class Status(models.TextChoices):
@@ -165,26 +164,11 @@ class Rapport(models.Model):
         return berorda
 
 
-class Handelse(models.Model):
-    """Tidslinjen: statusbyten, kommentarer och ändringar, med vem och när. Skrivs bara av tjänsterna."""
+class Handelse(Tidslinjehandelse):
+    """Tidslinjen: statusbyten, kommentarer och ändringar, med vem och när."""
 
     rapport = models.ForeignKey(Rapport, on_delete=models.CASCADE, related_name="handelser")
-    tidpunkt = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
-    av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
-    fran_status = models.CharField(max_length=20, blank=True)
-    till_status = models.CharField(max_length=20, blank=True)
-    text = models.TextField(_("text"), blank=True)
     kommentar = models.BooleanField(default=False)
-
-    objects = AtkomstQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["tidpunkt", "id"]
-        verbose_name = _("händelse")
-        verbose_name_plural = _("händelser")
-
-    def __str__(self):
-        return self.text[:60]
 
 
 class AtgardTyp(models.TextChoices):
@@ -192,70 +176,21 @@ class AtgardTyp(models.TextChoices):
     FOREBYGGANDE = "forebyggande", _("Planerad för att förhindra upprepning")
 
 
-class Atgard(models.Model):
-    """En åtgärd: vad, vem, senast när, och uppföljningen (datum och resultat)."""
+class Atgard(Arendeatgard):
+    """En åtgärd (kvalitet.models.Arendeatgard): direkt eller förebyggande; uppföljningen är datum och resultat."""
 
     rapport = models.ForeignKey(Rapport, on_delete=models.CASCADE, related_name="atgarder")
     typ = models.CharField(_("typ"), max_length=15, choices=AtgardTyp.choices, default=AtgardTyp.FOREBYGGANDE)
-    text = models.TextField(_("åtgärd"))
-    ansvarig = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ansvarig"),
-    )
-    klar_senast = models.DateField(_("klar senast"), null=True, blank=True)
     uppfoljd = models.DateField(_("uppföljd"), null=True, blank=True)
-    effekt_bedomning = models.CharField(
-        _("fick åtgärden avsedd effekt?"), max_length=10, choices=Effekt.choices, blank=True
-    )
     resultat = models.TextField(_("resultat av uppföljningen"), blank=True)
-    struken = models.TextField(_("struken, motivering"), blank=True)
-    # Optimistisk låsning (kvalitet.samtidighet): två utredare följer inte upp samma åtgärd över varandra.
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("åtgärd")
-        verbose_name_plural = _("åtgärder")
-
-    def __str__(self):
-        return self.text[:60]
-
-    def lage(self) -> Atgardslage:
-        return Atgardslage(
-            text=self.text,
-            ansvarig_id=self.ansvarig_id,
-            klar_senast=self.klar_senast,
-            genomford=self.uppfoljd,
-            effekt=self.effekt_bedomning,
-            effekt_text=self.resultat,
-            struken=self.struken,
-        )
+    GENOMFORD_FALT = "uppfoljd"
+    EFFEKT_TEXT_FALT = "resultat"
 
 
-class Bilaga(models.Model):
-    """Dokument eller foto till utredningen. Filen ligger i den privata lagringen (kvalitet.bilagor)."""
+class Bilaga(Arendebilaga):
+    """Dokument eller foto till utredningen (kvalitet.models.Arendebilaga)."""
 
     rapport = models.ForeignKey(Rapport, on_delete=models.CASCADE, related_name="bilagor")
-    fil = models.FileField(storage=privat_lagring, upload_to=uppladdningsvag, max_length=200)
-    filnamn = models.CharField(_("filnamn"), max_length=200)
-    mime = models.CharField(max_length=100)
-    storlek = models.PositiveIntegerField()
-    uppladdad_av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uppladdad = models.DateTimeField(auto_now_add=True)
-
-    objects = AtkomstQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["uppladdad", "pk"]
-        verbose_name = _("bilaga")
-        verbose_name_plural = _("bilagor")
-
-    def __str__(self):
-        return self.filnamn

@@ -324,6 +324,8 @@ def atgardsregister(user, f) -> list:
             )
         )
     return rader
+
+
 # --- sökningen (kvalitet.sok hittar funktionen genom kvalitet.appar) -------------------------------------
 
 # Rapportens egna textfält; rapportörens namn och de berördas namn söks aldrig (kvalitet/sok.py).

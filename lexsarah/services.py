@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from kvalitet import access, helgdagar
 from kvalitet.arbetsflode import kontrollera_overgang
-from kvalitet.arende import Effekt, hinder_for_avslut, kontrollera_oppet, kontrollera_uppfoljning
-from kvalitet.bilagor import filnamn_for, kontrollera_fil
+from kvalitet.arende import hinder_for_avslut, kontrollera_oppet, kontrollera_uppfoljning
+from kvalitet.bilagor import bilaga_spara
 from kvalitet.queries import ansvariga
 from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg, notifikation_skapa
@@ -489,13 +489,9 @@ def atgard_folj_upp(
         vad="Åtgärden",
         rapportpost=atgard.rapport,
     )
-    if struken:
-        atgard.struken, atgard.uppfoljd, atgard.effekt_bedomning = struken, None, ""
-        text = f"Åtgärd struken: {atgard.text[:200]} ({struken[:200]})"
-    else:
-        atgard.struken = ""
-        atgard.uppfoljd, atgard.resultat, atgard.effekt_bedomning = datum, resultat.strip(), effekt_bedomning
-        text = f"Åtgärd uppföljd: {atgard.text[:200]} (effekt: {Effekt(effekt_bedomning).label.lower()})"
+    text = atgard.folj_upp(
+        genomford=datum, effekt_bedomning=effekt_bedomning, effekt=resultat, struken=struken
+    )
     atgard._history_user = av
     ny_version(atgard)
     atgard.save()
@@ -508,10 +504,6 @@ def atgard_folj_upp(
 def bilaga_lagg_till(*, rapport: Rapport, fil, av) -> Bilaga:
     """Sparar en bilaga (typ och storlek kontrolleras på innehållet) och skriver den i tidslinjen."""
     kontrollera_oppet(_las(rapport))
-    mime = kontrollera_fil(fil)
-    filnamn = filnamn_for(fil.name, mime)
-    bilaga = Bilaga(rapport=rapport, filnamn=filnamn, mime=mime, storlek=fil.size, uppladdad_av=av)
-    bilaga.fil.save(filnamn, fil, save=False)
-    bilaga.save()
-    _handelse(rapport, av, f"Bilagan ”{filnamn}” bifogades.")
+    bilaga = bilaga_spara(Bilaga(rapport=rapport, uppladdad_av=av), fil)
+    _handelse(rapport, av, f"Bilagan ”{bilaga.filnamn}” bifogades.")
     return bilaga

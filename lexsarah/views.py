@@ -9,13 +9,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kvalitet import access
+from kvalitet import access, arende_vyer
 from kvalitet.arende import EFFEKT_FRAGA, Effekt, far_andras
 from kvalitet.audit import logga_visning
 from kvalitet.bilagor import bilagesvar
 from kvalitet.export import excel_svar
 from kvalitet.paginering import BegransadPaginator
-from kvalitet.samtidighet import Krock, sparat_nu
+from kvalitet.samtidighet import sparat_nu
 from kvalitet.session import rensa_utkast
 from lexsarah import queries, services
 from lexsarah.forms import (
@@ -158,212 +158,145 @@ def _andra(request, pk):
     )
 
 
-def _fel(fel: ValidationError) -> str:
-    return " ".join(fel.messages)
+def _utfor(request, rapport, nyckel, form, spara, klart, ogiltigt=arende_vyer.OGILTIGT, sparad=None):
+    """En POST-åtgärd på ärendets sida (kvalitet.arende_vyer): vid fel ärendesidan med formuläret under
+    `nyckel` och ett meddelande; efter en krock också det som är sparat nu (ärendet, eller `sparad()`)."""
+
+    def vid_krock(form, fel):
+        aktuell = _hamta_innehall(request, rapport.pk)
+        post = sparad() if sparad else aktuell
+        return _detalj(request, aktuell, **{nyckel: form}, fel=fel, sparat_nu=sparat_nu(form, post))
+
+    return arende_vyer.utfor(
+        request,
+        form,
+        spara=spara,
+        visa=lambda form, fel: _detalj(request, rapport, **{nyckel: form}, fel=fel),
+        vid_krock=vid_krock,
+        klart=klart,
+        till=rapport,
+        ogiltigt=ogiltigt,
+    )
 
 
-def _krock(request, rapport, nyckel, form, krock):
-    """Ingenting sparades: formuläret med det användaren skrev, meddelandet och det sparade bredvid."""
-    form.efter_krock(krock, som_fel=False)
-    sparad = _hamta_innehall(request, rapport.pk)
-    return _detalj(request, sparad, **{nyckel: form}, fel=_fel(krock), sparat_nu=sparat_nu(form, sparad))
+def _enkel_vy(nyckel, formular, tjanst, klart, ogiltigt=arende_vyer.OGILTIGT):
+    """En POST-åtgärd där tjänsten tar formulärets fält som de är: `tjanst(rapport=, av=, **data)`."""
+
+    @require_POST
+    def vy(request, pk):
+        rapport = _andra(request, pk)
+        spara = lambda data: tjanst(rapport=rapport, av=request.user, **data)  # noqa: E731
+        return _utfor(request, rapport, nyckel, formular(request.POST), spara, klart, ogiltigt=ogiltigt)
+
+    return vy
 
 
-@require_POST
-def utredning(request, pk):
-    rapport = _andra(request, pk)
-    form = UtredningForm(request.POST, instance=Rapport.objects.get(pk=rapport.pk))
-    if form.is_valid():
-        try:
-            services.utredning_spara(
-                rapport=rapport,
-                av=request.user,
-                version=form.cleaned_data["version"],
-                **{f: form.cleaned_data[f] for f in UtredningForm.Meta.fields},
-            )
-            messages.success(request, "Utredningen är sparad.")
-            return redirect(rapport)
-        except Krock as krock:
-            return _krock(request, rapport, "utredning_form", form, krock)
-        except ValidationError as fel:
-            return _detalj(request, rapport, utredning_form=form, fel=_fel(fel))
-    return _detalj(request, rapport, utredning_form=form)
+bedomning = _enkel_vy("bedomning_form", BedomningForm, services.bedom, "Bedömningen är sparad.")
+preliminart = _enkel_vy(
+    "preliminart_form",
+    PreliminartForm,
+    services.markera_allvarligt_preliminart,
+    "Ärendet är markerat som allvarligt och kan anmälas till IVO.",
+)
+ivo_anmal = _enkel_vy(
+    "ivo_anmalan_form", IvoAnmalanForm, services.anmal_till_ivo, "Anmälan till IVO är registrerad."
+)
+byt_status = _enkel_vy(
+    "status_form", StatusForm, services.byt_status, "Statusen är ändrad.", ogiltigt="Välj en giltig status."
+)
+
+
+def _uppgiftsvy(nyckel, formklass, tjanst, klart):
+    """Ärendets uppgifter i ett ModelForm (utredningen, IVO-uppgifterna), sparade mot formulärets version."""
+
+    @require_POST
+    def vy(request, pk):
+        rapport = _andra(request, pk)
+        form = formklass(request.POST, instance=Rapport.objects.get(pk=rapport.pk))
+
+        def spara(data):
+            falt = {f: data[f] for f in formklass.Meta.fields}
+            tjanst(rapport=rapport, av=request.user, version=data["version"], **falt)
+
+        return _utfor(request, rapport, nyckel, form, spara, klart)
+
+    return vy
+
+
+utredning = _uppgiftsvy("utredning_form", UtredningForm, services.utredning_spara, "Utredningen är sparad.")
+ivo = _uppgiftsvy("ivo_form", IvoForm, services.ivo_uppdatera, "Uppgifterna om anmälan är sparade.")
 
 
 @require_POST
 def berorda(request, pk):
     """Utredaren ändrar vilka enskilda ärendet berör (samma urval som i rapportformuläret)."""
     rapport = _andra(request, pk)
-    form = BerordaForm(request.POST, instance=Rapport.objects.get(pk=rapport.pk), user=request.user)
-    if form.is_valid():
-        try:
-            services.berorda_spara(
-                rapport=rapport,
-                av=request.user,
-                brukare=form.cleaned_data["brukare"],
-                ovriga_brukare=form.cleaned_data["ovriga_brukare"],
-                version=form.cleaned_data["version"],
-            )
-            messages.success(request, "De berörda enskilda är sparade.")
-            return redirect(rapport)
-        except Krock as krock:
-            return _krock(request, rapport, "berorda_form", form, krock)
-        except ValidationError as fel:
-            return _detalj(request, rapport, berorda_form=form, fel=_fel(fel))
-    return _detalj(request, rapport, berorda_form=form)
-
-
-@require_POST
-def bedomning(request, pk):
-    rapport = _andra(request, pk)
-    form = BedomningForm(request.POST)
-    if form.is_valid():
-        try:
-            services.bedom(rapport=rapport, av=request.user, **form.cleaned_data)
-            messages.success(request, "Bedömningen är sparad.")
-            return redirect(rapport)
-        except Krock as krock:
-            return _krock(request, rapport, "bedomning_form", form, krock)
-        except ValidationError as fel:
-            return _detalj(request, rapport, bedomning_form=form, fel=_fel(fel))
-    return _detalj(request, rapport, bedomning_form=form)
-
-
-@require_POST
-def preliminart(request, pk):
-    rapport = _andra(request, pk)
-    form = PreliminartForm(request.POST)
-    if form.is_valid():
-        try:
-            services.markera_allvarligt_preliminart(rapport=rapport, av=request.user, **form.cleaned_data)
-            messages.success(request, "Ärendet är markerat som allvarligt och kan anmälas till IVO.")
-            return redirect(rapport)
-        except ValidationError as fel:
-            return _detalj(request, rapport, preliminart_form=form, fel=_fel(fel))
-    return _detalj(request, rapport, preliminart_form=form)
-
-
-@require_POST
-def ivo_anmal(request, pk):
-    rapport = _andra(request, pk)
-    form = IvoAnmalanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.anmal_till_ivo(rapport=rapport, av=request.user, **form.cleaned_data)
-            messages.success(request, "Anmälan till IVO är registrerad.")
-            return redirect(rapport)
-        except ValidationError as fel:
-            return _detalj(request, rapport, ivo_anmalan_form=form, fel=_fel(fel))
-    return _detalj(request, rapport, ivo_anmalan_form=form)
-
-
-@require_POST
-def ivo(request, pk):
-    rapport = _andra(request, pk)
-    form = IvoForm(request.POST, instance=Rapport.objects.get(pk=rapport.pk))
-    if form.is_valid():
-        try:
-            services.ivo_uppdatera(
-                rapport=rapport,
-                av=request.user,
-                version=form.cleaned_data["version"],
-                **{f: form.cleaned_data[f] for f in IvoForm.Meta.fields},
-            )
-            messages.success(request, "Uppgifterna om anmälan är sparade.")
-            return redirect(rapport)
-        except Krock as krock:
-            return _krock(request, rapport, "ivo_form", form, krock)
-        except ValidationError as fel:
-            return _detalj(request, rapport, ivo_form=form, fel=_fel(fel))
-    return _detalj(request, rapport, ivo_form=form)
-
-
-@require_POST
-def byt_status(request, pk):
-    rapport = _andra(request, pk)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.byt_status(
-                rapport=rapport,
-                till=form.cleaned_data["till"],
-                av=request.user,
-                motivering=form.cleaned_data["motivering"],
-            )
-            messages.success(request, "Statusen är ändrad.")
-            return redirect(rapport)
-        except ValidationError as fel:
-            return _detalj(request, rapport, fel=_fel(fel))
-    return _detalj(request, rapport, fel="Välj en giltig status.")
+    return _utfor(
+        request,
+        rapport,
+        "berorda_form",
+        BerordaForm(request.POST, instance=Rapport.objects.get(pk=rapport.pk), user=request.user),
+        lambda data: services.berorda_spara(
+            rapport=rapport,
+            av=request.user,
+            brukare=data["brukare"],
+            ovriga_brukare=data["ovriga_brukare"],
+            version=data["version"],
+        ),
+        "De berörda enskilda är sparade.",
+    )
 
 
 @require_POST
 def atgard(request, pk):
     rapport = _andra(request, pk)
     form = AtgardForm(request.POST, rapport=rapport)
-    if form.is_valid():
+
+    def spara(data):
         ny = form.save(commit=False)
         ny.rapport = rapport
-        try:
-            services.atgard_spara(atgard=ny, av=request.user)
-            messages.success(request, "Åtgärden är tillagd.")
-            return redirect(rapport)
-        except ValidationError as fel:
-            return _detalj(request, rapport, atgard_form=form, fel=_fel(fel))
-    return _detalj(request, rapport, atgard_form=form)
+        services.atgard_spara(atgard=ny, av=request.user)
+
+    return _utfor(request, rapport, "atgard_form", form, spara, "Åtgärden är tillagd.")
 
 
 @require_POST
 def uppfoljning(request, pk):
     rapport = _andra(request, pk)
     form = UppfoljningForm(request.POST)
-    if form.is_valid():
-        atgard = access.hamta(
-            request.user, Atgard, access.ANDRA, pk=form.cleaned_data["atgard"], rapport=rapport
+    valt = {}
+
+    def spara(data):
+        valt["atgard"] = access.hamta(request.user, Atgard, access.ANDRA, pk=data["atgard"], rapport=rapport)
+        services.atgard_folj_upp(
+            atgard=valt["atgard"],
+            av=request.user,
+            **{f: data[f] for f in ("datum", "resultat", "version", "effekt_bedomning", "struken")},
         )
-        try:
-            services.atgard_folj_upp(
-                atgard=atgard,
-                av=request.user,
-                datum=form.cleaned_data["datum"],
-                resultat=form.cleaned_data["resultat"],
-                version=form.cleaned_data["version"],
-                effekt_bedomning=form.cleaned_data["effekt_bedomning"],
-                struken=form.cleaned_data["struken"],
-            )
-            messages.success(request, "Uppföljningen är sparad.")
-            return redirect(rapport)
-        except Krock as krock:
-            form.efter_krock(krock, som_fel=False)
-            sparad = Atgard.objects.get(pk=atgard.pk)
-            return _detalj(
-                request,
-                _hamta_innehall(request, rapport.pk),
-                uppfoljning_form=form,
-                fel=_fel(krock),
-                sparat_nu=sparat_nu(form, sparad),
-            )
-        except ValidationError as fel:
-            return _detalj(request, rapport, uppfoljning_form=form, fel=_fel(fel))
-    return _detalj(
+
+    return _utfor(
         request,
         rapport,
-        uppfoljning_form=form,
-        fel="Ange datum, effekt och resultat för uppföljningen, eller stryk åtgärden med en motivering.",
+        "uppfoljning_form",
+        form,
+        spara,
+        "Uppföljningen är sparad.",
+        ogiltigt="Ange datum, effekt och resultat för uppföljningen, eller stryk åtgärden med en motivering.",
+        sparad=lambda: Atgard.objects.get(pk=valt["atgard"].pk),
     )
 
 
 @require_POST
 def kommentar(request, pk):
     rapport = _hamta_innehall(request, pk)
-    form = KommentarForm(request.POST)
-    if form.is_valid():
-        try:
-            services.kommentera(rapport=rapport, av=request.user, text=form.cleaned_data["text"])
-        except ValidationError as fel:
-            return _detalj(request, rapport, kommentar_form=form, fel=_fel(fel))
-        return redirect(rapport)
-    return _detalj(request, rapport, kommentar_form=form)
+    return _utfor(
+        request,
+        rapport,
+        "kommentar_form",
+        KommentarForm(request.POST),
+        lambda data: services.kommentera(rapport=rapport, av=request.user, text=data["text"]),
+        "",
+    )
 
 
 def ivo_pdf(request, pk):
@@ -423,15 +356,13 @@ def register(request):
 @require_POST
 def bilaga_ladda_upp(request, pk):
     rapport = _hamta_innehall(request, pk)
-    form = BilagaForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.bilaga_lagg_till(rapport=rapport, fil=form.cleaned_data["fil"], av=request.user)
-        except ValidationError as fel:
-            return _detalj(request, rapport, bilaga_form=form, fel=_fel(fel))
-        messages.success(request, "Bilagan är sparad.")
-        return redirect(rapport)
-    return _detalj(request, rapport, bilaga_form=form)
+    return arende_vyer.bilaga_lagg_till(
+        request,
+        form=BilagaForm(request.POST, request.FILES),
+        spara=lambda fil: services.bilaga_lagg_till(rapport=rapport, fil=fil, av=request.user),
+        visa=lambda form, fel: _detalj(request, rapport, bilaga_form=form, fel=fel),
+        till=rapport,
+    )
 
 
 def bilaga_hamta(request, pk):

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 
+from kvalitet.arende import Effekt
 from kvalitet.models import Insats, Roll, Rolltilldelning
 from riskanalys import services
 from riskanalys.models import (
@@ -190,7 +191,13 @@ def _analys(kontext, nod, skapare, mall, nr):
             analys.uppfoljd_av = skapare
             analys.uppfoljd = analys.faststalld + datetime.timedelta(days=90)
             analys.utvardering = "Åtgärderna genomfördes och inga nya avvikelser har rapporterats."
-            Atgard.objects.filter(risk__analys=analys).update(status=AtgardStatus.KLAR, resultat="Genomförd")
+            # En uppföljd analys har varje åtgärd genomförd med effektbedömning (kvalitet.arende).
+            Atgard.objects.filter(risk__analys=analys).update(
+                status=AtgardStatus.KLAR,
+                genomford=timezone.localdate(analys.uppfoljd),
+                effekt_bedomning=Effekt.JA,
+                resultat="Genomförd; inga nya avvikelser av samma slag.",
+            )
             Risk.objects.filter(analys=analys).update(konsekvens_efter=F("konsekvens"), sannolikhet_efter=1)
         analys.save()
         services._bevaka_allt(analys)  # de försenade påminner via svepet

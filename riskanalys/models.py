@@ -8,8 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from kvalitet import riskmatris
 from kvalitet.access import AtkomstQuerySet
-from kvalitet.arende import Atgardslage
 from kvalitet.bilagor import privat_lagring
+from kvalitet.models.arende import Arendeatgard, Tidslinjehandelse
 
 
 class AnalysStatus(models.TextChoices):
@@ -95,6 +95,9 @@ class Riskanalys(models.Model):
         verbose_name_plural = _("riskanalyser")
         indexes = [models.Index(fields=["nod", "aktuell", "datum"], name="riskanalys_nod_aktuell_datum")]
 
+    # En uppföljd analys är stängd (kvalitet.arende.far_andras); den ändras genom en ny version.
+    STANGDA_STATUSAR = (AnalysStatus.UPPFOLJD,)
+
     def __str__(self):
         return f"{self.titel} (v{self.version})"
 
@@ -152,62 +155,27 @@ class AtgardStatus(models.TextChoices):
     KLAR = "klar", _("Genomförd")
 
 
-class Atgard(models.Model):
-    """En åtgärd mot en risk: vad, vem, när, hur den följs upp och vad den gav."""
+class Atgard(Arendeatgard):
+    """En åtgärd mot en risk (kvalitet.models.Arendeatgard): vad, vem, när, hur den följs upp, när den
+    genomfördes och vad den gav (`resultat` är effektens beskrivning)."""
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="atgarder")
-    text = models.TextField(_("åtgärd"))
-    ansvarig = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ansvarig"),
-    )
-    klar_senast = models.DateField(_("klar senast"), null=True, blank=True)
     uppfoljning = models.CharField(_("när och hur följs den upp"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=AtgardStatus.choices, default=AtgardStatus.PLANERAD
     )
+    genomford = models.DateField(_("genomförd"), null=True, blank=True)
     resultat = models.TextField(_("resultat"), blank=True)
-    # Optimistisk låsning (kvalitet.samtidighet), som för risken.
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = AtkomstQuerySet.as_manager()
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("åtgärd")
-        verbose_name_plural = _("åtgärder")
-
-    def __str__(self):
-        return self.text[:60]
-
-    def lage(self) -> Atgardslage:
-        return Atgardslage(text=self.text, ansvarig_id=self.ansvarig_id, klar_senast=self.klar_senast)
+    EFFEKT_TEXT_FALT = "resultat"
 
 
-class Handelse(models.Model):
-    """Tidslinjen: statusbyten (vem, när) och nya versioner. Skrivs bara av tjänsterna."""
+class Handelse(Tidslinjehandelse):
+    """Tidslinjen: statusbyten (vem, när) och nya versioner."""
 
     analys = models.ForeignKey(Riskanalys, on_delete=models.CASCADE, related_name="handelser")
-    tidpunkt = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
-    av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
-    fran_status = models.CharField(max_length=12, blank=True)
-    till_status = models.CharField(max_length=12, blank=True)
-    text = models.TextField(_("text"), blank=True)
-
-    objects = AtkomstQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["tidpunkt", "id"]
-        verbose_name = _("händelse")
-        verbose_name_plural = _("händelser")
-
-    def __str__(self):
-        return self.text[:60]
 
 
 class Mall(models.Model):

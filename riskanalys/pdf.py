@@ -7,10 +7,10 @@ from kvalitet import pdf as sandlada
 from riskanalys import queries
 
 
-def pdf(analys, user) -> bytes:
-    """PDF-bytes för analysen som `user` ser den (skyddad identitet visas bara för ärendets handläggare)."""
+def html(analys, user) -> str:
+    """PDF:ens HTML för analysen som `user` ser den (skyddad identitet visas bara för ärendets handläggare)."""
     riskerna = queries.risker(analys)
-    html = render_to_string(
+    return render_to_string(
         "riskanalys/pdf.html",
         {
             "analys": analys,
@@ -19,4 +19,8 @@ def pdf(analys, user) -> bytes:
             "brukare": [access.brukare_visningsnamn(user, b) for b in analys.brukare.all()],
         },
     )
-    return sandlada.rendera(html, base_url=str(sandlada.STATIC[0]) + "/")
+
+
+def pdf(analys, user) -> bytes:
+    """PDF-bytes för analysen som `user` ser den."""
+    return sandlada.rendera(html(analys, user), base_url=str(sandlada.STATIC[0]) + "/")

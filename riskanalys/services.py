@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kvalitet.arbetsflode import kontrollera_overgang
-from kvalitet.arende import kontrollera_planering
+from kvalitet.arende import (
+    kontrollera_avslut,
+    kontrollera_oppet,
+    kontrollera_planering,
+    kontrollera_uppfoljning,
+)
 from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg
 from riskanalys.models import (
@@ -183,6 +188,9 @@ def analys_folj_upp(*, analys: Riskanalys, av, utvardering: str, kvarstar: str =
     kontrollera_overgang(OVERGANGAR, analys.status, S.UPPFOLJD, S.choices)
     if not utvardering.strip():
         raise ValidationError("Beskriv om åtgärderna fungerade.")
+    # Samma regel som när en avvikelse avslutas (kvalitet.arende): varje åtgärd är genomförd med
+    # effektbedömning eller struken med en motivering.
+    kontrollera_avslut(a.lage() for a in Atgard.objects.filter(risk__analys=analys).order_by("risk_id", "pk"))
     analys.status = S.UPPFOLJD
     analys.utvardering = utvardering
     analys.kvarstar = kvarstar
@@ -284,6 +292,46 @@ def atgard_spara(*, atgard: Atgard, av, version: int | None) -> Atgard:
             )
     atgard.save()
     _bevaka_atgard(atgard)
+    return atgard
+
+
+@transaction.atomic
+def atgard_folj_upp(
+    *,
+    atgard: Atgard,
+    av,
+    version: int | None,
+    genomford=None,
+    effekt_bedomning: str = "",
+    effekt: str = "",
+    struken: str = "",
+) -> Atgard:
+    """Markerar åtgärden genomförd med effektbedömning ("Fick åtgärden avsedd effekt?", beskrivningen i
+    `resultat`), eller stryker den med en motivering, mot den version formuläret visade (`Krock` annars).
+    Bara i den aktuella versionen av en fastställd analys: utkastet planeras, den uppföljda är stängd."""
+    analys = Riskanalys.objects.select_for_update().get(pk=atgard.risk.analys_id)
+    if not analys.aktuell:
+        raise ValidationError("Det här är en äldre version. Den går att läsa men inte ändra.")
+    kontrollera_oppet(analys)
+    if analys.status != S.FASTSTALLD:
+        raise ValidationError("Åtgärderna följs upp när analysen är fastställd.")
+    kontrollera_uppfoljning(genomford=genomford, effekt=effekt_bedomning, effekt_text=effekt, struken=struken)
+    atgard = las_for_andring(
+        Atgard.objects.select_related("risk__analys"), pk=atgard.pk, version=version, av=av, vad="Åtgärden"
+    )
+    text = atgard.folj_upp(
+        genomford=genomford, effekt_bedomning=effekt_bedomning, effekt=effekt, struken=struken
+    )
+    if not atgard.struken:
+        atgard.status = AtgardStatus.KLAR
+    atgard._history_user = av
+    ny_version(atgard)
+    atgard.save()
+    if atgard.struken:
+        bevakning_avbryt(nyckel=_atgard_nyckel(atgard))
+    else:
+        _bevaka_atgard(atgard)
+    _handelse(analys, av, text)
     return atgard
 
 

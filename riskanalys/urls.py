@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/risk/", views.risk_ny, name="risk_ny"),
     path("<int:pk>/faststall/", views.faststall, name="faststall"),
     path("<int:pk>/folj-upp/", views.folj_upp, name="folj_upp"),
+    path("<int:pk>/atgard-uppfoljning/", views.atgard_folj_upp, name="atgard_uppfoljning"),
     path("<int:pk>/ny-version/", views.ny_version, name="ny_version"),
     path("<int:pk>/mall/", views.spara_mall, name="spara_mall"),
     path("risk/<int:pk>/", views.risk_redigera, name="risk"),

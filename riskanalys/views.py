@@ -8,13 +8,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kvalitet import access, kopplingar, riskmatris
+from kvalitet import access, arende_vyer, kopplingar, riskmatris
+from kvalitet.arende import EFFEKT_FRAGA
 from kvalitet.audit import logga_visning
 from kvalitet.paginering import BegransadPaginator
 from kvalitet.samtidighet import Krock, sparat_nu
 from riskanalys import queries, services
 from riskanalys.forms import AnalysForm, AtgardForm, FilterForm, FoljUppForm, MallForm, RiskForm
-from riskanalys.models import Atgard, Mall, Pdfbestallning, PdfStatus, Risk, Riskanalys
+from riskanalys.models import AnalysStatus, Atgard, Mall, Pdfbestallning, PdfStatus, Risk, Riskanalys
 
 
 def _fel(request, fel: ValidationError):
@@ -75,11 +76,16 @@ def _editor_kontext(request, analys, risk_form=None, atgard_former=None, rediger
 
 
 def detalj(request, pk):
-    analys = queries.detalj(request.user, pk)
+    return _detalj(request, queries.detalj(request.user, pk))
+
+
+def _detalj(request, analys, *, uppfoljning=None, folj_upp_form=None, fel=""):
     brukare = list(analys.brukare.all())
     if brukare:
         logga_visning(request, brukare, "riskanalys: detalj")
     kontext = _editor_kontext(request, analys)
+    _uppfoljningsformular(request, analys, kontext["risker"], kontext["kan_andra"], uppfoljning)
+    alla = [a for r in kontext["risker"] for a in r.atgarder.all()]
     kontext.update(
         {
             "brukare": [(b, access.brukare_visningsnamn(request.user, b)) for b in brukare],
@@ -87,12 +93,42 @@ def detalj(request, pk):
             "forandringar": list(kopplingar.fraga("riskanalys.forandringar", request.user, analys)),
             "versioner": queries.versioner(request.user, analys),
             "handelser": analys.handelser.select_related("av"),
-            "folj_upp_form": FoljUppForm(),
+            "folj_upp_form": folj_upp_form or FoljUppForm(),
             "mall_form": MallForm(initial={"titel": analys.titel}),
             "bestallning": queries.pdf_bestallning(request.user, analys),
+            "effekt_fraga": EFFEKT_FRAGA,
+            "los_uppfoljning": arende_vyer.los_uppfoljning(alla, uppfoljning),
+            "fel": fel,
         }
     )
-    return render(request, "riskanalys/detalj.html", kontext)
+    return render(request, "riskanalys/detalj.html", kontext, status=400 if fel else 200)
+
+
+def _uppfoljningsformular(request, analys, risker, kan_andra, inskickad) -> None:
+    """Ett formulär per åtgärd (genomförd med effekt, eller struken) i en fastställd analys, för den som får
+    ändra analysen eller är ansvarig för åtgärden."""
+    oppen = analys.aktuell and analys.status == AnalysStatus.FASTSTALLD
+    for r in risker:
+        arende_vyer.med_uppfoljning(
+            r.atgarder.all(),
+            inskickad,
+            far=lambda a: oppen and (kan_andra or a.ansvarig_id == request.user.pk),
+        )
+
+
+@require_POST
+def atgard_folj_upp(request, pk):
+    """Markerar en åtgärd genomförd med effektbedömning, eller stryker den med motivering (kvalitet.arende)."""
+    analys = queries.detalj(request.user, pk)
+    return arende_vyer.atgard_folj_upp(
+        request,
+        hamta_atgard=lambda id_: access.hamta(
+            request.user, Atgard, access.ANDRA, pk=id_, risk__analys=analys
+        ),
+        tjanst=services.atgard_folj_upp,
+        visa=lambda form, fel: _detalj(request, analys, uppfoljning=form, fel=fel),
+        till=analys_url(analys) + "#risker",
+    )
 
 
 def redigera(request, pk):
@@ -264,17 +300,19 @@ def faststall(request, pk):
 
 @require_POST
 def folj_upp(request, pk):
+    """Följer upp analysen: utvärderingen, och varje åtgärd genomförd med effekt eller struken."""
     analys = access.hamta(request.user, Riskanalys, access.ANDRA, pk=pk)
-    form = FoljUppForm(request.POST)
-    if form.is_valid():
-        try:
-            services.analys_folj_upp(analys=analys, av=request.user, **form.cleaned_data)
-            messages.success(request, "Uppföljningen är sparad.")
-        except ValidationError as e:
-            _fel(request, e)
-    else:
-        messages.error(request, "Beskriv om åtgärderna fungerade.")
-    return redirect("riskanalys:detalj", analys.pk)
+    return arende_vyer.utfor(
+        request,
+        FoljUppForm(request.POST),
+        spara=lambda data: services.analys_folj_upp(analys=analys, av=request.user, **data),
+        visa=lambda form, fel: _detalj(
+            request, queries.detalj(request.user, pk), folj_upp_form=form, fel=fel
+        ),
+        klart="Uppföljningen är sparad.",
+        till=("riskanalys:detalj", analys.pk),
+        ogiltigt="Beskriv om åtgärderna fungerade.",
+    )
 
 
 @require_POST

@@ -1,4 +1,5 @@
 from kvalitet.models import kvalitetsarbete  # noqa: F401  (mål, egenkontroll, förbättringsplan)
+from kvalitet.models.arende import Arendeatgard, Arendebilaga, Tidslinjehandelse
 from kvalitet.models.brukare import Brukare, Insats, Insatstyp, Kon, Lag, Verksamhet
 from kvalitet.models.inloggning import OidcIdentitet, Registreringskod
 from kvalitet.models.lagrum import Lagrum
@@ -8,6 +9,8 @@ from kvalitet.models.organisation import FORALDER_TYP, NodTyp, OrgNod, Roll, Rol
 
 __all__ = [
     "FORALDER_TYP",
+    "Arendeatgard",
+    "Arendebilaga",
     "Atkomstlogg",
     "Bevakning",
     "BevakningStatus",
@@ -28,4 +31,5 @@ __all__ = [
     "Roll",
     "Rolltilldelning",
     "Sammandrag",
+    "Tidslinjehandelse",
 ]

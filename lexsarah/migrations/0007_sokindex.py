@@ -1,7 +1,7 @@
 """GIN-index för sökningen (kvalitet/sok.py) på lex Sarah-rapportens textfält, bara i PostgreSQL.
 
 Samma uttryck som frågan (`kvalitet.sok.sokvektor` över `lexsarah.queries.SOKFALT`); se
-avvikelser/migrations/0012_sokindex.py.
+avvikelser/migrations/0013_sokindex.py.
 """
 
 from django.contrib.postgres.indexes import GinIndex

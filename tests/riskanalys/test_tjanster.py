@@ -179,8 +179,14 @@ def test_completed_action_and_followed_up_analysis_cancel_reminders(org, cast):
     atgard = AtgardFactory(risk=RiskFactory(analys=analys), ansvarig=cast.pia, klar_senast=imorgon)
     services.analys_faststall(analys=analys, av=cast.erik)
     atgard.refresh_from_db()
-    atgard.status = AtgardStatus.KLAR
-    services.atgard_spara(atgard=atgard, av=cast.pia, version=atgard.version)
+    services.atgard_folj_upp(
+        atgard=atgard,
+        av=cast.pia,
+        version=atgard.version,
+        genomford=timezone.localdate(),
+        effekt_bedomning="ja",
+        effekt="Fungerar",
+    )
     services.analys_folj_upp(analys=analys, av=cast.erik, utvardering="Klart")
     assert bevakningar_svep(nu=timezone.now() + datetime.timedelta(days=10)) == 0
 
@@ -233,11 +239,14 @@ def test_approved_action_is_followed_up_but_its_plan_changes_only_in_a_new_versi
     )
 
 
-def test_follow_up_ends_reminders_for_actions_left_open(org, cast):
+def test_follow_up_ends_reminders_for_actions_dropped_with_a_reason(org, cast):
     igar = timezone.localdate() - datetime.timedelta(days=1)
     analys = RiskanalysFactory(nod=org.e1, skapad_av=cast.erik)
-    AtgardFactory(risk=RiskFactory(analys=analys), ansvarig=cast.pia, klar_senast=igar)
+    atgard = AtgardFactory(risk=RiskFactory(analys=analys), ansvarig=cast.pia, klar_senast=igar)
     services.analys_faststall(analys=analys, av=cast.erik)
+    services.atgard_folj_upp(
+        atgard=atgard, av=cast.erik, version=atgard.version, struken="Ersätts av rutinen"
+    )
     services.analys_folj_upp(analys=analys, av=cast.erik, utvardering="Delvis", kvarstar="Rutinen")
     assert bevakningar_svep(nu=timezone.now() + datetime.timedelta(days=10)) == 0
 

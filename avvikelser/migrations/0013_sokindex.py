@@ -39,6 +39,6 @@ def ta_bort(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("avvikelser", "0011_index_ej_paborjade")]
+    dependencies = [("avvikelser", "0012_klagomal_atgarder_tidslinje")]
 
     operations = [migrations.RunPython(skapa, ta_bort)]
