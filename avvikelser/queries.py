@@ -919,6 +919,53 @@ def atgardsregister(user, f) -> list:
     return rader
 
 
+def atgardsregister_klagomal(user, f) -> list:
+    """Klagomålens och synpunkternas åtgärder som användaren får läsa (samma regel som klagomålet). Raden
+    visar referensnummer, tema och enhet, aldrig avsändarens namn eller kontaktuppgifter."""
+    from avvikelser.models import KlagomalAtgard
+    from kvalitet.arende import Effekt
+    from kvalitet.atgardsregister import Atgardsrad, filtrera, personnamn, status_for
+
+    if not f.tar_med("klagomal"):
+        return []
+    qs = filtrera(
+        access.scope(user, KlagomalAtgard),
+        f,
+        nod="klagomal__enhet",
+        klar=Q(genomford__isnull=False),
+        struken=~Q(struken=""),
+        klar_senast="klar_senast",
+    ).select_related("klagomal__enhet", "klagomal__tema", "ansvarig")
+    rader = []
+    for a in qs:
+        effekt = Effekt(a.effekt_bedomning).label if a.effekt_bedomning in Effekt.values else ""
+        k = a.klagomal
+        rader.append(
+            Atgardsrad(
+                kalla="klagomal",
+                pk=a.pk,
+                referens=k.referensnummer,
+                rubrik=k.tema.namn if k.tema_id else k.get_typ_display(),
+                lank=reverse("avvikelser:klagomal_detalj", args=[k.pk]),
+                text=a.text,
+                nod_namn=k.enhet.namn,
+                status=status_for(
+                    klar=a.genomford is not None,
+                    struken=bool(a.struken),
+                    klar_senast=a.klar_senast,
+                    idag=f.dag,
+                ),
+                ansvarig_id=a.ansvarig_id,
+                ansvarig_namn=personnamn(a.ansvarig),
+                klar_senast=a.klar_senast,
+                genomford=a.genomford,
+                effekt=": ".join(x for x in (effekt, a.effekt or a.struken) if x),
+                paminnelse_nyckel=f"atgardsregister:klagomal:atgard:{a.pk}:forsenad" if a.ansvarig_id else "",
+            )
+        )
+    return rader
+
+
 # --- sökningen (kvalitet.sok hittar funktionen genom kvalitet.appar) -------------------------------------
 
 # Postens egna textfält. Inga namn: varken den enskildes, rapportörens eller klagomålsavsändarens

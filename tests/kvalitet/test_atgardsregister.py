@@ -366,6 +366,7 @@ def test_kallorna_hittas_i_karnans_och_apparnas_queries():
         "lexsarah.queries.atgardsregister",
         "riskanalys.queries.atgardsregister",
         "uppfoljning.queries.atgardsregister",
+        "avvikelser.queries.atgardsregister_klagomal",
     } <= namn
     # Bara funktioner som modulen själv definierar (inte en importerad hjälp med samma prefix).
     assert all(fn.__module__.endswith(".queries") for fn in atgardsregister.kallor())
@@ -376,3 +377,30 @@ def test_verksamhetschefen_ser_omradet_och_handlaggaren_i_en_annan_namnd_ingenti
     assert ("avvikelser", data.forsenad.pk) in vera and ("avvikelser", data.e3.pk) not in vera
     assert _nycklar(cast.hugo) == set()
     assert _nycklar(cast.utan) == set()
+
+
+# --- klagomålen (issue 18: klagomål i samma register) ------------------------------------------------------
+
+
+def test_klagomalens_atgarder_star_i_registret_inom_klagomalets_scope(org, cast, logga_in):
+    from avvikelser.models import KlagomalAtgard
+    from tests.avvikelser.factories import KlagomalFactory
+
+    k1 = KlagomalFactory(enhet=org.e1, namn="Greta Klagande", kontakt="greta@example.se")
+    forsenad = KlagomalAtgard.objects.create(
+        klagomal=k1, text="Ring tillbaka", ansvarig=cast.erik, klar_senast=IGAR
+    )
+    k4 = KlagomalFactory(enhet=org.e4)
+    annan = KlagomalAtgard.objects.create(klagomal=k4, text="Annan nämnd", klar_senast=OM_EN_VECKA)
+
+    erik = {(r.kalla, r.pk): r for r in atgardsregister.register(cast.erik)}
+    rad = erik[("klagomal", forsenad.pk)]
+    assert rad.status == Status.FORSENAD and rad.referens == k1.referensnummer
+    assert rad.lank == reverse("avvikelser:klagomal_detalj", args=[k1.pk])
+    assert ("klagomal", annan.pk) not in erik
+    assert ("klagomal", annan.pk) in _nycklar(cast.sofia)
+    assert ("klagomal", forsenad.pk) not in _nycklar(cast.sofia)
+    # Filtret på källa, och avsändarens namn står aldrig på sidan.
+    assert _nycklar(cast.erik, Filter(kalla="klagomal")) == {("klagomal", forsenad.pk)}
+    html = logga_in(cast.erik).get(URL).content.decode()
+    assert "Ring tillbaka" in html and "Greta Klagande" not in html and "greta@example.se" not in html
