@@ -24,17 +24,23 @@ from kvalitet.samtidighet import Krock, sparat_nu
 from kvalitet.uppgifter import mina_uppgifter
 
 SIDSTORLEK = 25
+UPPGIFTER_PA_STARTSIDAN = 15
 
 
 def start(request):
     """Startsidan per roll: rapportknapparna, rutorna (tal med länk till listan bakom), signaler, trend
     eller nämndjämförelse, Mina uppgifter och olästa notiser (kvalitet.startsida)."""
+    uppgifter = mina_uppgifter(request.user)
+    # De mest brådskande först (listan är sorterad så); hela listan med ?alla=1. En samordnare kan ha hundratals
+    # åtgärder, och en startsida med alla blir varken läsbar eller snabb.
+    alla = request.GET.get("alla") == "1"
     return render(
         request,
         "kvalitet/start.html",
         {
             "sida": startsida.startsida(request.user),
-            "uppgifter": mina_uppgifter(request.user),
+            "uppgifter": uppgifter if alla else uppgifter[:UPPGIFTER_PA_STARTSIDAN],
+            "uppgifter_antal": len(uppgifter),
             "notiser": queries.notifikationer(request.user).filter(last__isnull=True)[:10],
         },
     )

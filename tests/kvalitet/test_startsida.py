@@ -2,6 +2,7 @@
 antalet i listan den länkar till, rapportknapparna och antalet frågor."""
 
 import datetime
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -278,3 +279,29 @@ def test_every_tile_list_key_is_registered_for_the_security_sweeps(data, cast, l
             if ruta.lank.startswith("/start/"):
                 anvanda.add(ruta.lank.split("/")[2])
     assert anvanda == kanda
+
+
+def test_mina_uppgifter_visar_de_mest_bradskande_och_resten_pa_begaran(org, cast, logga_in):
+    from kvalitet.views import UPPGIFTER_PA_STARTSIDAN
+
+    idag = timezone.localdate()
+    avvikelse = AvvikelseFactory(enhet=org.e1, rapporterad_av=cast.pia)
+    antal = UPPGIFTER_PA_STARTSIDAN + 5
+    for i in range(antal):
+        AvvikelseAtgard.objects.create(
+            avvikelse=avvikelse,
+            text=f"Uppgift nummer {i:02d}",
+            ansvarig=cast.erik,
+            klar_senast=idag + datetime.timedelta(days=i - 2),
+        )
+    klient = logga_in(cast.erik)
+    html = klient.get("/").content.decode()
+    # De två försenade (nummer 00 och 01) först; de sista fem syns inte förrän man ber om alla.
+    assert "Uppgift nummer 00" in html and f"Uppgift nummer {UPPGIFTER_PA_STARTSIDAN - 1:02d}" in html
+    assert f"Uppgift nummer {antal - 1:02d}" not in html
+    # Chefen har också andra uppgifter (avvikelsen att ta upp), så totalen är minst antalet åtgärder.
+    totalt = int(re.search(r"mest brådskande av (\d+)", html).group(1))
+    assert totalt >= antal and "?alla=1" in html
+    alla = klient.get("/?alla=1").content.decode()
+    assert all(f"Uppgift nummer {i:02d}" in alla for i in range(antal))
+    assert 'id="uppgifter-fler"' not in alla
