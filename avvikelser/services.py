@@ -20,8 +20,7 @@ from avvikelser.models import (
     KlagomalStatus,
 )
 from kvalitet import access
-from kvalitet.arbetsflode import kontrollera_overgang
-from kvalitet.arende import hinder_for_avslut, kontrollera_oppet, kontrollera_uppfoljning
+from kvalitet.arende import hinder_for_avslut, kontrollera_oppet, kontrollera_uppfoljning, overga
 from kvalitet.bilagor import bilaga_spara
 from kvalitet.queries import ansvarig
 from kvalitet.samtidighet import las_for_andring, ny_version
@@ -211,39 +210,33 @@ def avvikelse_byt_status(
 
     Avslut kräver slutsats, återkoppling till den som rapporterade och att varje åtgärd är genomförd med
     effektbedömning eller struken med motivering (kvalitet.arende). Rapportören får en notifikation."""
-    avvikelse = Avvikelse.objects.select_for_update().get(pk=avvikelse.pk)
-    fran = avvikelse.status
-    kontrollera_overgang(OVERGANGAR, fran, till, S.choices)
     motivering = (motivering or "").strip()
     aterkoppling = (aterkoppling or "").strip()
-    if (fran, till) in KRAVER_MOTIVERING and not motivering:
-        raise ValidationError("Ange varför avvikelsen öppnas igen.", code="motivering")
-    if till == S.AVSLUTAD:
-        hinder = []
-        if not avvikelse.slutsats.strip():
-            hinder.append("Skriv en slutsats innan avvikelsen avslutas.")
-        if not aterkoppling:
-            hinder.append(
-                "Skriv återkopplingen till den som rapporterade (den visas på hens Mina rapporter)."
-            )
-        hinder += hinder_for_avslut(a.lage() for a in avvikelse.atgarder.all())
-        if hinder:
-            raise ValidationError(hinder, code="avslut")
     nu = timezone.now()
-    avvikelse.status = till
-    if till == S.UNDER_UTREDNING and avvikelse.paborjad is None:
-        avvikelse.paborjad = nu
-    avvikelse.avslutad = nu if till == S.AVSLUTAD else None
-    if till == S.AVSLUTAD:
-        avvikelse.aterkoppling, avvikelse.aterkopplad = aterkoppling, nu
-    avvikelse._history_user = av
-    if motivering:
-        avvikelse._change_reason = motivering[:100]
-    avvikelse.save()
-    text = f"{S(fran).label} → {S(till).label}"
-    if motivering:
-        text += f": {motivering}"
-    _handelse(avvikelse, av, text, fran=fran, till=till)
+
+    def forbered(avvikelse, fran):
+        if (fran, till) in KRAVER_MOTIVERING and not motivering:
+            raise ValidationError("Ange varför avvikelsen öppnas igen.", code="motivering")
+        if till == S.AVSLUTAD:
+            hinder = []
+            if not avvikelse.slutsats.strip():
+                hinder.append("Skriv en slutsats innan avvikelsen avslutas.")
+            if not aterkoppling:
+                hinder.append(
+                    "Skriv återkopplingen till den som rapporterade (den visas på hens Mina rapporter)."
+                )
+            hinder += hinder_for_avslut(a.lage() for a in avvikelse.atgarder.all())
+            if hinder:
+                raise ValidationError(hinder, code="avslut")
+        if till == S.UNDER_UTREDNING and avvikelse.paborjad is None:
+            avvikelse.paborjad = nu
+        avvikelse.avslutad = nu if till == S.AVSLUTAD else None
+        if till == S.AVSLUTAD:
+            avvikelse.aterkoppling, avvikelse.aterkopplad = aterkoppling, nu
+
+    avvikelse, fran = overga(
+        avvikelse, till=till, tabell=OVERGANGAR, av=av, motivering=motivering, forbered=forbered
+    )
     if fran == S.RAPPORTERAD:
         bevakning_avbryt(nyckel=f"avvikelse:{avvikelse.pk}:ej_paborjad")
         bevakning_avbryt(nyckel=f"avvikelse:{avvikelse.pk}:ej_paborjad_eskalerad")
@@ -432,24 +425,21 @@ def klagomal_avsluta(*, klagomal: Klagomal, av, aterkoppling_datum=None, aterkop
     """Avslutar. Kräver återkoppling (datum och hur) om avsändaren inte är anonym, och att varje åtgärd är
     genomförd med effektbedömning eller struken med motivering (kvalitet.arende). Raden låses, så att två
     samtidiga avslut inte båda passerar övergången; versionen räknas upp (ett öppet temaformulär krockar)."""
-    klagomal = Klagomal.objects.select_for_update().get(pk=klagomal.pk)
-    fran = klagomal.status
-    kontrollera_overgang(KLAGOMAL_OVERGANGAR, fran, K.AVSLUTAT, K.choices)
     aterkoppling_hur = (aterkoppling_hur or "").strip()
-    hinder = []
-    if not klagomal.anonym and (not aterkoppling_datum or not aterkoppling_hur):
-        hinder.append("Ange datum och hur återkoppling gavs innan ärendet avslutas.")
-    hinder += hinder_for_avslut(a.lage() for a in klagomal.atgarder.all())
-    if hinder:
-        raise ValidationError(hinder, code="avslut")
-    klagomal.aterkoppling_datum = aterkoppling_datum
-    klagomal.aterkoppling_hur = aterkoppling_hur
-    klagomal.status = K.AVSLUTAT
-    klagomal.avslutat = timezone.now()
-    klagomal._history_user = av
-    ny_version(klagomal)
-    klagomal.save()
-    _klagomal_handelse(klagomal, av, f"{K(fran).label} → {K.AVSLUTAT.label}", fran=fran, till=K.AVSLUTAT)
+
+    def forbered(klagomal, fran):
+        hinder = []
+        if not klagomal.anonym and (not aterkoppling_datum or not aterkoppling_hur):
+            hinder.append("Ange datum och hur återkoppling gavs innan ärendet avslutas.")
+        hinder += hinder_for_avslut(a.lage() for a in klagomal.atgarder.all())
+        if hinder:
+            raise ValidationError(hinder, code="avslut")
+        klagomal.aterkoppling_datum = aterkoppling_datum
+        klagomal.aterkoppling_hur = aterkoppling_hur
+        klagomal.avslutat = timezone.now()
+        ny_version(klagomal)
+
+    klagomal, _ = overga(klagomal, till=K.AVSLUTAT, tabell=KLAGOMAL_OVERGANGAR, av=av, forbered=forbered)
     bevakning_avbryt(nyckel=f"klagomal:{klagomal.pk}:aterkoppling")
     return klagomal
 
@@ -458,24 +448,21 @@ def klagomal_avsluta(*, klagomal: Klagomal, av, aterkoppling_datum=None, aterkop
 def klagomal_oppna_igen(*, klagomal: Klagomal, av, motivering: str) -> Klagomal:
     """Öppnar ett avslutat ärende igen (till Under handläggning). Motiveringen krävs och skrivs i tidslinjen
     och historiken; återkopplingen står kvar tills ärendet avslutas på nytt."""
-    klagomal = Klagomal.objects.select_for_update().get(pk=klagomal.pk)
-    fran = klagomal.status
-    kontrollera_overgang(KLAGOMAL_OVERGANGAR, fran, K.UNDER_HANDLAGGNING, K.choices)
     motivering = (motivering or "").strip()
-    if not motivering:
-        raise ValidationError("Ange varför ärendet öppnas igen.", code="motivering")
-    klagomal.status = K.UNDER_HANDLAGGNING
-    klagomal.avslutat = None
-    klagomal._history_user = av
-    klagomal._change_reason = motivering[:100]
-    ny_version(klagomal)
-    klagomal.save()
-    _klagomal_handelse(
+
+    def forbered(klagomal, fran):
+        if not motivering:
+            raise ValidationError("Ange varför ärendet öppnas igen.", code="motivering")
+        klagomal.avslutat = None
+        ny_version(klagomal)
+
+    klagomal, _ = overga(
         klagomal,
-        av,
-        f"{K(fran).label} → {K.UNDER_HANDLAGGNING.label}: {motivering}",
-        fran=fran,
         till=K.UNDER_HANDLAGGNING,
+        tabell=KLAGOMAL_OVERGANGAR,
+        av=av,
+        motivering=motivering,
+        forbered=forbered,
     )
     return klagomal
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 EFFEKT_FRAGA = "Fick åtgärden avsedd effekt?"
@@ -113,3 +114,51 @@ def kontrollera_uppfoljning(*, genomford, effekt: str, effekt_text: str, struken
         raise ValidationError(f"Svara på frågan: {EFFEKT_FRAGA}")
     if not (effekt_text or "").strip():
         raise ValidationError("Beskriv effekten av åtgärden.")
+
+
+def overga(
+    arende,
+    *,
+    till: str,
+    tabell,
+    av,
+    motivering: str = "",
+    text: str = "",
+    forst: Callable | None = None,
+    forbered: Callable | None = None,
+    efter_commit: Iterable[Callable] = (),
+):
+    """Statusövergången för ett ärende (avvikelse, klagomål, lex Sarah), skriven en gång.
+
+    I en transaktion: låser raden (`select_for_update`), låter appen pröva det som gäller före tabellen
+    (`forst(arende)`, t.ex. att det är den aktuella versionen), prövar övergången mot arbetsflödets tabell
+    (`kvalitet.arbetsflode`), låter appen pröva sina egna villkor och sätta sina fält (`forbered(arende,
+    fran)`, som stoppar med ValidationError), skriver status, historiken (vem och, med en motivering,
+    varför) och tidslinjen (`text`, annars "Från → Till: motivering", i modellens `handelser`), och
+    köar sidoeffekterna i `efter_commit` (funktioner som får ärendet) till efter commit. Returnerar
+    (ärendet, statusen det kom från)."""
+    from kvalitet.arbetsflode import kontrollera_overgang
+
+    modell = type(arende)
+    namn = dict(modell._meta.get_field("status").choices)
+    motivering = (motivering or "").strip()
+    with transaction.atomic():
+        arende = modell.objects.select_for_update().get(pk=arende.pk)
+        fran = arende.status
+        if forst is not None:
+            forst(arende)
+        kontrollera_overgang(tabell, fran, till, namn)
+        if forbered is not None:
+            forbered(arende, fran)
+        arende.status = till
+        arende._history_user = av
+        if motivering:
+            arende._change_reason = motivering[:100]
+        arende.save()
+        text = text or f"{namn.get(fran, fran)} → {namn.get(till, till)}" + (
+            f": {motivering}" if motivering else ""
+        )
+        arende.handelser.create(av=av, text=text, fran_status=fran, till_status=till)
+        for effekt in efter_commit:
+            transaction.on_commit(functools.partial(effekt, arende))
+    return arende, fran

@@ -24,7 +24,7 @@ from kvalitet.samtidighet import Krock, sparat_nu
 from kvalitet.uppgifter import mina_uppgifter
 
 SIDSTORLEK = 25
-UPPGIFTER_PA_STARTSIDAN = 15
+UPPGIFTER_PA_STARTSIDAN = 50
 
 
 def start(request):

@@ -8,8 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kvalitet import access, helgdagar
-from kvalitet.arbetsflode import kontrollera_overgang
-from kvalitet.arende import hinder_for_avslut, kontrollera_oppet, kontrollera_uppfoljning
+from kvalitet.arende import hinder_for_avslut, kontrollera_oppet, kontrollera_uppfoljning, overga
 from kvalitet.bilagor import bilaga_spara
 from kvalitet.queries import ansvariga
 from kvalitet.samtidighet import las_for_andring, ny_version
@@ -405,33 +404,29 @@ def _hinder_for_uppfoljda(rapport) -> list[str]:
 def byt_status(*, rapport: Rapport, till: str, av, motivering: str = "") -> Rapport:
     """Statusbyte enligt OVERGANGAR med sina villkor. Skriver tidslinjen (vem, när). Återöppning av ett
     avslutat ärende kräver en motivering (i tidslinjen och historiken)."""
-    rapport = _las(rapport)
-    fran = rapport.status
-    kontrollera_overgang(OVERGANGAR, fran, till, S.choices)
     motivering = (motivering or "").strip()
-    if fran == S.AVSLUTAD and not motivering:
-        raise ValidationError("Ange varför ärendet öppnas igen.", code="motivering")
-    if till == S.BEDOMD and not rapport.utredning_klar:
-        raise ValidationError("Gör bedömningen först.", code="bedomning")
-    if till == S.ANMALD_IVO and (not rapport.allvarligt or not rapport.ivo_skickad):
-        raise ValidationError(
-            "Bara ett allvarligt ärende anmäls till IVO; registrera när anmälan skickades.",
-            code="ej_allvarligt",
-        )
-    if till in (S.ATGARDER_UPPFOLJDA, S.AVSLUTAD):
-        hinder = _hinder_for_uppfoljda(rapport)
-        if hinder:
-            raise ValidationError(" ".join(hinder), code="hinder")
-    if till == S.UTREDNING and fran == S.BEDOMD:
-        rapport.beslutad = None  # bedömningen görs om
-    rapport.status = till
-    rapport.avslutad = timezone.now() if till == S.AVSLUTAD else None
-    rapport._history_user = av
-    if motivering:
-        rapport._change_reason = motivering[:100]
-    rapport.save()
-    text = f"{S(fran).label} → {S(till).label}" + (f": {motivering}" if motivering else "")
-    _handelse(rapport, av, text, fran=fran, till=till)
+
+    def forbered(rapport, fran):
+        if fran == S.AVSLUTAD and not motivering:
+            raise ValidationError("Ange varför ärendet öppnas igen.", code="motivering")
+        if till == S.BEDOMD and not rapport.utredning_klar:
+            raise ValidationError("Gör bedömningen först.", code="bedomning")
+        if till == S.ANMALD_IVO and (not rapport.allvarligt or not rapport.ivo_skickad):
+            raise ValidationError(
+                "Bara ett allvarligt ärende anmäls till IVO; registrera när anmälan skickades.",
+                code="ej_allvarligt",
+            )
+        if till in (S.ATGARDER_UPPFOLJDA, S.AVSLUTAD):
+            hinder = _hinder_for_uppfoljda(rapport)
+            if hinder:
+                raise ValidationError(" ".join(hinder), code="hinder")
+        if till == S.UTREDNING and fran == S.BEDOMD:
+            rapport.beslutad = None  # bedömningen görs om
+        rapport.avslutad = timezone.now() if till == S.AVSLUTAD else None
+
+    rapport, _ = overga(
+        rapport, till=till, tabell=OVERGANGAR, av=av, motivering=motivering, forbered=forbered
+    )
     return rapport
 
 

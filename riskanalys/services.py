@@ -10,12 +10,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from kvalitet.arbetsflode import kontrollera_overgang
 from kvalitet.arende import (
     kontrollera_avslut,
     kontrollera_oppet,
     kontrollera_planering,
     kontrollera_uppfoljning,
+    overga,
 )
 from kvalitet.samtidighet import las_for_andring, ny_version
 from kvalitet.services import bevakning_avbryt, bevakning_lagg
@@ -161,43 +161,61 @@ def analys_spara(*, analys: Riskanalys, av, version: int | None, avvikelser=None
 
 @transaction.atomic
 def analys_faststall(*, analys: Riskanalys, av) -> Riskanalys:
-    analys = Riskanalys.objects.select_for_update().get(pk=analys.pk)
-    if not analys.aktuell:
-        raise ValidationError("Bara den senaste versionen kan fastställas.")
-    kontrollera_overgang(OVERGANGAR, analys.status, S.FASTSTALLD, S.choices)
-    if not analys.risker.exists():
-        raise ValidationError("Lägg till minst en risk innan analysen fastställs.")
-    # Samma regel som i de andra ärendena (kvalitet.arende): en fastställd plan har ansvarig och datum.
-    kontrollera_planering(
-        a.lage() for a in Atgard.objects.filter(risk__analys=analys).order_by("risk_id", "pk")
+    def forst(analys):
+        if not analys.aktuell:
+            raise ValidationError("Bara den senaste versionen kan fastställas.")
+
+    def forbered(analys, fran):
+        if not analys.risker.exists():
+            raise ValidationError("Lägg till minst en risk innan analysen fastställs.")
+        # Samma regel som i de andra ärendena (kvalitet.arende): en fastställd plan har ansvarig och datum.
+        kontrollera_planering(
+            a.lage() for a in Atgard.objects.filter(risk__analys=analys).order_by("risk_id", "pk")
+        )
+        analys.faststalld_av = av
+        analys.faststalld = timezone.now()
+
+    analys, _ = overga(
+        analys,
+        till=S.FASTSTALLD,
+        tabell=OVERGANGAR,
+        av=av,
+        text="Analysen fastställdes",
+        forst=forst,
+        forbered=forbered,
     )
-    analys.status = S.FASTSTALLD
-    analys.faststalld_av = av
-    analys.faststalld = timezone.now()
-    analys.save()
-    _handelse(analys, av, "Analysen fastställdes", S.UTKAST, S.FASTSTALLD)
     _bevaka_allt(analys)
     return analys
 
 
 @transaction.atomic
 def analys_folj_upp(*, analys: Riskanalys, av, utvardering: str, kvarstar: str = "") -> Riskanalys:
-    analys = Riskanalys.objects.select_for_update().get(pk=analys.pk)
-    if not analys.aktuell:
-        raise ValidationError("Bara den senaste versionen kan följas upp.")
-    kontrollera_overgang(OVERGANGAR, analys.status, S.UPPFOLJD, S.choices)
-    if not utvardering.strip():
-        raise ValidationError("Beskriv om åtgärderna fungerade.")
-    # Samma regel som när en avvikelse avslutas (kvalitet.arende): varje åtgärd är genomförd med
-    # effektbedömning eller struken med en motivering.
-    kontrollera_avslut(a.lage() for a in Atgard.objects.filter(risk__analys=analys).order_by("risk_id", "pk"))
-    analys.status = S.UPPFOLJD
-    analys.utvardering = utvardering
-    analys.kvarstar = kvarstar
-    analys.uppfoljd_av = av
-    analys.uppfoljd = timezone.now()
-    analys.save()
-    _handelse(analys, av, "Analysen följdes upp", S.FASTSTALLD, S.UPPFOLJD)
+    def forst(analys):
+        if not analys.aktuell:
+            raise ValidationError("Bara den senaste versionen kan följas upp.")
+
+    def forbered(analys, fran):
+        if not utvardering.strip():
+            raise ValidationError("Beskriv om åtgärderna fungerade.")
+        # Samma regel som när en avvikelse avslutas (kvalitet.arende): varje åtgärd är genomförd med
+        # effektbedömning eller struken med en motivering.
+        kontrollera_avslut(
+            a.lage() for a in Atgard.objects.filter(risk__analys=analys).order_by("risk_id", "pk")
+        )
+        analys.utvardering = utvardering
+        analys.kvarstar = kvarstar
+        analys.uppfoljd_av = av
+        analys.uppfoljd = timezone.now()
+
+    analys, _ = overga(
+        analys,
+        till=S.UPPFOLJD,
+        tabell=OVERGANGAR,
+        av=av,
+        text="Analysen följdes upp",
+        forst=forst,
+        forbered=forbered,
+    )
     # Uppföljningen avslutar analysen: det som återstår står i `kvarstar`, inte i fler påminnelser.
     _bevaka_allt(analys)
     return analys
