@@ -889,7 +889,7 @@ def atgardsregister(user, f) -> list:
     ).select_related("avvikelse__enhet", "avvikelse__kategori", "ansvarig")
     rader = []
     for a in qs:
-        effekt = Effekt(a.effekt_bedomning).label if a.effekt_bedomning in Effekt.values else ""
+        effekt = str(Effekt(a.effekt_bedomning).label) if a.effekt_bedomning in Effekt.values else ""
         rader.append(
             Atgardsrad(
                 kalla="avvikelser",
@@ -938,7 +938,7 @@ def atgardsregister_klagomal(user, f) -> list:
     ).select_related("klagomal__enhet", "klagomal__tema", "ansvarig")
     rader = []
     for a in qs:
-        effekt = Effekt(a.effekt_bedomning).label if a.effekt_bedomning in Effekt.values else ""
+        effekt = str(Effekt(a.effekt_bedomning).label) if a.effekt_bedomning in Effekt.values else ""
         k = a.klagomal
         rader.append(
             Atgardsrad(

@@ -297,7 +297,7 @@ def atgardsregister(user, f) -> list:
     ).select_related("rapport__enhet", "ansvarig")
     rader = []
     for a in qs:
-        effekt = Effekt(a.effekt_bedomning).label if a.effekt_bedomning in Effekt.values else ""
+        effekt = str(Effekt(a.effekt_bedomning).label) if a.effekt_bedomning in Effekt.values else ""
         rader.append(
             Atgardsrad(
                 kalla="lexsarah",

@@ -404,3 +404,46 @@ def test_klagomalens_atgarder_star_i_registret_inom_klagomalets_scope(org, cast,
     assert _nycklar(cast.erik, Filter(kalla="klagomal")) == {("klagomal", forsenad.pk)}
     html = logga_in(cast.erik).get(URL).content.decode()
     assert "Ring tillbaka" in html and "Greta Klagande" not in html and "greta@example.se" not in html
+
+
+def test_effektbedomda_atgarder_visas_med_bedomningen_i_varje_kalla(org, cast, logga_in):
+    """Bedömningen ("Ja", en lat översättning) och texten sätts ihop på raden; sidan och exporten klarar det."""
+    from avvikelser.models import KlagomalAtgard
+    from tests.avvikelser.factories import KlagomalFactory
+
+    av = AvvikelseFactory(enhet=org.e1, rapporterad_av=cast.pia)
+    AvvikelseAtgard.objects.create(
+        avvikelse=av,
+        text="Avvikelsens åtgärd",
+        ansvarig=cast.erik,
+        klar_senast=IGAR,
+        genomford=IGAR,
+        effekt_bedomning="ja",
+        effekt="Inga fler fall.",
+    )
+    rapport = RapportFactory(enhet=org.e1, rapporterad_av=cast.pia)
+    LexAtgardFactory(
+        rapport=rapport,
+        text="Lex Sarahs åtgärd",
+        ansvarig=cast.erik,
+        klar_senast=IGAR,
+        uppfoljd=IGAR,
+        effekt_bedomning="delvis",
+        resultat="Bättre nattetid.",
+    )
+    KlagomalAtgard.objects.create(
+        klagomal=KlagomalFactory(enhet=org.e1),
+        text="Klagomålets åtgärd",
+        ansvarig=cast.erik,
+        klar_senast=IGAR,
+        genomford=IGAR,
+        effekt_bedomning="nej",
+        effekt="Maten är fortfarande kall.",
+    )
+    klient = logga_in(cast.erik)
+    svar = klient.get(URL, {"status": "klar"})
+    assert svar.status_code == 200
+    html = svar.content.decode()
+    for text in ("Ja: Inga fler fall.", "Delvis: Bättre nattetid.", "Nej: Maten är fortfarande kall."):
+        assert text in html
+    assert klient.get(URL, {"status": "klar", "format": "xlsx"}).status_code == 200
