@@ -277,7 +277,7 @@ def _utdrag_html(text: str, dolda: Sequence) -> SafeString:
     html = escape(text).replace(_START, "<mark>").replace(_SLUT, "</mark>")
     if html.count("<mark>") != html.count("</mark>"):  # ett styrtecken i själva texten
         html = html.replace("<mark>", "").replace("</mark>", "")
-    return mark_safe(html)  # noqa: S308 (escapad ovan; bara markeringarna är HTML)
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703: texten escapad ovan; bara markeringarna är HTML
 
 
 def _siffror(text: str) -> str:
