@@ -301,7 +301,9 @@ def test_counts_per_category_equal_independent_count(org, cast):
         for k in ("Omsorg", "Bemötande")
     }
     assert {r["kategori__namn"]: r["antal"] for r in resultat} == forvantat
-    per_enhet = {r["enhet__namn"]: r["antal"] for r in queries.antal_per_enhet(cast.lars, org.k, idag, idag)}
+    # Från i går: händelsetiden ligger före rapporten, och strax efter midnatt är den i går (svensk tid).
+    igar = idag - datetime.timedelta(days=1)
+    per_enhet = {r["enhet__namn"]: r["antal"] for r in queries.antal_per_enhet(cast.lars, org.k, igar, idag)}
     # Ledningen läser antal för hela kommunen (inga poster; se test_statistik_och_sok).
     assert per_enhet == {"Enhet E1": 3, "Enhet E2": 2, "Enhet E4": 4}
 
