@@ -874,8 +874,7 @@ def atgardsregister(user, f) -> list:
     """Avvikelsernas åtgärder som användaren får läsa (chefer vid enheten, nämndens kvalitetssamordnare).
     Raden visar avvikelsens referensnummer, kategori och enhet, aldrig rapportören."""
     from avvikelser.models import Atgard
-    from kvalitet.arende import Effekt
-    from kvalitet.atgardsregister import Atgardsrad, filtrera, personnamn, status_for
+    from kvalitet.atgardsregister import Atgardsrad, effekttext, filtrera, personnamn, status_for
 
     if not f.tar_med("avvikelser"):
         return []
@@ -889,7 +888,6 @@ def atgardsregister(user, f) -> list:
     ).select_related("avvikelse__enhet", "avvikelse__kategori", "ansvarig")
     rader = []
     for a in qs:
-        effekt = str(Effekt(a.effekt_bedomning).label) if a.effekt_bedomning in Effekt.values else ""
         rader.append(
             Atgardsrad(
                 kalla="avvikelser",
@@ -909,7 +907,7 @@ def atgardsregister(user, f) -> list:
                 ansvarig_namn=personnamn(a.ansvarig),
                 klar_senast=a.klar_senast,
                 genomford=a.genomford,
-                effekt=": ".join(x for x in (effekt, a.effekt or a.struken) if x),
+                effekt=effekttext(a.effekt_bedomning, a.effekt, a.struken),
                 brukare_ids=(a.avvikelse.brukare_id,) if a.avvikelse.brukare_id else (),
                 paminnelse_nyckel=f"atgardsregister:avvikelser:atgard:{a.pk}:forsenad"
                 if a.ansvarig_id
@@ -923,8 +921,7 @@ def atgardsregister_klagomal(user, f) -> list:
     """Klagomålens och synpunkternas åtgärder som användaren får läsa (samma regel som klagomålet). Raden
     visar referensnummer, tema och enhet, aldrig avsändarens namn eller kontaktuppgifter."""
     from avvikelser.models import KlagomalAtgard
-    from kvalitet.arende import Effekt
-    from kvalitet.atgardsregister import Atgardsrad, filtrera, personnamn, status_for
+    from kvalitet.atgardsregister import Atgardsrad, effekttext, filtrera, personnamn, status_for
 
     if not f.tar_med("klagomal"):
         return []
@@ -938,7 +935,6 @@ def atgardsregister_klagomal(user, f) -> list:
     ).select_related("klagomal__enhet", "klagomal__tema", "ansvarig")
     rader = []
     for a in qs:
-        effekt = str(Effekt(a.effekt_bedomning).label) if a.effekt_bedomning in Effekt.values else ""
         k = a.klagomal
         rader.append(
             Atgardsrad(
@@ -959,7 +955,7 @@ def atgardsregister_klagomal(user, f) -> list:
                 ansvarig_namn=personnamn(a.ansvarig),
                 klar_senast=a.klar_senast,
                 genomford=a.genomford,
-                effekt=": ".join(x for x in (effekt, a.effekt or a.struken) if x),
+                effekt=effekttext(a.effekt_bedomning, a.effekt, a.struken),
                 paminnelse_nyckel=f"atgardsregister:klagomal:atgard:{a.pk}:forsenad" if a.ansvarig_id else "",
             )
         )

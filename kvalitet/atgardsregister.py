@@ -131,6 +131,14 @@ class Atgardsrad:
         return text[:120] + ("…" if len(text) > 120 else "")
 
 
+def effekttext(bedomning: str, text: str, struken: str = "") -> str:
+    """Effekten på raden: bedömningen ("Ja", "Delvis", "Nej") och texten, eller strykningens motivering."""
+    from kvalitet.arende import Effekt
+
+    etikett = str(Effekt(bedomning).label) if bedomning in Effekt.values else ""
+    return ": ".join(x for x in (etikett, text or struken) if x)
+
+
 def status_for(
     *, klar: bool, struken: bool, klar_senast: datetime.date | None, idag: datetime.date
 ) -> Status:

@@ -282,8 +282,7 @@ def atgardsregister(user, f) -> list:
     """Lex Sarah-åtgärderna för dem som får läsa ärendets innehåll (chefer vid enheten, nämndens
     kvalitetssamordnare; access-regeln för lexsarah.atgard). Raden visar referensnummer och enhet, aldrig
     rapportören eller den enskilde; rubriken är ärendets sammanfattning, som registret redan visar."""
-    from kvalitet.arende import Effekt
-    from kvalitet.atgardsregister import Atgardsrad, filtrera, personnamn, status_for
+    from kvalitet.atgardsregister import Atgardsrad, effekttext, filtrera, personnamn, status_for
 
     if not f.tar_med("lexsarah"):
         return []
@@ -297,7 +296,6 @@ def atgardsregister(user, f) -> list:
     ).select_related("rapport__enhet", "ansvarig")
     rader = []
     for a in qs:
-        effekt = str(Effekt(a.effekt_bedomning).label) if a.effekt_bedomning in Effekt.values else ""
         rader.append(
             Atgardsrad(
                 kalla="lexsarah",
@@ -317,7 +315,7 @@ def atgardsregister(user, f) -> list:
                 ansvarig_namn=personnamn(a.ansvarig),
                 klar_senast=a.klar_senast,
                 genomford=a.uppfoljd,
-                effekt=": ".join(x for x in (effekt, a.resultat or a.struken) if x),
+                effekt=effekttext(a.effekt_bedomning, a.resultat, a.struken),
                 brukare_ids=(a.rapport.brukare_id,) if a.rapport.brukare_id else (),
                 # Samma nyckel som lexsarah.services.atgard_spara:s bevakning: påminnelsen finns en gång.
                 paminnelse_nyckel=f"bevakning:lexsarah:atgard:{a.pk}:forfallen" if a.ansvarig_id else "",
